@@ -1,0 +1,23 @@
+/** The one error the upstream layer throws: what failed, as the cloud said it, and never a secret. */
+export class UpstreamError extends Error {
+  override readonly name = 'UpstreamError';
+  constructor(
+    message: string,
+    readonly details: {
+      /** HTTP status from the upstream, or 0 when no answer came (network error, timeout). */
+      status: number;
+      errorCode: string | null;
+      errorMsg: string | null;
+      requestId: string | null;
+      /** What kind of failure, for the BFF to map to its own answer. */
+      kind: 'http' | 'timeout' | 'network' | 'invalid-response' | 'throttled-locally';
+      /** Seconds the caller should wait before trying again, when known. */
+      retryAfterSeconds?: number | undefined;
+      /** For clock-skew answers: the gateway's time and ours. */
+      serverTime?: string | undefined;
+      localTime?: string | undefined;
+    },
+  ) {
+    super(message);
+  }
+}

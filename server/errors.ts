@@ -1,0 +1,42 @@
+import type { Context } from 'hono';
+import { HTTPException } from 'hono/http-exception';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import type { ApiError } from '../shared/api-error.ts';
+import { UpstreamError } from './dms/errors.ts';
+
+/** An error the API answers on purpose: a status, a code, a message a user can act on. */
+export class ApiFailure extends Error {
+  constructor(
+    readonly status: ContentfulStatusCode,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+const upstreamStatus = (e: UpstreamError): ContentfulStatusCode =>
+  e.details.kind === 'timeout' ? 504 : e.details.status === 429 || e.details.kind === 'throttled-locally' ? 503 : 502;
+
+/** The single place errors become the JSON error body. */
+export const onError = (err: Error, c: Context) => {
+  if (err instanceof ApiFailure) {
+    return c.json<ApiError>({ error: { code: err.code, message: err.message } }, err.status);
+  }
+  if (err instanceof UpstreamError) {
+    const { status, errorCode, errorMsg, requestId, retryAfterSeconds } = err.details;
+    if (retryAfterSeconds !== undefined) c.header('Retry-After', String(Math.ceil(retryAfterSeconds)));
+    return c.json<ApiError>(
+      { error: { code: 'UPSTREAM_ERROR', message: err.message, upstream: { status, errorCode, errorMsg, requestId } } },
+      upstreamStatus(err),
+    );
+  }
+  if (err instanceof HTTPException) {
+    return c.json<ApiError>(
+      { error: { code: 'BAD_REQUEST', message: err.message } },
+      err.status as ContentfulStatusCode,
+    );
+  }
+  console.error(JSON.stringify({ level: 'error', msg: 'unhandled', error: err.name, detail: err.message }));
+  return c.json<ApiError>({ error: { code: 'INTERNAL', message: 'Internal error' } }, 500);
+};

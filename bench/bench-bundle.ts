@@ -1,0 +1,45 @@
+import { execSync } from 'node:child_process';
+import { BULL_BOARD_INITIAL_GZIP_KB, FIRST_VIEW_BUDGET_KB, measureBundle } from './bundle.ts';
+import { type BenchResult, result } from './result.ts';
+
+export const run = async (): Promise<BenchResult[]> => {
+  execSync('npx vite build --logLevel error', { stdio: 'inherit' });
+  const b = measureBundle();
+  const baselineNote = "Bull Board's UI initial JS, @bull-board/ui 9.10.2, gzip -9";
+  return [
+    result({
+      name: 'bundle',
+      metric: 'first view JS+CSS (gzip -9)',
+      value: b.initialKb,
+      unit: 'KB',
+      baseline: BULL_BOARD_INITIAL_GZIP_KB,
+      baselineNote,
+      budget: FIRST_VIEW_BUDGET_KB,
+    }),
+    result({
+      name: 'bundle',
+      metric: 'first view JS (gzip -9)',
+      value: b.initialJsKb,
+      unit: 'KB',
+      baseline: BULL_BOARD_INITIAL_GZIP_KB,
+      baselineNote,
+      budget: null,
+    }),
+    result({
+      name: 'bundle',
+      metric: 'first view CSS (gzip -9)',
+      value: b.initialCssKb,
+      unit: 'KB',
+      baseline: null,
+      budget: null,
+    }),
+    result({
+      name: 'bundle',
+      metric: `lazy chunks (${b.lazyChunks} files, gzip -9)`,
+      value: b.lazyKb,
+      unit: 'KB',
+      baseline: null,
+      budget: null,
+    }),
+  ];
+};

@@ -1,0 +1,46 @@
+import { writeFileSync } from 'node:fs';
+import { type BenchResult } from './result.ts';
+
+/**
+ * `npm run bench` runs every benchmark, prints a table and writes bench/results.json;
+ * `npm run bench -- --check` exits non-zero when a budget is missed; `--only name,name` picks some.
+ */
+const args = process.argv.slice(2);
+const check = args.includes('--check');
+const only = args
+  .find((a) => a.startsWith('--only='))
+  ?.slice('--only='.length)
+  .split(',');
+
+const benchmarks: Record<string, () => Promise<BenchResult[]>> = {
+  bundle: async () => (await import('./bench-bundle.ts')).run(),
+};
+
+const results: BenchResult[] = [];
+for (const [name, run] of Object.entries(benchmarks)) {
+  if (only && !only.includes(name)) continue;
+  const started = performance.now();
+  process.stdout.write(`running ${name}… `);
+  results.push(...(await run()));
+  console.log(`${((performance.now() - started) / 1000).toFixed(1)} s`);
+}
+
+const fmt = (n: number | null, digits = 2) => (n === null ? '—' : Number.isInteger(n) ? String(n) : n.toFixed(digits));
+console.table(
+  results.map((r) => ({
+    benchmark: r.name,
+    metric: r.metric,
+    value: `${fmt(r.value)} ${r.unit}`,
+    baseline: r.baseline === null ? '—' : `${fmt(r.baseline)} ${r.unit}`,
+    ratio: fmt(r.ratio),
+    budget: r.budget === null ? '—' : `${r.budgetKind === 'min' ? '≥' : '≤'} ${fmt(r.budget)}`,
+    pass: r.pass === null ? '' : r.pass ? 'yes' : 'NO',
+  })),
+);
+writeFileSync('bench/results.json', `${JSON.stringify(results, null, 2)}\n`);
+console.log('written to bench/results.json');
+const missed = results.filter((r) => r.pass === false);
+if (check && missed.length) {
+  console.error(`budget missed: ${missed.map((r) => `${r.name} ${r.metric}`).join(', ')}`);
+  process.exit(1);
+}

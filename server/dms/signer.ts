@@ -14,6 +14,8 @@ export interface Credentials {
 export interface SignableRequest {
   method: string;
   url: URL;
+  /** Sent and signed as X-Project-Id unless the headers already carry one. */
+  projectId?: string | undefined;
   /** Header names in any case; values are signed as given. */
   headers: Record<string, string>;
   body?: string | Uint8Array | undefined;
@@ -34,18 +36,30 @@ export const percentEncode = (value: string): string => {
   return out;
 };
 
-/** Each segment of the path as it stands in the URL, encoded again; a trailing slash added. */
+/**
+ * Each segment of the path as it stands in the URL (already percent-encoded), encoded again; a
+ * trailing slash added. This is what the official Node signer does (url.parse's pathname, then
+ * urlEncode per segment), so `%20` in a path is signed as `%2520`. Both sides of this project sign
+ * the URL's own pathname, so they agree; the client only ever sends unreserved characters in a path
+ * (ids go through percentEncode), where every signer agrees anyway.
+ */
 export const canonicalUri = (pathname: string): string => {
   const path = pathname.split('/').map(percentEncode).join('/');
   return path.endsWith('/') ? path : `${path}/`;
 };
 
-/** Sorted by name, then by value for repeated names; `enc(k)=enc(v)` joined with `&`. */
-export const canonicalQuery = (params: URLSearchParams): string => {
-  const pairs = [...params].map(([k, v]) => [percentEncode(k), percentEncode(v)] as const);
-  pairs.sort(([ka, va], [kb, vb]) => (ka < kb ? -1 : ka > kb ? 1 : va < vb ? -1 : va > vb ? 1 : 0));
-  return pairs.map(([k, v]) => `${k}=${v}`).join('&');
-};
+const byCodeUnits = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
+/**
+ * Sorted by the decoded name, then by the decoded value for repeated names (JavaScript's code-unit
+ * order, as the official Node signer's `keys.sort()` / `values.sort()`), then `enc(k)=enc(v)`
+ * joined with `&`. Sorting before encoding matters: `a~` sorts before `aé` raw, after it encoded.
+ */
+export const canonicalQuery = (params: URLSearchParams): string =>
+  [...params]
+    .sort(([ka, va], [kb, vb]) => byCodeUnits(ka, kb) || byCodeUnits(va, vb))
+    .map(([k, v]) => `${percentEncode(k)}=${percentEncode(v)}`)
+    .join('&');
 
 const lowerCaseHeaders = (headers: Record<string, string>): Map<string, string> =>
   new Map(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), v]));
@@ -98,8 +112,13 @@ export const parseSdkDate = (value: string): Date | undefined => {
 };
 
 /**
- * Signs a request the way the official Node SDK does: X-Sdk-Date and Host are added, and every
- * header present is signed. Returns the headers to send, Authorization included.
+ * Signs a request the way the official Node SDK does: X-Sdk-Date, Host, X-Project-Id and
+ * X-Security-Token are added, and every header present is signed. Returns the headers to send,
+ * Authorization included. Header values are trimmed as the Go signer and the wire do (the Node
+ * signer does not trim, but HTTP cannot carry edge whitespace anyway); Host is the URL's host as
+ * fetch sends it (a default port is dropped, where the Node signer would keep an explicit `:443`).
+ * The payload hash covers the exact body bytes; the Node signer hashes JSON.stringify(data), which
+ * is the same bytes for the JSON object bodies it sends.
  */
 export const signRequest = (
   request: SignableRequest,
@@ -109,6 +128,7 @@ export const signRequest = (
   const sent: Record<string, string> = { ...request.headers };
   const given = lowerCaseHeaders(sent);
   if (!given.has('x-sdk-date')) sent['X-Sdk-Date'] = formatSdkDate(now);
+  if (request.projectId && !given.has('x-project-id')) sent['X-Project-Id'] = request.projectId;
   if (credentials.securityToken && !given.has('x-security-token')) sent['X-Security-Token'] = credentials.securityToken;
   if (!given.has('host')) sent.host = request.url.host;
   const headers = lowerCaseHeaders(sent);

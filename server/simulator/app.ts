@@ -1,141 +1,286 @@
 import { randomBytes } from 'node:crypto';
+import type { HttpBindings } from '@hono/node-server';
 import { Hono } from 'hono';
 import type { Credentials } from '../dms/signer.ts';
-import { gatewayAuth } from './gateway.ts';
-import type { SimData, SimTask } from './seed.ts';
+import { type ControlInternals, type SimulatorControl, controlRoutes } from './control.ts';
+import type { OperationName } from './faults.ts';
+import { type ReceivedRequest, GATEWAY_MESSAGES, authenticate, gatewayError } from './gateway.ts';
+import type { SimStore } from './store.ts';
 
-export interface SimulatorOptions {
-  data: SimData;
+export interface SimulatorAppOptions {
+  store: SimStore;
   projectId: string;
-  credentials: Credentials[];
-  now?: () => number;
+  credentials: () => readonly Credentials[];
+  control: SimulatorControl;
+  internals: ControlInternals;
+  /** The data's clock: tasks arrive and finish by it. */
+  clock: () => number;
+  /** The gateway's clock, before any configured skew. */
+  gatewayClock: () => number;
+  /** Aborted when the simulator closes, so hung calls end. */
+  closing?: AbortSignal;
 }
 
-type Env = { Variables: { requestId: string } };
+type Env = { Bindings: Partial<HttpBindings>; Variables: { requestId: string } };
 
-const dmsError = (status: number, code: string, msg: string) => ({
-  status,
-  body: { error_code: code, error_msg: msg },
-});
+const OPERATION_ROUTES: [string, RegExp, OperationName][] = [
+  ['GET', /^\/v2\/[^/]+\/instances$/, 'ListInstancesDetails'],
+  ['GET', /^\/v2\/[^/]+\/instances\/[^/]+$/, 'ShowInstance'],
+  ['GET', /^\/v2\/[^/]+\/instances\/[^/]+\/tasks$/, 'ListBackgroundTasks'],
+  ['GET', /^\/v2\/[^/]+\/instances\/[^/]+\/tasks\/[^/]+$/, 'ShowBackgroundTask'],
+  ['DELETE', /^\/v2\/[^/]+\/instances\/[^/]+\/tasks\/[^/]+$/, 'DeleteBackgroundTask'],
+];
+
+/** Which published API a method and raw path name; undefined is the gateway's 404. */
+export const operationOf = (method: string, path: string): OperationName | undefined =>
+  OPERATION_ROUTES.find(([m, re]) => m === method && re.test(path))?.[2];
+
+const dmsError = (code: string, msg: string) => ({ error_code: code, error_msg: msg });
+const INVALID_PARAM = dmsError('DMS.00400062', 'Invalid {0} parameter in the request.');
+const INVALID_INSTANCE = dmsError('DMS.00400061', 'Invalid instance ID format.');
+const NO_INSTANCE = dmsError('DMS.00404022', 'This instance does not exist.');
+const INVALID_TASK = dmsError('DMS.00400070', 'Invalid task ID format.');
+const BAD_TIME = dmsError('DMS.00400142', 'Timestamp is invalid.');
+const BAD_OFFSET = dmsError('DMS.40050010', 'Offset parameter is invalid.');
+const INTERNAL = dmsError('DMS.00500000', 'Internal service error.');
+const READ_ONLY = dmsError(
+  'DMS.00403002',
+  'A tenant has the read-only permission and cannot perform operations on DMS.',
+);
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const TASK_ID = /^[0-9a-f]{32}$/;
-const DMS_TIME = /^\d{14}$/;
 
-/** `YYYYMMDDHHmmss` (UTC) to an ISO string for comparison with created_at; undefined if invalid. */
-const dmsTimeToIso = (value: string): string | undefined => {
-  if (!DMS_TIME.test(value)) return undefined;
-  const iso = `${value.slice(0, 4)}-${value.slice(4, 6)}-${value.slice(6, 8)}T${value.slice(8, 10)}:${value.slice(10, 12)}:${value.slice(12, 14)}.000Z`;
-  const date = new Date(iso);
-  return Number.isNaN(date.getTime()) || date.toISOString() !== iso ? undefined : iso;
+/** `YYYYMMDDHHmmss` (UTC) to epoch ms; undefined unless it names a real instant. */
+export const parseDmsTime = (value: string): number | undefined => {
+  const m = /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})$/.exec(value);
+  if (!m) return undefined;
+  const [y, mo, d, h, mi, s] = m.slice(1).map(Number) as [number, number, number, number, number, number];
+  const ms = Date.UTC(y, mo - 1, d, h, mi, s);
+  const back = new Date(ms);
+  const same =
+    back.getUTCFullYear() === y &&
+    back.getUTCMonth() === mo - 1 &&
+    back.getUTCDate() === d &&
+    back.getUTCHours() === h &&
+    back.getUTCMinutes() === mi &&
+    back.getUTCSeconds() === s;
+  return same ? ms : undefined;
 };
 
 const intParam = (value: string | undefined, fallback: number, min: number, max: number): number | undefined => {
   if (value === undefined) return fallback;
-  if (!/^\d{1,9}$/.test(value)) return undefined;
+  if (!/^\d{1,10}$/.test(value)) return undefined;
   const n = Number(value);
   return n < min || n > max ? undefined : n;
 };
+const boolParam = (value: string | undefined): boolean | undefined | 'invalid' =>
+  value === undefined ? undefined : value === 'true' ? true : value === 'false' ? false : 'invalid';
 
-/** The DMS for RabbitMQ API as this product uses it, behind the API gateway's AK/SK check. */
-export const createSimulatorApp = (options: SimulatorOptions) => {
-  const now = options.now ?? Date.now;
-  const { data, projectId } = options;
-  const app = new Hono<Env>();
-
-  app.use('*', async (c, next) => {
-    c.set('requestId', randomBytes(16).toString('hex'));
-    await next();
-    c.header('X-Request-Id', c.get('requestId'));
-  });
-  app.use('/v2/*', gatewayAuth({ credentials: () => options.credentials, now }));
-
-  const v2 = new Hono<Env>();
-  v2.use('/:projectId/*', async (c, next) => {
-    if (c.req.param('projectId') !== projectId || c.req.header('x-project-id') !== projectId) {
-      return c.json(
-        {
-          error_msg: 'Incorrect IAM authentication information: the project id does not match the credentials',
-          error_code: 'APIGW.0301',
-          request_id: c.get('requestId'),
-        },
-        401,
-      );
+const sleep = (ms: number, signals: (AbortSignal | undefined)[]) =>
+  new Promise<void>((resolve) => {
+    if (ms <= 0) return resolve();
+    const done = () => {
+      clearTimeout(timer);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    for (const s of signals) {
+      if (s?.aborted) return done();
+      s?.addEventListener('abort', done, { once: true });
     }
-    await next();
   });
 
-  const findInstance = (id: string) => data.instances.find((i) => i.instance_id === id);
+/** A body cut in half, or one that is not JSON at all, as broken proxies and load balancers send. */
+const spoil = async (res: Response, kind: 'truncated' | 'non-json'): Promise<Response> => {
+  const text = await res.text();
+  const body =
+    kind === 'truncated'
+      ? text.slice(0, Math.floor(text.length / 2))
+      : '<html><head><title>502 Bad Gateway</title></head><body><center><h1>502 Bad Gateway</h1></center></body></html>';
+  const headers = new Headers(res.headers);
+  headers.delete('content-length');
+  return new Response(body, { status: res.status, headers });
+};
+
+/** The DMS for RabbitMQ API as this product uses it, behind the API gateway, plus /_simulator. */
+export const createSimulatorApp = (options: SimulatorAppOptions) => {
+  const { store, projectId, control, internals, clock } = options;
+  const app = new Hono<Env>();
+  const gatewayNow = () => options.gatewayClock() + control.faults().clockSkewMs;
+
+  app.route('/_simulator', controlRoutes(control));
+
+  // The gateway: every step a real call passes before DMS sees it, plus the injected faults.
+  app.use('*', async (c, next) => {
+    const url = new URL(c.req.url);
+    if (url.pathname.startsWith('/_simulator/')) return next();
+    const startedAt = Date.now();
+    const requestId = randomBytes(16).toString('hex');
+    c.set('requestId', requestId);
+    const target = c.env?.incoming?.url ?? `${url.pathname}${url.search}`;
+    const path = target.split('?')[0]!;
+    const op = operationOf(c.req.method, path) ?? null;
+    let fault: string | undefined;
+
+    const run = async (): Promise<Response | undefined> => {
+      const signals = [options.closing, c.req.raw.signal];
+      await sleep(internals.latencyMs(op), signals);
+      const hangMs = internals.takeHang(op);
+      if (hangMs !== undefined) {
+        fault = 'hang';
+        await sleep(hangMs, signals);
+      }
+      if (!op) return gatewayError(404, 'APIGW.0101', GATEWAY_MESSAGES.unknownApi, requestId);
+      const burst = internals.takeBurst(op);
+      if (burst) {
+        fault = 'throttleBurst';
+        const headers: Record<string, string> =
+          burst.retryAfterSeconds === null ? {} : { 'retry-after': String(burst.retryAfterSeconds) };
+        // the gateway's burst answers quote its default per-user policy
+        return gatewayError(429, 'APIGW.0308', GATEWAY_MESSAGES.throttled(100), requestId, headers);
+      }
+      const received: ReceivedRequest = {
+        method: c.req.method,
+        target,
+        header: (name) => c.req.header(name),
+        body: new Uint8Array(await c.req.arrayBuffer()),
+      };
+      const auth = authenticate(
+        received,
+        {
+          credentials: options.credentials,
+          revokedAks: () => control.faults().revokedAks,
+          projectId,
+          now: gatewayNow,
+        },
+        requestId,
+      );
+      if ('response' in auth) return auth.response;
+      const throttled = internals.throttled(auth.ak, gatewayNow());
+      if (throttled) {
+        fault = 'throttle';
+        const headers: Record<string, string> =
+          throttled.retryAfterSeconds === null ? {} : { 'retry-after': String(throttled.retryAfterSeconds) };
+        return gatewayError(429, 'APIGW.0308', GATEWAY_MESSAGES.throttled(throttled.limit), requestId, headers);
+      }
+      if (internals.failNow(op)) {
+        fault = 'errorRate';
+        return c.json(INTERNAL, 500);
+      }
+      if (op === 'DeleteBackgroundTask' && control.faults().readOnly) {
+        fault = 'readOnly';
+        return c.json(READ_ONLY, 403);
+      }
+      return undefined;
+    };
+
+    const early = await run();
+    if (early) c.res = early;
+    else await next();
+    const badBody = c.res.status !== 204 && op ? internals.takeBadBody(op) : undefined;
+    if (badBody) {
+      fault = badBody === 'truncated' ? 'badBody:truncated' : 'badBody:non-json';
+      c.res = await spoil(c.res, badBody);
+    }
+    c.res.headers.set('X-Request-Id', requestId);
+    internals.record({
+      at: new Date(startedAt).toISOString(),
+      method: c.req.method,
+      path: target,
+      status: c.res.status,
+      operation: op,
+      durationMs: Date.now() - startedAt,
+      requestId,
+      ...(fault ? { fault } : {}),
+    });
+  });
+
   const checkInstance = (id: string) =>
     !UUID.test(id)
-      ? dmsError(400, 'DMS.00400061', 'Invalid instance ID format.')
-      : !findInstance(id)
-        ? dmsError(404, 'DMS.00404022', 'This instance does not exist.')
+      ? { body: INVALID_INSTANCE, status: 400 as const }
+      : !store.instance(id)
+        ? { body: NO_INSTANCE, status: 404 as const }
         : undefined;
 
-  v2.get('/:projectId/instances', (c) => {
-    if (c.req.query('engine') !== 'rabbitmq')
-      return c.json(dmsError(400, 'DMS.00400062', 'Invalid {0} parameter in the request.').body, 400);
-    const offset = intParam(c.req.query('offset'), 0, 0, 1_000_000);
-    const limit = intParam(c.req.query('limit'), 10, 1, 50);
-    if (offset === undefined || limit === undefined) {
-      return c.json(dmsError(400, 'DMS.00400062', 'Invalid {0} parameter in the request.').body, 400);
-    }
-    const total = data.instances.length;
-    if (offset > 0 && offset >= total)
-      return c.json(dmsError(400, 'DMS.40050010', 'Offset parameter is invalid.').body, 400);
-    return c.json({ instances: data.instances.slice(offset, offset + limit), instance_num: total });
-  });
-
-  v2.get('/:projectId/instances/:instanceId', (c) => {
-    const err = checkInstance(c.req.param('instanceId'));
-    if (err) return c.json(err.body, err.status as 400);
-    return c.json(findInstance(c.req.param('instanceId')));
-  });
-
-  v2.get('/:projectId/instances/:instanceId/tasks', (c) => {
-    const instanceId = c.req.param('instanceId');
-    const err = checkInstance(instanceId);
-    if (err) return c.json(err.body, err.status as 400);
-    const start = intParam(c.req.query('start') ?? c.req.query('offset'), 1, 1, 1_000_000_000);
-    const limit = intParam(c.req.query('limit'), 10, 1, 100);
-    if (start === undefined || limit === undefined) {
-      return c.json(dmsError(400, 'DMS.00400062', 'Invalid {0} parameter in the request.').body, 400);
-    }
-    const beginRaw = c.req.query('begin_time');
-    const endRaw = c.req.query('end_time');
-    const begin = beginRaw === undefined ? undefined : dmsTimeToIso(beginRaw);
-    const end = endRaw === undefined ? undefined : dmsTimeToIso(endRaw);
-    if ((beginRaw !== undefined && !begin) || (endRaw !== undefined && !end)) {
-      return c.json(dmsError(400, 'DMS.00400142', 'Timestamp is invalid.').body, 400);
-    }
-    // end_time is whole seconds: a task created within that second is still inside.
-    const endExclusive = end && new Date(Date.parse(end) + 1000).toISOString();
-    const matching = (data.tasks.get(instanceId) ?? []).filter(
-      (t: SimTask) => (!begin || t.created_at >= begin) && (!endExclusive || t.created_at < endExclusive),
-    );
-    return c.json({ task_count: String(matching.length), tasks: matching.slice(start - 1, start - 1 + limit) });
-  });
-
-  v2.get('/:projectId/instances/:instanceId/tasks/:taskId', (c) => {
-    const err = checkInstance(c.req.param('instanceId'));
-    if (err) return c.json(err.body, err.status as 400);
-    if (!TASK_ID.test(c.req.param('taskId')))
-      return c.json(dmsError(400, 'DMS.00400070', 'Invalid task ID format.').body, 400);
-    const task = data.tasks.get(c.req.param('instanceId'))?.find((t) => t.id === c.req.param('taskId'));
-    return c.json({ task_count: task ? '1' : '0', tasks: task ? [task] : [] });
-  });
+  const v2 = new Hono<Env>()
+    .get('/:projectId/instances', (c) => {
+      const q = (name: string) => c.req.query(name);
+      const offset = intParam(q('offset'), 0, 0, 1_000_000);
+      const limit = intParam(q('limit'), 10, 1, 50);
+      const exact = boolParam(q('exact_match_name'));
+      const includeFailure = boolParam(q('include_failure'));
+      if (q('engine') !== 'rabbitmq' || offset === undefined || limit === undefined) return c.json(INVALID_PARAM, 400);
+      if (exact === 'invalid' || includeFailure === 'invalid') return c.json(INVALID_PARAM, 400);
+      const name = q('name');
+      const matching = store
+        .instances()
+        .filter(
+          (i) =>
+            (name === undefined || (exact ? i.name === name : i.name.includes(name))) &&
+            (q('instance_id') === undefined || i.instance_id === q('instance_id')) &&
+            (q('status') === undefined || i.status === q('status')) &&
+            (q('enterprise_project_id') === undefined || i.enterprise_project_id === q('enterprise_project_id')) &&
+            (includeFailure !== false || i.status !== 'CREATEFAILED'),
+        );
+      if (offset > 0 && offset >= matching.length) return c.json(BAD_OFFSET, 400);
+      return c.json({ instances: matching.slice(offset, offset + limit), instance_num: matching.length });
+    })
+    .get('/:projectId/instances/:instanceId', (c) => {
+      const id = c.req.param('instanceId');
+      const err = checkInstance(id);
+      return err ? c.json(err.body, err.status) : c.json(store.instance(id));
+    })
+    .get('/:projectId/instances/:instanceId/tasks', (c) => {
+      const instanceId = c.req.param('instanceId');
+      const err = checkInstance(instanceId);
+      if (err) return c.json(err.body, err.status);
+      // `start` (Python SDK, Terraform) and `offset` (newer docs, Go/Node SDKs): the same 1-based index
+      const start = intParam(c.req.query('start') ?? c.req.query('offset'), 1, 1, 1_000_000_000);
+      const limit = intParam(c.req.query('limit'), 10, 1, 100);
+      if (start === undefined || limit === undefined) return c.json(INVALID_PARAM, 400);
+      const beginRaw = c.req.query('begin_time');
+      const endRaw = c.req.query('end_time');
+      const beginMs = beginRaw === undefined ? undefined : parseDmsTime(beginRaw);
+      const endMs = endRaw === undefined ? undefined : parseDmsTime(endRaw);
+      if ((beginRaw !== undefined && beginMs === undefined) || (endRaw !== undefined && endMs === undefined)) {
+        return c.json(BAD_TIME, 400);
+      }
+      // end_time names a whole second: a task created within it is inside
+      const { total, tasks } = store.listTasks(
+        instanceId,
+        { beginMs, endMs: endMs === undefined ? undefined : endMs + 999, start, limit },
+        clock(),
+      );
+      return c.json({ task_count: String(total), tasks });
+    })
+    .get('/:projectId/instances/:instanceId/tasks/:taskId', (c) => {
+      const err = checkInstance(c.req.param('instanceId'));
+      if (err) return c.json(err.body, err.status);
+      if (!TASK_ID.test(c.req.param('taskId'))) return c.json(INVALID_TASK, 400);
+      const task = store.task(c.req.param('instanceId'), c.req.param('taskId'), clock());
+      if (task) return c.json({ task_count: '1', tasks: [task] });
+      const behaviour = control.behaviour();
+      if (behaviour.unknownTask === 'empty') return c.json({ task_count: '0', tasks: [] });
+      const { status, ...body } = behaviour.taskNotFound;
+      return c.json(body, status as 404);
+    })
+    .delete('/:projectId/instances/:instanceId/tasks/:taskId', (c) => {
+      const err = checkInstance(c.req.param('instanceId'));
+      if (err) return c.json(err.body, err.status);
+      if (!TASK_ID.test(c.req.param('taskId'))) return c.json(INVALID_TASK, 400);
+      const result = store.deleteTask(c.req.param('instanceId'), c.req.param('taskId'), clock());
+      if (result === 'deleted') return c.body(null, 204);
+      const { status, ...body } =
+        result === 'unfinished' ? control.behaviour().deleteUnfinished : control.behaviour().taskNotFound;
+      return c.json(body, status as 400);
+    });
 
   app.route('/v2', v2);
-  app.notFound((c) =>
-    c.json(
-      {
-        error_msg: 'The API does not exist or has not been published in the environment.',
-        error_code: 'APIGW.0101',
-        request_id: c.get('requestId'),
-      },
-      404,
-    ),
-  );
+  app.notFound((c) => gatewayError(404, 'APIGW.0101', GATEWAY_MESSAGES.unknownApi, c.get('requestId') ?? ''));
+  app.onError((error, c) => {
+    console.error('simulator: unexpected error', error);
+    return c.json(INTERNAL, 500);
+  });
   return app;
 };

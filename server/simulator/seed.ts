@@ -1,69 +1,144 @@
-import { createRandom, type Random } from './random.ts';
+import { createRandom, mixSeed, type Random } from './random.ts';
 
+/** An instance as DMS answers it; real answers carry more fields than any SDK model lists. */
 export interface SimInstance {
   instance_id: string;
   name: string;
+  description: string;
   status: string;
   engine: 'rabbitmq';
   engine_version: string;
   type: 'single' | 'cluster';
   specification: string;
   resource_spec_code: string;
+  product_id: string;
   broker_num: number;
   storage_space: number;
+  total_storage_space: number;
   used_storage_space: number;
+  storage_spec_code: string;
   connect_address: string;
+  management_connect_address: string;
   port: number;
+  access_user: string;
+  ssl_enable: boolean;
   created_at: string;
   maintain_begin: string;
   maintain_end: string;
   enterprise_project_id: string;
   tags: { key: string; value: string }[];
   charging_mode: number;
+  vpc_id: string;
   vpc_name: string;
+  subnet_id: string;
+  security_group_id: string;
+  security_group_name: string;
+  available_zones: string[];
+  user_id: string;
+  user_name: string;
+  service_type: string;
+  storage_type: string;
+  is_logical_volume: boolean;
+  extend_times: number;
+  ipv6_enable: boolean;
+  disk_encrypted: boolean;
 }
 
+export const TASK_STATUSES = ['CREATED', 'EXECUTING', 'SUCCESS', 'FAILED', 'DELETED', 'CANCELLED'] as const;
+export type TaskStatus = (typeof TASK_STATUSES)[number];
+export type FinalStatus = 'SUCCESS' | 'FAILED' | 'CANCELLED' | 'DELETED';
+
+/** A task on the wire, as DMS answers it. */
 export interface SimTask {
   id: string;
   name: string;
   user_name: string;
   user_id: string;
   params: string;
-  status: 'CREATED' | 'EXECUTING' | 'SUCCESS' | 'FAILED' | 'DELETED' | 'CANCELLED';
+  status: TaskStatus;
   created_at: string;
   updated_at: string;
 }
 
-interface InstancePlan {
+/**
+ * A task's whole life, fixed when it is made: its status at any instant follows from the clock
+ * (CREATED until startMs, EXECUTING until endMs, then final), so nothing needs a timer.
+ */
+export interface TaskRecord {
+  id: string;
+  name: string;
+  user_name: string;
+  user_id: string;
+  params: string;
+  createdMs: number;
+  startMs: number;
+  endMs: number;
+  final: FinalStatus;
+}
+
+export const taskAt = (t: TaskRecord, nowMs: number): SimTask => {
+  const [status, updatedMs]: [TaskStatus, number] =
+    nowMs < t.startMs ? ['CREATED', t.createdMs] : nowMs < t.endMs ? ['EXECUTING', t.startMs] : [t.final, t.endMs];
+  return {
+    id: t.id,
+    name: t.name,
+    user_name: t.user_name,
+    user_id: t.user_id,
+    params: t.params,
+    status,
+    created_at: new Date(t.createdMs).toISOString(),
+    updated_at: new Date(updatedMs).toISOString(),
+  };
+};
+
+export const isFinishedAt = (t: TaskRecord, nowMs: number) => nowMs >= t.endMs;
+
+export interface InstancePlan {
   name: string;
   status: string;
   version: string;
   type: 'single' | 'cluster';
   /** Tasks over the 90 days of history. */
   tasks: number;
+  /** Mean new tasks a minute while the simulator runs. */
+  livePerMinute: number;
 }
 
-const INSTANCE_PLANS: InstancePlan[] = [
-  { name: 'prod-orders', status: 'RUNNING', version: '3.8.35', type: 'cluster', tasks: 10_500 },
-  { name: 'prod-payments', status: 'RUNNING', version: '3.12.13', type: 'cluster', tasks: 900 },
-  { name: 'staging-events', status: 'RUNNING', version: '3.8.35', type: 'single', tasks: 300 },
-  { name: 'dev-sandbox', status: 'FROZEN', version: 'AMQP-0-9-1', type: 'single', tasks: 60 },
+export const INSTANCE_PLANS: readonly InstancePlan[] = [
+  { name: 'prod-orders', status: 'RUNNING', version: '3.8.35', type: 'cluster', tasks: 10_500, livePerMinute: 3 },
+  { name: 'prod-payments', status: 'RUNNING', version: '3.12.13', type: 'cluster', tasks: 1_200, livePerMinute: 1 },
+  { name: 'staging-events', status: 'RUNNING', version: '3.8.35', type: 'single', tasks: 400, livePerMinute: 0.5 },
+  { name: 'dev-sandbox', status: 'FROZEN', version: 'AMQP-0-9-1', type: 'single', tasks: 60, livePerMinute: 0 },
   {
     name: 'analytics-ingest-eu-west-primary-cluster-with-a-very-long-name-for-layout-tests',
     status: 'EXTENDING',
     version: '3.12.13',
     type: 'cluster',
     tasks: 150,
+    livePerMinute: 0.2,
   },
-  { name: 'empty-new-instance', status: 'CREATING', version: '3.12.13', type: 'single', tasks: 0 },
+  { name: 'legacy-billing', status: 'RESTARTING', version: '3.8.35', type: 'single', tasks: 80, livePerMinute: 0 },
+  { name: 'empty-new-instance', status: 'CREATING', version: '3.12.13', type: 'single', tasks: 0, livePerMinute: 0 },
 ];
 
-/** Public RabbitMQ task names; the rest are INVENTED (DMS does not publish them) and marked so. */
-const TASK_KINDS: { name: string; invented: boolean; weight: number; params: (r: Random) => unknown }[] = [
+interface TaskKind {
+  name: string;
+  /** true where DMS does not publish the task's API name and this one is made up. */
+  invented: boolean;
+  weight: number;
+  durationMs: [number, number];
+  params: (r: Random) => unknown;
+}
+
+const CONFIG_NAMES = ['max_connections', 'channel_max', 'heartbeat', 'vm_memory_high_watermark', 'disk_free_limit'];
+
+/** Public RabbitMQ task names first; every other name is INVENTED (DMS does not publish them). */
+export const TASK_KINDS: readonly TaskKind[] = [
   {
     name: 'bindInstancePublicIp',
     invented: false,
     weight: 3,
+    durationMs: [5_000, 40_000],
     params: (r) => ({
       public_ip_id: r.uuid(),
       public_ip_address: `100.85.${r.int(0, 255)}.${r.int(1, 254)}`,
@@ -74,6 +149,7 @@ const TASK_KINDS: { name: string; invented: boolean; weight: number; params: (r:
     name: 'unbindInstancePublicIp',
     invented: false,
     weight: 2,
+    durationMs: [5_000, 30_000],
     params: (r) => ({ public_ip_id: r.uuid(), enable_public_ip: false }),
   },
   // INVENTED: the API names of restart, resize, plugin and config tasks are not public.
@@ -81,12 +157,15 @@ const TASK_KINDS: { name: string; invented: boolean; weight: number; params: (r:
     name: 'restartInstance',
     invented: true,
     weight: 4,
+    durationMs: [30_000, 240_000],
     params: (r) => ({ force: r.next() < 0.2, reason: r.pick(['maintenance', 'hung broker', 'config change']) }),
   },
+  // INVENTED
   {
     name: 'resizeInstance',
     invented: true,
     weight: 2,
+    durationMs: [300_000, 1_800_000],
     params: (r) => ({
       old_spec_code: 'dms.instance.rabbitmq.cluster.c3.2u4g.3',
       new_spec_code: 'dms.instance.rabbitmq.cluster.c3.4u8g.3',
@@ -94,109 +173,243 @@ const TASK_KINDS: { name: string; invented: boolean; weight: number; params: (r:
       oper_type: 'vertical',
     }),
   },
+  // INVENTED
   {
     name: 'enableRabbitmqPlugins',
     invented: true,
     weight: 2,
+    durationMs: [20_000, 120_000],
     params: (r) => ({
-      plugins: [r.pick(['rabbitmq_shovel', 'rabbitmq_federation', 'rabbitmq_tracing'])],
+      plugins: [
+        r.pick(['rabbitmq_shovel', 'rabbitmq_federation', 'rabbitmq_tracing', 'rabbitmq_consistent_hash_exchange']),
+      ],
       enable: true,
     }),
   },
+  // INVENTED
   {
     name: 'modifyInstanceConfig',
     invented: true,
     weight: 3,
-    params: (r) => ({ configs: [{ name: 'max_connections', value: String(r.int(1000, 5000)) }] }),
+    durationMs: [10_000, 90_000],
+    params: (r) => ({ configs: [{ name: r.pick(CONFIG_NAMES), value: String(r.int(1000, 5000)) }] }),
   },
-  { name: 'createInstance', invented: true, weight: 0, params: () => ({ engine: 'rabbitmq' }) },
 ];
-const WEIGHTED = TASK_KINDS.flatMap((k) => Array<(typeof TASK_KINDS)[number]>(k.weight).fill(k));
+const WEIGHTED: readonly TaskKind[] = TASK_KINDS.flatMap((k) => Array<TaskKind>(k.weight).fill(k));
 
-const USERS = ['ops-admin', 'zhang.wei', 'li.na', 'müller.jörg', '王芳', 'sre-bot', 'ana.gonçalves'];
+export const USERS = [
+  'ops-admin',
+  'zhang.wei',
+  'li.na',
+  'müller.jörg',
+  '王芳',
+  'sre-bot',
+  'ana.gonçalves',
+  'Дмитрий.Иванов',
+];
 
-const DAY = 86_400_000;
+export const MINUTE = 60_000;
+const HOUR = 3_600_000;
+export const DAY = 86_400_000;
 export const HISTORY_DAYS = 90;
 
-export interface SimData {
-  instances: SimInstance[];
-  /** Per instance, newest first. */
-  tasks: Map<string, SimTask[]>;
-  userIds: Map<string, string>;
-}
-
-const finalStatus = (r: Random): SimTask['status'] => {
+const finalStatus = (r: Random): FinalStatus => {
   const x = r.next();
-  return x < 0.8 ? 'SUCCESS' : x < 0.93 ? 'FAILED' : x < 0.97 ? 'CANCELLED' : 'DELETED';
+  return x < 0.85 ? 'SUCCESS' : x < 0.94 ? 'FAILED' : x < 0.98 ? 'CANCELLED' : 'DELETED';
 };
 
-export const makeTask = (r: Random, createdMs: number, nowMs: number, userIds: Map<string, string>): SimTask => {
+/** DMS task ids look like Hibernate uuid.hex values (`ff808082…`), 32 lower-case hex digits. */
+const taskId = (r: Random) => `ff808082${r.hex(24)}`;
+
+export const makeTask = (r: Random, createdMs: number, userIds: ReadonlyMap<string, string>): TaskRecord => {
   const kind = r.pick(WEIGHTED);
   const user = r.pick(USERS);
-  const durationMs = r.int(2_000, kind.name === 'resizeInstance' ? 1_800_000 : 240_000);
-  const done = createdMs + durationMs <= nowMs;
-  const status: SimTask['status'] = done ? finalStatus(r) : nowMs - createdMs < 3_000 ? 'CREATED' : 'EXECUTING';
+  const final = finalStatus(r);
+  const queuedMs = r.int(500, 6_000);
+  const durationMs = r.int(kind.durationMs[0], kind.durationMs[1]);
+  // A cancelled task never ran: it left CREATED straight for CANCELLED.
+  const startMs = final === 'CANCELLED' ? createdMs + queuedMs + durationMs : createdMs + queuedMs;
   return {
-    id: r.hex(32),
+    id: taskId(r),
     name: kind.name,
     user_name: user,
     user_id: userIds.get(user)!,
     params: JSON.stringify(kind.params(r)),
-    status,
-    created_at: new Date(createdMs).toISOString(),
-    updated_at: new Date(done ? createdMs + durationMs : createdMs).toISOString(),
+    createdMs,
+    startMs,
+    endMs: createdMs + queuedMs + durationMs,
+    final,
   };
 };
 
-/** Deterministic for a seed and a `now`: the same instances, and tasks at the same offsets from now. */
-export const seedData = (seed: number, nowMs: number): SimData => {
-  const r = createRandom(seed);
-  const userIds = new Map(USERS.map((u) => [u, r.hex(32)]));
-  const instances: SimInstance[] = [];
-  const tasks = new Map<string, SimTask[]>();
-  for (const plan of INSTANCE_PLANS) {
-    const id = r.uuid();
-    instances.push({
-      instance_id: id,
-      name: plan.name,
-      status: plan.status,
-      engine: 'rabbitmq',
-      engine_version: plan.version,
-      type: plan.type,
-      specification: plan.type === 'cluster' ? '4vCPUs 8GB*3' : '2vCPUs 4GB',
-      resource_spec_code: `dms.instance.rabbitmq.${plan.type}.c3.${plan.type === 'cluster' ? '4u8g.3' : '2u4g.1'}`,
-      broker_num: plan.type === 'cluster' ? 3 : 1,
-      storage_space: 300,
-      used_storage_space: r.int(1, 120),
-      connect_address: `192.168.${r.int(0, 255)}.${r.int(2, 254)}`,
-      port: 5672,
-      created_at: String(nowMs - (HISTORY_DAYS + r.int(1, 300)) * DAY),
-      maintain_begin: '02:00:00',
-      maintain_end: '06:00:00',
-      enterprise_project_id: '0',
-      tags: [{ key: 'env', value: plan.name.split('-')[0]! }],
-      charging_mode: 1,
-      vpc_name: 'vpc-default',
-    });
-    // Bursty history: each day gets a weight; some days are quiet, some are bursts.
-    const dayWeights: number[] = Array.from({ length: HISTORY_DAYS }, () => {
-      const x = r.next();
-      return x < 0.15 ? 0 : x > 0.9 ? 6 : 1;
-    });
-    const totalWeight = dayWeights.reduce((a, b) => a + b, 0) || 1;
-    const list: SimTask[] = [];
-    for (let i = 0; i < plan.tasks; i++) {
-      let pick = r.next() * totalWeight;
-      let day = 0;
-      while (day < HISTORY_DAYS - 1 && (pick -= dayWeights[day]!) > 0) day++;
-      // a few tasks in the last minutes, so there is live work on screen at start
-      const age = i < 3 ? r.int(1_000, 90_000) : day * DAY + r.int(0, DAY - 1);
-      list.push(makeTask(r, nowMs - age, nowMs, userIds));
+export interface SeededInstance {
+  instance: SimInstance;
+  plan: InstancePlan;
+  /** Oldest first (so live tasks append). */
+  tasks: TaskRecord[];
+}
+
+export interface Seeded {
+  seed: number;
+  seededAtMs: number;
+  userIds: ReadonlyMap<string, string>;
+  instances: SeededInstance[];
+}
+
+const makeInstance = (r: Random, plan: InstancePlan, nowMs: number): SimInstance => {
+  const cluster = plan.type === 'cluster';
+  const ip = `192.168.${r.int(0, 255)}.${r.int(2, 250)}`;
+  const env = plan.name.split('-')[0]!;
+  return {
+    instance_id: r.uuid(),
+    name: plan.name,
+    description: `${env} RabbitMQ`,
+    status: plan.status,
+    engine: 'rabbitmq',
+    engine_version: plan.version,
+    type: plan.type,
+    specification: cluster ? '4vCPUs 8GB*3' : '2vCPUs 4GB',
+    resource_spec_code: `dms.instance.rabbitmq.${plan.type}.c3.${cluster ? '4u8g.3' : '2u4g.1'}`,
+    product_id: cluster ? 'c6.4u8g.cluster' : 'c6.2u4g.single',
+    broker_num: cluster ? 3 : 1,
+    storage_space: cluster ? 600 : 200,
+    total_storage_space: cluster ? 600 : 200,
+    used_storage_space: r.int(1, 120),
+    storage_spec_code: 'dms.physical.storage.ultra.v2',
+    connect_address: cluster ? [ip, ...[1, 2].map(() => `192.168.${r.int(0, 255)}.${r.int(2, 250)}`)].join(',') : ip,
+    management_connect_address: `http://${ip}:15672`,
+    port: 5672,
+    access_user: 'rabbit',
+    ssl_enable: r.next() < 0.3,
+    created_at: String(nowMs - (HISTORY_DAYS + r.int(1, 300)) * DAY - r.int(0, DAY)),
+    maintain_begin: '02:00:00',
+    maintain_end: '06:00:00',
+    enterprise_project_id: '0',
+    tags: [{ key: 'env', value: env }],
+    charging_mode: 1,
+    vpc_id: r.uuid(),
+    vpc_name: `vpc-${env}`,
+    subnet_id: r.uuid(),
+    security_group_id: r.uuid(),
+    security_group_name: `sg-rabbitmq-${env}`,
+    available_zones: [r.uuid().replaceAll('-', '')],
+    user_id: r.hex(32),
+    user_name: 'ops-admin',
+    service_type: 'advanced',
+    storage_type: 'hec',
+    is_logical_volume: true,
+    extend_times: 0,
+    ipv6_enable: false,
+    disk_encrypted: false,
+  };
+};
+
+/** Days of the history: some quiet (no tasks), most ordinary, a few bursts packed into two hours. */
+const historyTimes = (r: Random, count: number, nowMs: number): number[] => {
+  const days = Array.from({ length: HISTORY_DAYS }, () => {
+    const x = r.next();
+    return { weight: x < 0.15 ? 0 : x > 0.9 ? 8 : 1, burstAt: r.int(0, 21) * HOUR };
+  });
+  const cumulative: number[] = [];
+  let sum = 0;
+  for (const d of days) cumulative.push((sum += d.weight));
+  const times: number[] = [];
+  for (let i = 0; i < count; i++) {
+    const pick = r.next() * sum;
+    let lo = 0;
+    let hi = HISTORY_DAYS - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (cumulative[mid]! > pick) hi = mid;
+      else lo = mid + 1;
     }
-    tasks.set(
-      id,
-      list.sort((a, b) => b.created_at.localeCompare(a.created_at)),
-    );
+    const day = days[lo]!;
+    const inDay = day.weight > 1 ? day.burstAt + r.int(0, 2 * HOUR) : r.int(0, DAY - 1);
+    times.push(nowMs - lo * DAY - inDay);
   }
-  return { instances, tasks, userIds };
+  return times;
+};
+
+/** Hand-placed tasks, so every status and every awkward params shape is there from the start. */
+const specials = (r: Random, nowMs: number, userIds: ReadonlyMap<string, string>): TaskRecord[] => {
+  const base = (name: string, user: string, createdMs: number, params: string): TaskRecord => ({
+    id: taskId(r),
+    name,
+    user_name: user,
+    user_id: userIds.get(user)!,
+    params,
+    createdMs,
+    startMs: createdMs + 2_000,
+    endMs: createdMs + 45_000,
+    final: 'SUCCESS',
+  });
+  const largeConfigs = Array.from({ length: 2_500 }, (_, i) => ({
+    name: `${CONFIG_NAMES[i % CONFIG_NAMES.length]}.${i}`,
+    value: r.hex(16),
+    description: 'bulk configuration import from the old cluster',
+  }));
+  return [
+    // a params string that is not JSON (Python repr, as some backends write)
+    base('enableRabbitmqPlugins', 'sre-bot', nowMs - 2 * HOUR, "{'plugins': ['rabbitmq_shovel'], 'enable': True}"),
+    // a very large params object (~200 KB)
+    {
+      ...base('modifyInstanceConfig', '王芳', nowMs - 5 * HOUR, JSON.stringify({ configs: largeConfigs })),
+      final: 'FAILED',
+    },
+    { ...base('restartInstance', 'müller.jörg', nowMs - 3 * HOUR, '{"force":true}'), final: 'CANCELLED' },
+    {
+      ...base('unbindInstancePublicIp', 'ops-admin', nowMs - 4 * HOUR, '{"enable_public_ip":false}'),
+      final: 'DELETED',
+    },
+    // still running at start: one queued, one executing for a while yet
+    {
+      ...base('bindInstancePublicIp', 'zhang.wei', nowMs - 1_000, '{"enable_public_ip":true}'),
+      startMs: nowMs + 4_000,
+      endMs: nowMs + 30_000,
+    },
+    {
+      ...base('resizeInstance', 'li.na', nowMs - 10 * MINUTE, '{"new_storage_space":900,"oper_type":"horizontal"}'),
+      endMs: nowMs + 15 * MINUTE,
+    },
+  ];
+};
+
+/** Deterministic for a seed and a `now`: the same instances, and tasks at the same offsets from now. */
+export const seed = (seedValue: number, nowMs: number): Seeded => {
+  const r = createRandom(seedValue);
+  const userIds = new Map(USERS.map((u) => [u, r.hex(32)]));
+  const instances = INSTANCE_PLANS.map((plan, index) => {
+    const instance = makeInstance(r, plan, nowMs);
+    const tr = createRandom(mixSeed(seedValue, index));
+    const tasks = historyTimes(tr, plan.tasks, nowMs).map((t) => makeTask(tr, t, userIds));
+    if (plan.tasks > 0 && plan.livePerMinute > 0) {
+      // a few tasks in the last minutes, so live work is on screen at start
+      for (let i = 0; i < 3; i++) tasks.push(makeTask(tr, nowMs - tr.int(1_000, 90_000), userIds));
+    }
+    if (index === 0) tasks.push(...specials(tr, nowMs, userIds));
+    tasks.sort((a, b) => a.createdMs - b.createdMs);
+    return { instance, plan, tasks };
+  });
+  return { seed: seedValue, seededAtMs: nowMs, userIds, instances };
+};
+
+/**
+ * The tasks that arrive on an instance during one minute of run time: a pure function of the
+ * seed, the instance and the minute, so a re-run (or a test with an injected clock) sees the same.
+ */
+export const liveTasksForMinute = (
+  seeded: Seeded,
+  instanceIndex: number,
+  minute: number,
+  userIds: ReadonlyMap<string, string>,
+): TaskRecord[] => {
+  const rate = seeded.instances[instanceIndex]!.plan.livePerMinute;
+  if (rate <= 0) return [];
+  const r = createRandom(mixSeed(seeded.seed, instanceIndex, minute));
+  // Poisson arrivals (Knuth), fine for small rates
+  const limit = Math.exp(-rate);
+  let count = 0;
+  for (let p = r.next(); p > limit; p *= r.next()) count++;
+  const times = Array.from({ length: count }, () => minute * MINUTE + r.int(0, MINUTE - 1)).sort((a, b) => a - b);
+  return times.map((t) => makeTask(r, t, userIds));
 };

@@ -1,0 +1,134 @@
+import {
+  type Seeded,
+  type SimInstance,
+  type SimTask,
+  type TaskRecord,
+  MINUTE,
+  isFinishedAt,
+  liveTasksForMinute,
+  taskAt,
+} from './seed.ts';
+
+/** Live arrivals are computed minute by minute; a clock that jumps further only fills this much. */
+const MAX_LIVE_BACKFILL_MINUTES = 30 * 24 * 60;
+
+interface InstanceState {
+  index: number;
+  instance: SimInstance;
+  /** Oldest first. */
+  tasks: TaskRecord[];
+  byId: Map<string, TaskRecord>;
+  liveUntilMinute: number;
+}
+
+export interface TaskWindow {
+  /** Inclusive, epoch ms. */
+  beginMs?: number | undefined;
+  /** Inclusive, epoch ms. */
+  endMs?: number | undefined;
+  /** 1-based index of the first record, newest first. */
+  start: number;
+  limit: number;
+}
+
+/** lowest index whose createdMs >= ms (tasks oldest first) */
+const lowerBound = (tasks: TaskRecord[], ms: number) => {
+  let lo = 0;
+  let hi = tasks.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (tasks[mid]!.createdMs < ms) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+};
+
+export type DeleteResult = 'deleted' | 'not-found' | 'unfinished';
+
+/**
+ * The simulator's data at any instant: seeded history plus the tasks that have arrived since,
+ * computed from the clock when asked, so no timer keeps the process alive.
+ */
+export const createStore = (seeded: Seeded) => {
+  let states: InstanceState[] = [];
+  const load = () => {
+    const startMinute = Math.floor(seeded.seededAtMs / MINUTE);
+    states = seeded.instances.map((s, index) => {
+      const tasks = [...s.tasks];
+      return {
+        index,
+        instance: s.instance,
+        tasks,
+        byId: new Map(tasks.map((t) => [t.id, t])),
+        liveUntilMinute: startMinute - 1,
+      };
+    });
+  };
+  load();
+
+  const advance = (state: InstanceState, nowMs: number) => {
+    const target = Math.floor(nowMs / MINUTE);
+    if (target <= state.liveUntilMinute) return;
+    const from = Math.max(state.liveUntilMinute + 1, target - MAX_LIVE_BACKFILL_MINUTES);
+    for (let minute = from; minute <= target; minute++) {
+      for (const t of liveTasksForMinute(seeded, state.index, minute, seeded.userIds)) {
+        if (t.createdMs <= seeded.seededAtMs) continue;
+        state.tasks.push(t);
+        state.byId.set(t.id, t);
+      }
+    }
+    state.liveUntilMinute = target;
+  };
+
+  const stateOf = (instanceId: string, nowMs: number) => {
+    const state = states.find((s) => s.instance.instance_id === instanceId);
+    if (state) advance(state, nowMs);
+    return state;
+  };
+
+  const visible = (t: TaskRecord | undefined, nowMs: number) => (t && t.createdMs <= nowMs ? t : undefined);
+
+  return {
+    seeded,
+    instances: (): SimInstance[] => states.map((s) => s.instance),
+    instance: (instanceId: string) => states.find((s) => s.instance.instance_id === instanceId)?.instance,
+
+    /** Newest first; total counts every match, not the page. */
+    listTasks(instanceId: string, window: TaskWindow, nowMs: number): { total: number; tasks: SimTask[] } {
+      const state = stateOf(instanceId, nowMs);
+      if (!state) return { total: 0, tasks: [] };
+      const lo = window.beginMs === undefined ? 0 : lowerBound(state.tasks, window.beginMs);
+      const upper = Math.min(window.endMs ?? Number.POSITIVE_INFINITY, nowMs);
+      const hi = Math.max(lo, lowerBound(state.tasks, upper + 1));
+      const total = hi - lo;
+      const tasks: SimTask[] = [];
+      for (let i = window.start - 1; i < Math.min(total, window.start - 1 + window.limit); i++) {
+        tasks.push(taskAt(state.tasks[hi - 1 - i]!, nowMs));
+      }
+      return { total, tasks };
+    },
+
+    task(instanceId: string, taskId: string, nowMs: number): SimTask | undefined {
+      const state = stateOf(instanceId, nowMs);
+      const t = visible(state?.byId.get(taskId), nowMs);
+      return t && taskAt(t, nowMs);
+    },
+
+    deleteTask(instanceId: string, taskId: string, nowMs: number): DeleteResult {
+      const state = stateOf(instanceId, nowMs);
+      const t = visible(state?.byId.get(taskId), nowMs);
+      if (!state || !t) return 'not-found';
+      // only records that ended as SUCCESS, FAILED or CANCELLED may go
+      if (!isFinishedAt(t, nowMs) || t.final === 'DELETED') return 'unfinished';
+      let i = lowerBound(state.tasks, t.createdMs);
+      while (state.tasks[i] !== t) i++;
+      state.tasks.splice(i, 1);
+      state.byId.delete(taskId);
+      return 'deleted';
+    },
+
+    /** Back to the seeded data: deleted tasks return, live arrivals are recomputed on demand. */
+    reset: load,
+  };
+};
+export type SimStore = ReturnType<typeof createStore>;

@@ -3,31 +3,52 @@ import { serveStatic } from '@hono/node-server/serve-static';
 import type { ApiError, Health } from '../shared/api-error.ts';
 import { onError } from './errors.ts';
 import type { InstanceDirectory } from './instances.ts';
+import { type LogSink, requestLog, stdoutSink } from './log.ts';
 import { healthRoutes } from './routes/health.ts';
 import { instanceRoutes } from './routes/instances.ts';
+import { accessControl, hostGuard, immutableAssets, noCache, securityHeaders } from './security.ts';
+import type { WindowStore } from './tasks/window.ts';
 
 export interface AppOptions {
   mode: Health['mode'];
   directory: InstanceDirectory;
+  windows: WindowStore;
+  /** Rolling ranges share a window (and its cache entry) for this long; defaults to 5 s. */
+  rollingStepMs?: number;
   /** Folder of the built SPA; omitted in tests and in `npm run dev` (Vite serves it). */
   staticRoot?: string;
+  access?: { token?: string | undefined; basic?: { user: string; pass: string } | undefined };
+  /** Host header values served besides the loopback names. */
+  allowedHosts?: readonly string[];
+  /** The listening port, to match Host headers against; any port when unknown. */
+  port?: number | undefined;
+  log?: LogSink;
 }
 
-export const createApp = ({ mode, directory, staticRoot }: AppOptions) => {
-  const api = new Hono().route('/health', healthRoutes(mode)).route('/instances', instanceRoutes(directory));
+export const createApp = (options: AppOptions) => {
+  const { mode, directory, windows, staticRoot } = options;
+  const api = new Hono()
+    .route('/health', healthRoutes(mode))
+    .route('/instances', instanceRoutes({ directory, windows, rollingStepMs: options.rollingStepMs ?? 5_000 }));
 
-  const app = new Hono().route('/api', api);
+  const app = new Hono();
+  app.use(requestLog(options.log ?? stdoutSink));
+  app.use(securityHeaders());
+  app.use(hostGuard({ allowed: options.allowedHosts ?? [], port: options.port }));
+  app.use(accessControl(options.access ?? {}));
+  const routes = app.route('/api', api);
   app.all('/api/*', (c) =>
     c.json<ApiError>({ error: { code: 'NOT_FOUND', message: `No API route ${c.req.path}` } }, 404),
   );
   if (staticRoot) {
-    app.use('/assets/*', serveStatic({ root: staticRoot }));
+    app.use('/assets/*', immutableAssets(), serveStatic({ root: staticRoot }));
     app.use('/favicon.svg', serveStatic({ root: staticRoot }));
     // Every other path is a view of the SPA (deep links included).
-    app.get('*', serveStatic({ root: staticRoot, path: 'index.html' }));
+    app.get('*', noCache(), serveStatic({ root: staticRoot, path: 'index.html' }));
   }
+  app.notFound((c) => c.json<ApiError>({ error: { code: 'NOT_FOUND', message: 'Not found' } }, 404));
   app.onError(onError);
-  return app;
+  return routes;
 };
 
 export type AppType = ReturnType<typeof createApp>;

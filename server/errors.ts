@@ -6,10 +6,12 @@ import { UpstreamError } from './dms/errors.ts';
 
 /** An error the API answers on purpose: a status, a code, a message a user can act on. */
 export class ApiFailure extends Error {
+  override readonly name = 'ApiFailure';
   constructor(
     readonly status: ContentfulStatusCode,
     readonly code: string,
     message: string,
+    readonly extra: { retryAfterSeconds?: number; upstream?: NonNullable<ApiError['error']['upstream']> } = {},
   ) {
     super(message);
   }
@@ -21,7 +23,12 @@ const upstreamStatus = (e: UpstreamError): ContentfulStatusCode =>
 /** The single place errors become the JSON error body. */
 export const onError = (err: Error, c: Context) => {
   if (err instanceof ApiFailure) {
-    return c.json<ApiError>({ error: { code: err.code, message: err.message } }, err.status);
+    if (err.extra.retryAfterSeconds !== undefined) c.header('Retry-After', String(err.extra.retryAfterSeconds));
+    const { upstream } = err.extra;
+    return c.json<ApiError>(
+      { error: { code: err.code, message: err.message, ...(upstream ? { upstream } : {}) } },
+      err.status,
+    );
   }
   if (err instanceof UpstreamError) {
     const { status, errorCode, errorMsg, requestId, retryAfterSeconds } = err.details;

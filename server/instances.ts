@@ -6,6 +6,8 @@ export interface Upstream {
   projectId: string;
   region: string;
   client: DmsClient;
+  /** The credential's call budget, shared by every upstream of that credential. */
+  budget?: { waitMsFor(calls: number): number; ratePerMinute: number };
 }
 
 const toInstance = (i: DmsInstance, u: Upstream): Instance => {

@@ -1,11 +1,8 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { serve } from '@hono/node-server';
-import { createApp } from './app.ts';
 import { ConfigError, parseConfig, type Config } from './config.ts';
-import { createDmsClient } from './dms/client.ts';
-import { createInstanceDirectory, type Upstream } from './instances.ts';
-import { startSimulator } from './simulator/server.ts';
+import { stdoutSink, writeLog } from './log.ts';
+import { startConsole } from './start.ts';
 
 const staticRoot = fileURLToPath(new URL('../dist', import.meta.url));
 
@@ -22,39 +19,19 @@ const loadConfig = (): Config => {
 };
 
 const config = loadConfig();
-const simulator = config.mode === 'simulator' ? await startSimulator() : undefined;
-const upstreams: Upstream[] = simulator
-  ? [
-      {
-        projectId: simulator.projectId,
-        region: 'simulator',
-        client: createDmsClient({
-          endpoint: simulator.url,
-          projectId: simulator.projectId,
-          credentials: { ak: simulator.ak, sk: simulator.sk },
-          timeoutMs: config.upstreamTimeoutMs,
-        }),
-      },
-    ]
-  : config.targets.map((t) => ({
-      projectId: t.projectId,
-      region: t.region,
-      client: createDmsClient({ ...t, credentials: config.credentials!, timeoutMs: config.upstreamTimeoutMs }),
-    }));
-
 if (!existsSync(staticRoot)) console.warn('No built SPA in dist/: run `npm run build` (the API works without it).');
-const app = createApp({ mode: config.mode, directory: createInstanceDirectory(upstreams), staticRoot });
+const running = await startConsole(config, { staticRoot: existsSync(staticRoot) ? staticRoot : undefined });
+console.log(`DMS Task Console listening on ${running.url} (${config.mode} mode)`);
+if (running.simulator) console.log(`Embedded DMS simulator at ${running.simulator.url}`);
 
-const server = serve({ fetch: app.fetch, hostname: config.host, port: config.port }, (info) => {
-  console.log(`DMS Task Console listening on http://${config.host}:${info.port} (${config.mode} mode)`);
-  if (simulator) console.log(`Embedded DMS simulator at ${simulator.url}`);
-});
-
-const shutdown = () => {
-  server.close(() => {
-    void simulator?.close().finally(() => process.exit(0));
-    if (!simulator) process.exit(0);
-  });
+let stopping = false;
+const shutdown = (signal: string) => {
+  if (stopping) return;
+  stopping = true;
+  writeLog(stdoutSink, { level: 'info', msg: 'shutting down', signal });
+  // A request that never ends must not keep the process alive forever.
+  setTimeout(() => process.exit(1), 15_000).unref();
+  void running.close().then(() => process.exit(0));
 };
-process.on('SIGTERM', shutdown);
-process.on('SIGINT', shutdown);
+process.on('SIGTERM', () => shutdown('SIGTERM'));
+process.on('SIGINT', () => shutdown('SIGINT'));

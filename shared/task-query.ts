@@ -37,29 +37,45 @@ const isoInstant = z.iso.datetime({ offset: true });
  * The task list query as it travels in a URL's search params (the server's validator and the
  * SPA's URL state both parse it with this schema). Every field is a string on the wire.
  */
-export const taskQuerySchema = z
-  .object({
-    range: rangeSchema.optional(),
-    from: isoInstant.optional(),
-    to: isoInstant.optional(),
-    status: commaList(z.enum(TASK_STATUSES)).optional(),
-    name: commaList(z.string().min(1).max(128)).optional(),
-    user: z.string().max(128).optional(),
-    q: z.string().max(256).optional(),
-    sort: sortKeySchema.default('createdAt'),
-    order: z.enum(['asc', 'desc']).default('desc'),
-    page: z.coerce.number().int().min(1).max(1_000_000).default(1),
-    pageSize: z.coerce.number().int().min(PAGE_SIZE_MIN).max(PAGE_SIZE_MAX).default(DEFAULT_PAGE_SIZE),
-  })
-  .refine((q) => (q.from === undefined) === (q.to === undefined), {
-    message: 'from and to go together',
-    path: ['from'],
-  })
-  .refine((q) => !(q.range && q.from), { message: 'give either range or from/to, not both', path: ['range'] })
-  .refine((q) => q.from === undefined || q.to === undefined || Date.parse(q.from) < Date.parse(q.to), {
-    message: 'from must be before to',
-    path: ['to'],
-  });
+const taskQueryFields = {
+  range: rangeSchema.optional(),
+  from: isoInstant.optional(),
+  to: isoInstant.optional(),
+  status: commaList(z.enum(TASK_STATUSES)).optional(),
+  name: commaList(z.string().min(1).max(128)).optional(),
+  user: z.string().max(128).optional(),
+  q: z.string().max(256).optional(),
+  sort: sortKeySchema.default('createdAt'),
+  order: z.enum(['asc', 'desc']).default('desc'),
+  page: z.coerce.number().int().min(1).max(1_000_000).default(1),
+  pageSize: z.coerce.number().int().min(PAGE_SIZE_MIN).max(PAGE_SIZE_MAX).default(DEFAULT_PAGE_SIZE),
+};
+
+const isInstant = (s: string | undefined) => s === undefined || Number.isFinite(Date.parse(s));
+
+const windowRules = <
+  T extends z.ZodType<{ range?: string | undefined; from?: string | undefined; to?: string | undefined }>,
+>(
+  schema: T,
+) =>
+  schema
+    .refine((q) => isInstant(q.from), { message: 'not a real date and time', path: ['from'] })
+    .refine((q) => isInstant(q.to), { message: 'not a real date and time', path: ['to'] })
+    .refine((q) => (q.from === undefined) === (q.to === undefined), {
+      message: 'from and to go together',
+      path: ['from'],
+    })
+    .refine((q) => !(q.range && q.from), { message: 'give either range or from/to, not both', path: ['range'] })
+    .refine((q) => q.from === undefined || q.to === undefined || Date.parse(q.from) < Date.parse(q.to), {
+      message: 'from must be before to',
+      path: ['to'],
+    });
+
+/**
+ * The task list query as it travels in a URL's search params (the server's validator and the
+ * SPA's URL state both parse it with this schema). Every field is a string on the wire.
+ */
+export const taskQuerySchema = windowRules(z.object(taskQueryFields));
 export type TaskQuery = z.infer<typeof taskQuerySchema>;
 
 /** The absolute window a query covers, resolved against `now` for rolling ranges. */
@@ -71,3 +87,10 @@ export const resolveWindow = (
   const span = rangeToMs(q.range ?? DEFAULT_RANGE);
   return { from: now - span, to: now };
 };
+
+export const EXPORT_FORMATS = ['csv', 'json'] as const;
+/** The export takes the list's filters and sort (page and pageSize are ignored) plus a format. */
+export const taskExportQuerySchema = windowRules(
+  z.object({ ...taskQueryFields, format: z.enum(EXPORT_FORMATS).default('csv') }),
+);
+export type TaskExportQuery = z.infer<typeof taskExportQuerySchema>;

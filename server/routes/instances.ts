@@ -1,56 +1,106 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { instanceIdSchema, type InstanceList } from '../../shared/instance.ts';
-import { taskIdSchema } from '../../shared/task.ts';
-import { resolveWindow, taskQuerySchema } from '../../shared/task-query.ts';
-import type { TaskDetail, TaskList } from '../../shared/task.ts';
+import { rangeToMs, taskExportQuerySchema, taskQuerySchema } from '../../shared/task-query.ts';
+import { taskIdSchema, type TaskDetail, type TaskList } from '../../shared/task.ts';
+import { UpstreamError } from '../dms/errors.ts';
 import { ApiFailure } from '../errors.ts';
 import type { InstanceDirectory } from '../instances.ts';
 import { toTask } from '../tasks/normalise.ts';
+import { exportFilename, exportStream } from '../tasks/export.ts';
 import { queryWindow } from '../tasks/query.ts';
-import { fetchWindow } from '../tasks/window.ts';
+import { type WindowEntry, type WindowStore, windowKeyFor } from '../tasks/window.ts';
 import { validate } from '../validate.ts';
 
-export const instanceRoutes = (directory: InstanceDirectory) => {
+export interface InstanceRoutesOptions {
+  directory: InstanceDirectory;
+  windows: WindowStore;
+  /** Rolling ranges resolve to a window end rounded up to this step, so they share a cache entry. */
+  rollingStepMs: number;
+}
+
+const instanceParam = z.object({ instanceId: instanceIdSchema });
+const taskParam = z.object({ instanceId: instanceIdSchema, taskId: taskIdSchema });
+
+const windowJson = (e: WindowEntry) => ({ from: new Date(e.from).toISOString(), to: new Date(e.to).toISOString() });
+
+export const instanceRoutes = ({ directory, windows, rollingStepMs }: InstanceRoutesOptions) => {
   const requireInstance = async (instanceId: string) => {
     const entry = await directory.find(instanceId);
     if (!entry) throw new ApiFailure(404, 'INSTANCE_NOT_FOUND', `No instance ${instanceId} in the configured projects`);
     return entry;
   };
+  const loadWindow = async (instanceId: string, query: { range?: string; from?: string; to?: string }) => {
+    const { instance, upstream } = await requireInstance(instanceId);
+    const target = windowKeyFor(instanceId, query, Date.now(), rangeToMs, rollingStepMs);
+    return { instance, entry: await windows.get(upstream, target) };
+  };
 
   return new Hono()
-    .get('/', async (c) => c.json<InstanceList>({ instances: await directory.list() }))
-    .get(
-      '/:instanceId/tasks',
-      validate('param', z.object({ instanceId: instanceIdSchema })),
-      validate('query', taskQuerySchema),
-      async (c) => {
-        const { instanceId } = c.req.valid('param');
-        const query = c.req.valid('query');
-        const { upstream } = await requireInstance(instanceId);
-        const window = resolveWindow(query, Date.now());
-        const tasks = await fetchWindow(upstream.client, instanceId, window, { signal: c.req.raw.signal });
-        const result = queryWindow(tasks, query);
-        return c.json<TaskList>({
+    .get('/', async (c) => c.json<InstanceList>({ instances: await directory.list() }, 200))
+    .get('/:instanceId/tasks', validate('param', instanceParam), validate('query', taskQuerySchema), async (c) => {
+      const { instanceId } = c.req.valid('param');
+      const query = c.req.valid('query');
+      const { entry } = await loadWindow(instanceId, query);
+      const result = queryWindow(entry.tasks, query);
+      return c.json<TaskList>(
+        {
           tasks: result.page,
           total: result.matching.length,
           page: query.page,
           pageSize: query.pageSize,
           facets: result.facets,
-          window: { from: new Date(window.from).toISOString(), to: new Date(window.to).toISOString() },
-          fetchedAt: new Date().toISOString(),
-        });
-      },
-    )
+          window: windowJson(entry),
+          fetchedAt: new Date(entry.fetchedAt).toISOString(),
+        },
+        200,
+      );
+    })
+    .get('/:instanceId/tasks/:taskId', validate('param', taskParam), async (c) => {
+      const { instanceId, taskId } = c.req.valid('param');
+      const { upstream } = await requireInstance(instanceId);
+      const cached = windows.findTask(instanceId, taskId);
+      if (cached) return c.json<TaskDetail>({ task: cached }, 200);
+      let task;
+      try {
+        task = await upstream.client.showTask(instanceId, taskId, c.req.raw.signal);
+      } catch (error) {
+        // Some DMS versions answer an unknown task with a 404 of their own rather than an empty list.
+        if (
+          error instanceof UpstreamError &&
+          error.details.status === 404 &&
+          error.details.errorCode?.startsWith('DMS.')
+        ) {
+          const { status, errorCode, errorMsg, requestId } = error.details;
+          throw new ApiFailure(404, 'TASK_NOT_FOUND', `No task ${taskId} on instance ${instanceId}`, {
+            upstream: { status, errorCode, errorMsg, requestId },
+          });
+        }
+        throw error;
+      }
+      if (!task) throw new ApiFailure(404, 'TASK_NOT_FOUND', `No task ${taskId} on instance ${instanceId}`);
+      return c.json<TaskDetail>({ task: toTask(task) }, 200);
+    })
     .get(
-      '/:instanceId/tasks/:taskId',
-      validate('param', z.object({ instanceId: instanceIdSchema, taskId: taskIdSchema })),
+      '/:instanceId/export',
+      validate('param', instanceParam),
+      validate('query', taskExportQuerySchema),
       async (c) => {
-        const { instanceId, taskId } = c.req.valid('param');
-        const { upstream } = await requireInstance(instanceId);
-        const task = await upstream.client.showTask(instanceId, taskId, c.req.raw.signal);
-        if (!task) throw new ApiFailure(404, 'TASK_NOT_FOUND', `No task ${taskId} on instance ${instanceId}`);
-        return c.json<TaskDetail>({ task: toTask(task) });
+        const { instanceId } = c.req.valid('param');
+        const query = c.req.valid('query');
+        const { instance, entry } = await loadWindow(instanceId, query);
+        const { matching } = queryWindow(entry.tasks, { ...query, page: 1, pageSize: Number.MAX_SAFE_INTEGER });
+        const window = windowJson(entry);
+        const filename = exportFilename(instance, window, query.format);
+        return c.body(
+          exportStream(matching, query.format, { instanceId, window, exportedAt: new Date().toISOString() }),
+          200,
+          {
+            'Content-Type': query.format === 'csv' ? 'text/csv; charset=utf-8' : 'application/json; charset=utf-8',
+            'Content-Disposition': `attachment; filename="${filename}"`,
+            'Cache-Control': 'no-store',
+          },
+        );
       },
     );
 };

@@ -1,0 +1,105 @@
+import type { AddressInfo } from 'node:net';
+import { serve } from '@hono/node-server';
+import { createApp } from './app.ts';
+import type { Config } from './config.ts';
+import { createDmsClient } from './dms/client.ts';
+import { createInstanceDirectory, type Upstream } from './instances.ts';
+import { countUpstreamCall, type LogSink, stdoutSink, writeLog } from './log.ts';
+import { startSimulator } from './simulator/server.ts';
+import { createWindowStore } from './tasks/window.ts';
+import { createTokenBucket, type TokenBucket } from './token-bucket.ts';
+
+export interface StartOptions {
+  staticRoot?: string | undefined;
+  log?: LogSink;
+  /** Sees every upstream attempt (tests count calls with it). */
+  onUpstreamCall?: (info: { operation: string; status: number; attempt: number }) => void;
+}
+
+/** Builds the console for a config (live, or simulator mode with the embedded simulator) and listens. */
+export const startConsole = async (config: Config, options: StartOptions = {}) => {
+  const log = options.log ?? stdoutSink;
+  const simulator = config.mode === 'simulator' ? await startSimulator() : undefined;
+  // One budget per credential: the gateway throttles per user, whatever the project or region.
+  const buckets = new Map<string, TokenBucket>();
+  const bucketFor = (ak: string) => {
+    let b = buckets.get(ak);
+    if (!b) buckets.set(ak, (b = createTokenBucket(config.upstreamRatePerMinute)));
+    return b;
+  };
+  const clientHooks = (bucket: TokenBucket) => ({
+    limiter: bucket,
+    onCall: (info: { operation: string; status: number; attempt: number }) => {
+      countUpstreamCall();
+      options.onUpstreamCall?.(info);
+    },
+  });
+  const upstreams: Upstream[] = simulator
+    ? [
+        {
+          projectId: simulator.projectId,
+          region: 'simulator',
+          budget: bucketFor(simulator.ak),
+          client: createDmsClient({
+            endpoint: simulator.url,
+            projectId: simulator.projectId,
+            credentials: { ak: simulator.ak, sk: simulator.sk },
+            timeoutMs: config.upstreamTimeoutMs,
+            ...clientHooks(bucketFor(simulator.ak)),
+          }),
+        },
+      ]
+    : config.targets.map((t) => ({
+        projectId: t.projectId,
+        region: t.region,
+        budget: bucketFor(config.credentials!.ak),
+        client: createDmsClient({
+          ...t,
+          credentials: config.credentials!,
+          timeoutMs: config.upstreamTimeoutMs,
+          ...clientHooks(bucketFor(config.credentials!.ak)),
+        }),
+      }));
+
+  const windows = createWindowStore({
+    ttlMs: config.windowCacheTtlMs,
+    maxTasks: config.windowMaxTasks,
+    maxWaitMs: config.upstreamMaxWaitMs,
+  });
+  const app = createApp({
+    mode: config.mode,
+    directory: createInstanceDirectory(upstreams),
+    windows,
+    rollingStepMs: Math.max(1_000, config.windowCacheTtlMs),
+    staticRoot: options.staticRoot,
+    access: config.access,
+    allowedHosts: [...config.allowedHosts, ...(config.host.includes(':') ? [`[${config.host}]`] : [config.host])],
+    port: config.port === 0 ? undefined : config.port,
+    log,
+  });
+
+  const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
+    const s = serve({ fetch: app.fetch, hostname: config.host, port: config.port }, () => resolve(s));
+  });
+  const { port } = server.address() as AddressInfo;
+  const shownHost = config.host.includes(':') ? `[${config.host}]` : config.host;
+
+  let closing: Promise<void> | undefined;
+  /** Stops accepting, lets requests in flight finish, then stops the simulator. */
+  const close = () =>
+    (closing ??= new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      // Idle keep-alive sockets would hold close() open; busy ones close after their answer.
+      if ('closeIdleConnections' in server) server.closeIdleConnections();
+    }).then(() => simulator?.close()));
+
+  writeLog(log, {
+    level: 'info',
+    msg: 'listening',
+    url: `http://${shownHost}:${port}`,
+    mode: config.mode,
+    accessControl: config.access.token || config.access.basic ? 'on' : 'off',
+    ...(simulator ? { simulator: simulator.url } : {}),
+  });
+  return { url: `http://${shownHost}:${port}`, port, app, windows, simulator, close };
+};

@@ -1,0 +1,78 @@
+import type { Task } from '../../shared/task.ts';
+
+export const CSV_COLUMNS = [
+  'id',
+  'name',
+  'status',
+  'userName',
+  'userId',
+  'createdAt',
+  'updatedAt',
+  'durationMs',
+  'params',
+] as const satisfies readonly (keyof Task)[];
+
+/**
+ * One CSV cell (RFC 4180 quoting). Text that a spreadsheet would run as a formula (= + - @,
+ * or a leading tab/CR) gets a leading apostrophe first, so an exported task cannot execute.
+ */
+export const csvCell = (value: string | number | null): string => {
+  if (value === null) return '';
+  if (typeof value === 'number') return String(value);
+  const guarded = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+  return /[",\r\n]/.test(guarded) ? `"${guarded.replaceAll('"', '""')}"` : guarded;
+};
+
+export const csvRow = (task: Task): string => CSV_COLUMNS.map((k) => csvCell(task[k])).join(',');
+
+const CHUNK = 500;
+
+/** The export as a byte stream, a chunk of rows at a time, so a large window never sits in one string. */
+export const exportStream = (
+  tasks: readonly Task[],
+  format: 'csv' | 'json',
+  meta: { instanceId: string; window: { from: string; to: string }; exportedAt: string },
+): ReadableStream<Uint8Array> => {
+  const encoder = new TextEncoder();
+  let index = 0;
+  let started = false;
+  return new ReadableStream<Uint8Array>({
+    pull(controller) {
+      if (!started) {
+        started = true;
+        // A BOM so spreadsheet programs read the UTF-8 user names correctly.
+        const head =
+          format === 'csv'
+            ? `\uFEFF${CSV_COLUMNS.join(',')}\r\n`
+            : `{"instanceId":${JSON.stringify(meta.instanceId)},"window":${JSON.stringify(meta.window)},` +
+              `"exportedAt":${JSON.stringify(meta.exportedAt)},"total":${tasks.length},"tasks":[`;
+        controller.enqueue(encoder.encode(head));
+      }
+      const slice = tasks.slice(index, index + CHUNK);
+      if (slice.length > 0) {
+        const body =
+          format === 'csv'
+            ? slice.map((t) => `${csvRow(t)}\r\n`).join('')
+            : (index === 0 ? '' : ',') + slice.map((t) => JSON.stringify(t)).join(',');
+        index += slice.length;
+        controller.enqueue(encoder.encode(body));
+      }
+      if (index >= tasks.length) {
+        if (format === 'json') controller.enqueue(encoder.encode(']}'));
+        controller.close();
+      }
+    },
+  });
+};
+
+const compactTime = (iso: string) => iso.replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+
+/** e.g. `dms-tasks_prod-orders_<instance id>_20240101T000000Z-20240102T000000Z.csv` */
+export const exportFilename = (
+  instance: { id: string; name: string },
+  window: { from: string; to: string },
+  format: 'csv' | 'json',
+) => {
+  const name = instance.name.replace(/[^A-Za-z0-9._-]+/g, '-').slice(0, 60);
+  return `dms-tasks_${name}_${instance.id}_${compactTime(window.from)}-${compactTime(window.to)}.${format}`;
+};

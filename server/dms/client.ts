@@ -1,22 +1,52 @@
 import { z } from 'zod';
-import { type Credentials, signRequest } from './signer.ts';
 import { UpstreamError } from './errors.ts';
+import { type Credentials, parseSdkDate, percentEncode, signRequest } from './signer.ts';
 import {
   type DmsInstance,
   type DmsTask,
+  type DmsTaskList,
   dmsErrorBodySchema,
   dmsInstanceListSchema,
   dmsInstanceSchema,
   dmsTaskListSchema,
 } from './types.ts';
 
+/** What the client reports after every HTTP attempt, for logs and call counting. */
+export interface DmsCallInfo {
+  operation: string;
+  method: string;
+  /** 0 when no answer came (network error, timeout, abort). */
+  status: number;
+  durationMs: number;
+  /** 1-based */
+  attempt: number;
+  requestId: string | null;
+}
+
 export interface DmsClientOptions {
   /** e.g. https://dms.cn-north-4.myhuaweicloud.com, or the simulator's URL */
   endpoint: string;
   projectId: string;
   credentials: Credentials;
+  /** Per HTTP attempt, body included. Default 10 s. */
   timeoutMs?: number;
+  /** Attempts per read, first one included. Default 4. Writes always make one. */
+  maxAttempts?: number;
+  /** A read gives up when this much time has passed since the call began. Default 30 s. */
+  deadlineMs?: number;
+  /** Backoff: full jitter over min(maxDelayMs, baseDelayMs · 2^(attempt-1)). */
+  baseDelayMs?: number;
+  maxDelayMs?: number;
+  /** A longer Retry-After is cut to this. Default 30 s. */
+  maxRetryAfterMs?: number;
+  /** Awaited before every HTTP attempt (the BFF's token bucket). */
+  limiter?: { acquire(signal?: AbortSignal): Promise<void> };
+  onCall?: (info: DmsCallInfo) => void;
   fetch?: typeof fetch;
+  /** For tests: waiting between attempts, randomness of the jitter, the clock (signing, deadline). */
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+  random?: () => number;
+  now?: () => number;
 }
 
 export interface ListTasksParams {
@@ -34,41 +64,156 @@ export interface ListTasksParams {
 /** `YYYYMMDDHHmmss` in UTC, the format of begin_time/end_time. */
 export const formatDmsTime = (ms: number): string => new Date(ms).toISOString().replace(/[-:T]/g, '').slice(0, 14);
 
-export const createDmsClient = (options: DmsClientOptions) => {
-  const { endpoint, projectId, credentials, timeoutMs = 10_000 } = options;
-  const doFetch = options.fetch ?? fetch;
-  const base = new URL(endpoint);
+const INSTANCE_PAGE = 50;
+const DEFAULTS = {
+  timeoutMs: 10_000,
+  maxAttempts: 4,
+  deadlineMs: 30_000,
+  baseDelayMs: 250,
+  maxDelayMs: 4_000,
+  maxRetryAfterMs: 30_000,
+};
 
-  const call = async <T>(
-    method: 'GET' | 'DELETE',
-    path: string,
-    query: Record<string, string | number | undefined>,
-    schema: z.ZodType<T> | null,
-    signal?: AbortSignal,
-  ): Promise<T> => {
-    const url = new URL(`/v2/${encodeURIComponent(projectId)}${path}`, base);
-    for (const [k, v] of Object.entries(query)) if (v !== undefined) url.searchParams.append(k, String(v));
+const defaultSleep = (ms: number, signal?: AbortSignal) =>
+  new Promise<void>((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason);
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal!.reason);
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+
+/** Retry-After as milliseconds: delta-seconds or an HTTP date; undefined when absent or unreadable. */
+export const parseRetryAfter = (value: string | null, now: number): number | undefined => {
+  if (value === null) return undefined;
+  const v = value.trim();
+  if (/^\d+$/.test(v)) return Number(v) * 1000;
+  const at = Date.parse(v);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
+};
+
+const sdkDateToIso = (value: string) => parseSdkDate(value)?.toISOString();
+
+/**
+ * The gateway's "signature expired" answer names both clocks:
+ * `…signature expired, signature time:20211217T064303Z,server time:20211217T065804Z`.
+ */
+export const parseClockSkew = (errorMsg: string): { localTime?: string; serverTime?: string } | undefined => {
+  if (!/signature expired/i.test(errorMsg)) return undefined;
+  const signed = /signature time:\s*(\d{8}T\d{6}Z)/i.exec(errorMsg)?.[1];
+  const server = /server time:\s*(\d{8}T\d{6}Z)/i.exec(errorMsg)?.[1];
+  return {
+    localTime: signed ? sdkDateToIso(signed) : undefined,
+    serverTime: server ? sdkDateToIso(server) : undefined,
+  };
+};
+
+/** A path segment for an id: encoded, and never a dot segment that a URL would resolve away. */
+const segment = (id: string): string => {
+  if (id === '' || id === '.' || id === '..') throw new RangeError(`Not a usable id: ${JSON.stringify(id)}`);
+  return percentEncode(id);
+};
+
+interface Call<T> {
+  operation: string;
+  method: 'GET' | 'DELETE';
+  path: string;
+  query?: Record<string, string | number | undefined>;
+  schema: z.ZodType<T> | null;
+  signal?: AbortSignal | undefined;
+}
+
+/** An attempt's outcome: a value, or an error and whether another attempt may help. */
+type Outcome<T> =
+  { ok: true; value: T } | { ok: false; error: UpstreamError; retryable: boolean; retryAfterMs?: number | undefined };
+
+export const createDmsClient = (options: DmsClientOptions) => {
+  const { endpoint, projectId, credentials } = options;
+  const o = {
+    timeoutMs: options.timeoutMs ?? DEFAULTS.timeoutMs,
+    maxAttempts: options.maxAttempts ?? DEFAULTS.maxAttempts,
+    deadlineMs: options.deadlineMs ?? DEFAULTS.deadlineMs,
+    baseDelayMs: options.baseDelayMs ?? DEFAULTS.baseDelayMs,
+    maxDelayMs: options.maxDelayMs ?? DEFAULTS.maxDelayMs,
+    maxRetryAfterMs: options.maxRetryAfterMs ?? DEFAULTS.maxRetryAfterMs,
+  };
+  const doFetch = options.fetch ?? fetch;
+  const sleep = options.sleep ?? defaultSleep;
+  const random = options.random ?? Math.random;
+  const now = options.now ?? Date.now;
+  const base = new URL(endpoint);
+  const basePath = base.pathname.replace(/\/+$/, '');
+  const secrets = [credentials.sk, credentials.ak, credentials.securityToken].filter(
+    (s): s is string => typeof s === 'string' && s.length > 0,
+  );
+  /** Gateway messages echo what they saw (a canonical request names the token): keep secrets out. */
+  const redact = (text: string) => secrets.reduce((t, s) => t.replaceAll(s, '******'), text);
+
+  const fail = (message: string, details: ConstructorParameters<typeof UpstreamError>[1]) =>
+    new UpstreamError(redact(message), {
+      ...details,
+      errorMsg: details.errorMsg === null ? null : redact(details.errorMsg),
+    });
+
+  const attempt = async <T>(call: Call<T>, n: number, timeoutMs: number): Promise<Outcome<T>> => {
+    const url = new URL(`${basePath}/v2/${segment(projectId)}${call.path}`, base);
+    for (const [k, v] of Object.entries(call.query ?? {})) if (v !== undefined) url.searchParams.append(k, String(v));
     const headers = signRequest(
-      { method, url, headers: { 'Content-Type': 'application/json', 'X-Project-Id': projectId } },
+      { method: call.method, url, projectId, headers: { 'Content-Type': 'application/json' } },
       credentials,
+      new Date(now()),
     );
+    // fetch sets Host itself, from the same URL the signature used
     delete headers.host;
-    const signals = [AbortSignal.timeout(timeoutMs), ...(signal ? [signal] : [])];
+    const timeout = AbortSignal.timeout(timeoutMs);
+    const signal = call.signal ? AbortSignal.any([timeout, call.signal]) : timeout;
+    const started = performance.now();
+    let status = 0;
+    let requestId: string | null = null;
+    const report = () =>
+      options.onCall?.({
+        operation: call.operation,
+        method: call.method,
+        status,
+        durationMs: Math.round((performance.now() - started) * 10) / 10,
+        attempt: n,
+        requestId,
+      });
+    const common = { operation: call.operation, attempts: n };
+
+    let text: string;
     let response: Response;
     try {
-      response = await doFetch(url, { method, headers, signal: AbortSignal.any(signals) });
+      response = await doFetch(url, { method: call.method, headers, signal });
+      status = response.status;
+      requestId = response.headers.get('x-request-id');
+      text = await response.text();
     } catch (error) {
-      const timedOut = error instanceof Error && error.name === 'TimeoutError';
-      throw new UpstreamError(timedOut ? `DMS did not answer within ${timeoutMs} ms` : 'DMS could not be reached', {
-        status: 0,
-        errorCode: null,
-        errorMsg: null,
-        requestId: null,
-        kind: timedOut ? 'timeout' : 'network',
-      });
+      report();
+      if (call.signal?.aborted) throw call.signal.reason;
+      const timedOut = timeout.aborted;
+      const cause =
+        error instanceof Error ? ((error.cause as { code?: string } | undefined)?.code ?? error.message) : '';
+      const during = status === 0 ? '' : ` while reading its ${status} answer`;
+      const write = call.method !== 'GET' ? '; the outcome of this change is unknown' : '';
+      return {
+        ok: false,
+        retryable: call.method === 'GET',
+        error: fail(
+          timedOut
+            ? `DMS ${call.operation} did not answer within ${timeoutMs} ms${write}`
+            : `DMS ${call.operation} could not be reached${during}${cause ? ` (${cause})` : ''}${write}`,
+          { ...common, status, errorCode: null, errorMsg: null, requestId, kind: timedOut ? 'timeout' : 'network' },
+        ),
+      };
     }
-    const requestId = response.headers.get('x-request-id');
-    const text = await response.text();
+    report();
+
     if (!response.ok) {
       let body: z.infer<typeof dmsErrorBodySchema> = {};
       try {
@@ -76,65 +221,162 @@ export const createDmsClient = (options: DmsClientOptions) => {
       } catch {
         // a body that is not the documented error shape still leaves the status and request id
       }
-      throw new UpstreamError(`DMS answered ${response.status}${body.error_code ? ` ${body.error_code}` : ''}`, {
-        status: response.status,
-        errorCode: body.error_code ?? null,
-        errorMsg: body.error_msg ?? null,
-        requestId: requestId ?? body.request_id ?? null,
-        kind: 'http',
-      });
-    }
-    if (schema === null) return undefined as T;
-    const parsed = (() => {
-      try {
-        return schema.safeParse(JSON.parse(text));
-      } catch {
-        return undefined;
+      const errorCode = body.error_code ?? null;
+      const errorMsg = body.error_msg ?? null;
+      requestId ??= body.request_id ?? null;
+      const retryAfterMs = parseRetryAfter(response.headers.get('retry-after'), now());
+      const skew = errorCode === 'APIGW.0301' && errorMsg ? parseClockSkew(errorMsg) : undefined;
+      if (skew) {
+        return {
+          ok: false,
+          retryable: false,
+          error: fail(
+            `DMS refused the request because its signature expired: this server's clock reads ${skew.localTime ?? 'unknown'} ` +
+              `and the API gateway's ${skew.serverTime ?? 'unknown'}; they may differ by at most 15 minutes. Fix this server's clock (NTP).`,
+            { ...common, status, errorCode, errorMsg, requestId, kind: 'clock-skew', ...skew },
+          ),
+        };
       }
-    })();
-    if (!parsed?.success) {
-      throw new UpstreamError('DMS answered with a body that is not the documented shape', {
-        status: response.status,
-        errorCode: null,
-        errorMsg: null,
-        requestId,
-        kind: 'invalid-response',
-      });
+      return {
+        ok: false,
+        retryable: call.method === 'GET' && (status === 429 || status >= 500),
+        retryAfterMs,
+        error: fail(
+          `DMS ${call.operation} answered ${status}${errorCode ? ` ${errorCode}` : ''}${errorMsg ? `: ${errorMsg}` : ''}`,
+          {
+            ...common,
+            status,
+            errorCode,
+            errorMsg,
+            requestId,
+            kind: 'http',
+            retryAfterSeconds: retryAfterMs === undefined ? undefined : Math.ceil(retryAfterMs / 1000),
+          },
+        ),
+      };
     }
-    return parsed.data;
+
+    if (call.schema === null) return { ok: true, value: undefined as T };
+    let parsed: ReturnType<z.ZodType<T>['safeParse']> | undefined;
+    try {
+      parsed = call.schema.safeParse(JSON.parse(text));
+    } catch {
+      parsed = undefined;
+    }
+    if (!parsed?.success) {
+      const issue = parsed?.error.issues[0];
+      const where = issue ? `${issue.path.join('.') || '(root)'}: ${issue.message}` : 'not JSON';
+      return {
+        ok: false,
+        // a body cut short or garbled on the way may come whole next time; a wrong shape will not
+        retryable: parsed === undefined && call.method === 'GET',
+        error: fail(`DMS ${call.operation} answered with a body that is not the documented shape (${where})`, {
+          ...common,
+          status,
+          errorCode: null,
+          errorMsg: null,
+          requestId,
+          kind: 'invalid-response',
+        }),
+      };
+    }
+    return { ok: true, value: parsed.data };
+  };
+
+  /** Reads retry on network errors, timeouts, 429 and 5xx; writes make exactly one attempt. */
+  const call = async <T>(c: Call<T>): Promise<T> => {
+    const deadline = now() + o.deadlineMs;
+    const tries = c.method === 'GET' ? Math.max(1, o.maxAttempts) : 1;
+    let last: UpstreamError | undefined;
+    for (let n = 1; ; n++) {
+      if (c.signal?.aborted) throw c.signal.reason;
+      await options.limiter?.acquire(c.signal);
+      const remaining = deadline - now();
+      if (remaining <= 0) {
+        throw (
+          last ??
+          fail(`DMS ${c.operation} was not sent: its ${o.deadlineMs} ms deadline passed while waiting for a turn`, {
+            operation: c.operation,
+            attempts: n - 1,
+            status: 0,
+            errorCode: null,
+            errorMsg: null,
+            requestId: null,
+            kind: 'timeout',
+          })
+        );
+      }
+      const outcome = await attempt(c, n, Math.min(o.timeoutMs, remaining));
+      if (outcome.ok) return outcome.value;
+      last = outcome.error;
+      if (!outcome.retryable || n >= tries) throw outcome.error;
+      const delay =
+        outcome.retryAfterMs !== undefined
+          ? Math.min(outcome.retryAfterMs, o.maxRetryAfterMs)
+          : random() * Math.min(o.maxDelayMs, o.baseDelayMs * 2 ** (n - 1));
+      // waiting past the deadline would only fail later: give up now with what we know
+      if (now() + delay >= deadline) throw outcome.error;
+      await sleep(delay, c.signal);
+    }
   };
 
   return {
     projectId,
+    /** ListInstancesDetails, every page (offset/limit 50) until instance_num. */
     async listInstances(signal?: AbortSignal): Promise<DmsInstance[]> {
-      const instances: DmsInstance[] = [];
+      const byId = new Map<string, DmsInstance>();
       for (let offset = 0; ;) {
-        const page = await call(
-          'GET',
-          '/instances',
-          { engine: 'rabbitmq', offset, limit: 50 },
-          dmsInstanceListSchema,
+        const page = await call({
+          operation: 'ListInstancesDetails',
+          method: 'GET',
+          path: '/instances',
+          query: { engine: 'rabbitmq', offset, limit: INSTANCE_PAGE },
+          schema: dmsInstanceListSchema,
           signal,
-        );
-        instances.push(...page.instances);
+        });
+        for (const i of page.instances) if (!byId.has(i.instance_id)) byId.set(i.instance_id, i);
         offset += page.instances.length;
-        if (page.instances.length === 0 || offset >= page.instance_num) return instances;
+        if (page.instances.length === 0 || offset >= page.instance_num) return [...byId.values()];
       }
     },
-    showInstance: (instanceId: string, signal?: AbortSignal) =>
-      call('GET', `/instances/${instanceId}`, {}, dmsInstanceSchema, signal),
-    listTasks: ({ instanceId, start, limit, beginTime, endTime, signal }: ListTasksParams) =>
-      call(
-        'GET',
-        `/instances/${instanceId}/tasks`,
-        { start, limit, begin_time: beginTime, end_time: endTime },
-        dmsTaskListSchema,
+    showInstance: (instanceId: string, signal?: AbortSignal): Promise<DmsInstance> =>
+      call({
+        operation: 'ShowInstance',
+        method: 'GET',
+        path: `/instances/${segment(instanceId)}`,
+        schema: dmsInstanceSchema,
         signal,
-      ),
+      }),
+    /** ListBackgroundTasks: `start` is 1-based; task_count is the total of matching tasks. */
+    listTasks: ({ instanceId, start, limit, beginTime, endTime, signal }: ListTasksParams): Promise<DmsTaskList> =>
+      call({
+        operation: 'ListBackgroundTasks',
+        method: 'GET',
+        path: `/instances/${segment(instanceId)}/tasks`,
+        query: { start, limit, begin_time: beginTime, end_time: endTime },
+        schema: dmsTaskListSchema,
+        signal,
+      }),
+    /** ShowBackgroundTask; undefined when DMS answers an empty list for an unknown id. */
     showTask: async (instanceId: string, taskId: string, signal?: AbortSignal): Promise<DmsTask | undefined> =>
-      (await call('GET', `/instances/${instanceId}/tasks/${taskId}`, {}, dmsTaskListSchema, signal)).tasks[0],
-    deleteTask: (instanceId: string, taskId: string, signal?: AbortSignal) =>
-      call<void>('DELETE', `/instances/${instanceId}/tasks/${taskId}`, {}, null, signal),
+      (
+        await call({
+          operation: 'ShowBackgroundTask',
+          method: 'GET',
+          path: `/instances/${segment(instanceId)}/tasks/${segment(taskId)}`,
+          schema: dmsTaskListSchema,
+          signal,
+        })
+      ).tasks[0],
+    /** DeleteBackgroundTask: one attempt, never retried (the first may have succeeded). */
+    deleteTask: (instanceId: string, taskId: string, signal?: AbortSignal): Promise<void> =>
+      call<void>({
+        operation: 'DeleteBackgroundTask',
+        method: 'DELETE',
+        path: `/instances/${segment(instanceId)}/tasks/${segment(taskId)}`,
+        schema: null,
+        signal,
+      }),
   };
 };
 export type DmsClient = ReturnType<typeof createDmsClient>;

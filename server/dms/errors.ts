@@ -9,11 +9,18 @@ export class UpstreamError extends Error {
       errorCode: string | null;
       errorMsg: string | null;
       requestId: string | null;
-      /** What kind of failure, for the BFF to map to its own answer. */
-      kind: 'http' | 'timeout' | 'network' | 'invalid-response' | 'throttled-locally';
+      /**
+       * What kind of failure, for the BFF to map to its own answer. `clock-skew` is the gateway's
+       * "signature expired" (APIGW.0301): this server's clock is off by more than 15 minutes.
+       */
+      kind: 'http' | 'timeout' | 'network' | 'invalid-response' | 'throttled-locally' | 'clock-skew';
+      /** The DMS operation, e.g. ListBackgroundTasks. */
+      operation?: string | undefined;
+      /** How many HTTP attempts were made before giving up. */
+      attempts?: number | undefined;
       /** Seconds the caller should wait before trying again, when known. */
       retryAfterSeconds?: number | undefined;
-      /** For clock-skew answers: the gateway's time and ours. */
+      /** For clock-skew answers: the gateway's time and ours (ISO-8601 UTC). */
       serverTime?: string | undefined;
       localTime?: string | undefined;
     },

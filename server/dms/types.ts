@@ -1,39 +1,57 @@
 import { z } from 'zod';
 
-/** The upstream's own shapes (snake_case, as DMS answers); unknown fields are ignored. */
+/**
+ * The upstream's own shapes (snake_case, as DMS answers), validated and normalised once here:
+ * counts become numbers, absent optional strings become '' or null, unknown fields are dropped.
+ */
+const optionalText = z
+  .string()
+  .nullish()
+  .transform((v) => v ?? '');
+const nullableText = z
+  .string()
+  .nullish()
+  .transform((v) => v ?? null);
+const nullableNumber = z
+  .union([z.number(), z.string()])
+  .nullish()
+  .transform((v) => {
+    if (v === null || v === undefined || v === '') return null;
+    const n = Number(v);
+    return Number.isFinite(n) ? n : null;
+  });
+
+/** A count DMS may send as a string ("12") or a number. */
+const count = (field: string) =>
+  z.union([z.string(), z.number()]).transform((v, ctx) => {
+    const n = typeof v === 'number' ? v : /^\d+$/.test(v.trim()) ? Number(v) : Number.NaN;
+    if (!Number.isSafeInteger(n) || n < 0) {
+      ctx.addIssue({ code: 'custom', message: `${field} is not a count: ${String(v)}` });
+      return z.NEVER;
+    }
+    return n;
+  });
+
 export const dmsTaskSchema = z.object({
   id: z.string(),
   name: z.string(),
-  user_name: z
-    .string()
-    .nullish()
-    .transform((v) => v ?? ''),
-  user_id: z
-    .string()
-    .nullish()
-    .transform((v) => v ?? ''),
+  user_name: optionalText,
+  user_id: optionalText,
+  /** A JSON object encoded as a string; an object is re-encoded so the type stays one. */
   params: z
-    .string()
+    .union([z.string(), z.record(z.string(), z.unknown())])
     .nullish()
-    .transform((v) => v ?? ''),
+    .transform((v) => (v === null || v === undefined ? '' : typeof v === 'string' ? v : JSON.stringify(v))),
   status: z.string(),
+  /** ISO-8601 UTC, e.g. 2020-06-23T03:00:03.471Z */
   created_at: z.string(),
-  updated_at: z
-    .string()
-    .nullish()
-    .transform((v) => v ?? null),
+  updated_at: nullableText,
 });
 export type DmsTask = z.infer<typeof dmsTaskSchema>;
 
 export const dmsTaskListSchema = z.object({
-  task_count: z.union([z.string(), z.number()]).transform((v, ctx) => {
-    const n = Number(v);
-    if (!Number.isInteger(n) || n < 0) {
-      ctx.addIssue({ code: 'custom', message: `task_count is not a count: ${String(v)}` });
-      return z.NEVER;
-    }
-    return n;
-  }),
+  /** The total number of matching tasks (not the page size); a string upstream. */
+  task_count: count('task_count'),
   tasks: z
     .array(dmsTaskSchema)
     .nullish()
@@ -50,7 +68,22 @@ export const dmsInstanceSchema = z.object({
   type: z.string().nullish(),
   specification: z.string().nullish(),
   resource_spec_code: z.string().nullish(),
-  created_at: z.string().nullish(),
+  broker_num: nullableNumber,
+  storage_space: nullableNumber,
+  used_storage_space: nullableNumber,
+  connect_address: z.string().nullish(),
+  port: nullableNumber,
+  enterprise_project_id: z.string().nullish(),
+  charging_mode: nullableNumber,
+  vpc_name: z.string().nullish(),
+  maintain_begin: z.string().nullish(),
+  maintain_end: z.string().nullish(),
+  tags: z
+    .array(z.object({ key: z.string(), value: z.string().nullish() }))
+    .nullish()
+    .transform((v) => v ?? []),
+  /** Epoch milliseconds, sent as a string upstream; null when absent or not a number. */
+  created_at: nullableNumber,
 });
 export type DmsInstance = z.infer<typeof dmsInstanceSchema>;
 
@@ -59,9 +92,11 @@ export const dmsInstanceListSchema = z.object({
     .array(dmsInstanceSchema)
     .nullish()
     .transform((v) => v ?? []),
-  instance_num: z.number().int().nonnegative(),
+  instance_num: count('instance_num'),
 });
+export type DmsInstanceList = z.infer<typeof dmsInstanceListSchema>;
 
+/** Both error layers: DMS (`error_code`, `error_msg`) and the API gateway (+ `request_id`). */
 export const dmsErrorBodySchema = z.object({
   error_code: z.string().optional(),
   error_msg: z.string().optional(),

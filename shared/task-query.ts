@@ -51,7 +51,14 @@ const taskQueryFields = {
   pageSize: z.coerce.number().int().min(PAGE_SIZE_MIN).max(PAGE_SIZE_MAX).default(DEFAULT_PAGE_SIZE),
 };
 
-const isInstant = (s: string | undefined) => s === undefined || Number.isFinite(Date.parse(s));
+const EARLIEST = Date.parse('2000-01-01T00:00:00Z');
+const LATEST = Date.parse('2100-01-01T00:00:00Z');
+/** A real instant the upstream's YYYYMMDDHHmmss can carry (2000 to 2100). */
+const isInstant = (s: string | undefined) => {
+  if (s === undefined) return true;
+  const ms = Date.parse(s);
+  return Number.isFinite(ms) && ms >= EARLIEST && ms < LATEST;
+};
 
 const windowRules = <
   T extends z.ZodType<{ range?: string | undefined; from?: string | undefined; to?: string | undefined }>,
@@ -59,8 +66,8 @@ const windowRules = <
   schema: T,
 ) =>
   schema
-    .refine((q) => isInstant(q.from), { message: 'not a real date and time', path: ['from'] })
-    .refine((q) => isInstant(q.to), { message: 'not a real date and time', path: ['to'] })
+    .refine((q) => isInstant(q.from), { message: 'not a date and time between 2000 and 2100', path: ['from'] })
+    .refine((q) => isInstant(q.to), { message: 'not a date and time between 2000 and 2100', path: ['to'] })
     .refine((q) => (q.from === undefined) === (q.to === undefined), {
       message: 'from and to go together',
       path: ['from'],

@@ -126,14 +126,22 @@ export const createWindowStore = (options: WindowStoreOptions) => {
     checkBudget(source, starts.length);
     const rest: Awaited<ReturnType<typeof page>>[] = [];
     let next = 0;
+    let failure: { error: unknown } | undefined;
     await Promise.all(
       Array.from({ length: Math.min(concurrency, starts.length) }, async () => {
-        while (next < starts.length) {
+        // After one page fails the window is lost anyway: spend no more of the budget on it.
+        while (next < starts.length && !failure) {
           const index = next++;
-          rest[index] = await page(starts[index]!);
+          try {
+            rest[index] = await page(starts[index]!);
+          } catch (error) {
+            failure ??= { error };
+          }
         }
       }),
     );
+    // Thrown only once every worker has stopped, so no call outlives the failed fetch.
+    if (failure) throw failure.error;
     const byId = new Map<string, Task>();
     for (const p of [first, ...rest]) for (const t of p.tasks) if (!byId.has(t.id)) byId.set(t.id, toTask(t));
     // With end_time in a finished second the list cannot grow; a mismatch means it changed under us.

@@ -1,0 +1,160 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { rangeToMs } from '../../shared/task-query.ts';
+import { createDmsClient, type DmsCallInfo } from '../dms/client.ts';
+import { ApiFailure } from '../errors.ts';
+import { type RunningSimulator, startSimulator } from '../simulator/server.ts';
+import { createTokenBucket } from '../token-bucket.ts';
+import { createWindowStore, type WindowTarget, windowKeyFor } from './window.ts';
+
+const MINUTE = 60_000;
+let t = Date.now();
+const clock = () => t;
+let sim: RunningSimulator;
+let calls: DmsCallInfo[] = [];
+
+const client = (maxAttempts = 1) =>
+  createDmsClient({
+    endpoint: sim.url,
+    projectId: sim.projectId,
+    credentials: { ak: sim.ak, sk: sim.sk },
+    maxAttempts,
+    onCall: (info) => calls.push(info),
+  });
+const store = (over: Partial<Parameters<typeof createWindowStore>[0]> = {}) =>
+  createWindowStore({ ttlMs: 5_000, maxTasks: 20_000, maxWaitMs: 10_000, now: clock, ...over });
+const instanceId = (name: string) => sim.data.instances.find((i) => i.name === name)!.instance_id;
+const rolling = (id: string, range: string): WindowTarget => windowKeyFor(id, { range }, t, rangeToMs, 5_000);
+/** What the simulator holds for the window, by its own data. */
+const truth = (target: WindowTarget, pinnedEnd: number) =>
+  (sim.data.tasks.get(target.instanceId) ?? []).filter((x) => {
+    const c = Date.parse(x.created_at);
+    return c >= target.from && c <= Math.min(target.to, pinnedEnd);
+  });
+
+beforeAll(async () => {
+  sim = await startSimulator({ clock });
+});
+afterAll(() => sim.close());
+afterEach(() => {
+  calls = [];
+  sim.control.reset();
+});
+
+describe('window store over the simulator', () => {
+  it('fetches a whole window in ceil(total/100) calls, every task once', async () => {
+    const windows = store();
+    const target = rolling(instanceId('prod-orders'), '30d');
+    const entry = await windows.get({ client: client() }, target);
+    const expected = truth(target, Math.floor(t / 1000) * 1000 - 1);
+    expect(expected.length).toBeGreaterThan(1_000);
+    expect(entry.tasks.map((x) => x.id).sort()).toEqual(expected.map((x) => x.id).sort());
+    // the listing may include up to a second more upstream than the exact window keeps
+    expect(calls.length).toBeLessThanOrEqual(Math.ceil((expected.length + 5) / 100));
+    expect(calls.every((c) => c.operation === 'ListBackgroundTasks')).toBe(true);
+    const listed = sim.control.requests().filter((r) => r.operation === 'ListBackgroundTasks');
+    expect(listed.every((r) => /[?&]end_time=\d{14}/.test(r.path) && /[?&]limit=100/.test(r.path))).toBe(true);
+  });
+
+  it('shares one fetch between concurrent requests and serves the cache without calls', async () => {
+    const windows = store();
+    const target = rolling(instanceId('prod-payments'), '30d');
+    const source = { client: client() };
+    const entries = await Promise.all(Array.from({ length: 20 }, () => windows.get(source, target)));
+    const perWindow = calls.length;
+    expect(perWindow).toBe(Math.ceil(entries[0]!.tasks.length / 100) || 1);
+    expect(new Set(entries).size).toBe(1);
+    t += 3_000;
+    await windows.get(source, target);
+    expect(calls.length).toBe(perWindow);
+    expect(windows.findTask(target.instanceId, entries[0]!.tasks[0]!.id)).toBeDefined();
+    t -= 3_000;
+  });
+
+  it('refreshes a stale window with only the new and the unfinished tasks', async () => {
+    const windows = store();
+    const id = instanceId('prod-orders');
+    const source = { client: client() };
+    const first = await windows.get(source, rolling(id, '7d'));
+    const unfinished = first.tasks.filter((x) => x.status === 'CREATED' || x.status === 'EXECUTING');
+    expect(unfinished.length).toBeGreaterThan(0);
+    const full = calls.length;
+    expect(full).toBeGreaterThan(5);
+    calls = [];
+
+    t += 10 * MINUTE;
+    const target = rolling(id, '7d');
+    const refreshed = await windows.get(source, target);
+    expect(calls.length).toBeGreaterThan(0);
+    expect(calls.length).toBeLessThanOrEqual(2);
+    const expected = truth(target, Math.floor(t / 1000) * 1000 - 1);
+    const byId = new Map(refreshed.tasks.map((x) => [x.id, x.status]));
+    expect(refreshed.tasks.length).toBe(expected.length);
+    for (const x of expected) expect(byId.get(x.id), x.id).toBe(x.status);
+    expect(refreshed.tasks.some((x) => !first.byId.has(x.id))).toBe(true);
+  });
+
+  it('re-reads nothing for a closed window with every task finished', async () => {
+    const windows = store();
+    const id = instanceId('prod-payments');
+    const target: WindowTarget = { instanceId: id, from: t - 20 * 86_400_000, to: t - 10 * 86_400_000 };
+    const source = { client: client() };
+    await windows.get(source, target);
+    calls = [];
+    t += 6_000;
+    await windows.get(source, target);
+    expect(calls).toEqual([]);
+    t -= 6_000;
+  });
+
+  it('refuses a window over the cap after one call, and its retry costs none', async () => {
+    const windows = store({ maxTasks: 500 });
+    const target = rolling(instanceId('prod-orders'), '30d');
+    const source = { client: client() };
+    const refusal = await windows.get(source, target).catch((e: unknown) => e);
+    expect(refusal).toBeInstanceOf(ApiFailure);
+    expect((refusal as ApiFailure).status).toBe(422);
+    expect((refusal as ApiFailure).message).toMatch(/narrow the range/);
+    expect(calls).toHaveLength(1);
+    await expect(windows.get(source, target)).rejects.toThrow(/narrow the range/);
+    expect(calls).toHaveLength(1);
+  });
+
+  it('answers 503 with a wait when the budget cannot cover the window', async () => {
+    const windows = store({ maxWaitMs: 5_000 });
+    const bucket = createTokenBucket(10);
+    const target = rolling(instanceId('prod-orders'), '30d');
+    const refusal = (await windows
+      .get({ client: client(), budget: bucket }, target)
+      .catch((e: unknown) => e)) as ApiFailure;
+    expect(refusal.status).toBe(503);
+    expect(refusal.extra.retryAfterSeconds).toBeGreaterThan(60);
+    expect(refusal.message).toMatch(/try again in \d+ s/);
+    expect(calls).toHaveLength(1);
+  });
+
+  it('never caches a window one of whose pages failed', async () => {
+    const windows = store();
+    const target = rolling(instanceId('prod-orders'), '7d');
+    let armed = true;
+    const failing = createDmsClient({
+      endpoint: sim.url,
+      projectId: sim.projectId,
+      credentials: { ak: sim.ak, sk: sim.sk },
+      maxAttempts: 1,
+      onCall: (info) => {
+        calls.push(info);
+        if (armed && calls.length === 2) {
+          armed = false;
+          sim.control.patchFaults({ errorRate: 1 });
+        }
+      },
+    });
+    await expect(windows.get({ client: failing }, target)).rejects.toThrow(/500/);
+    // the first page, then each of the 4 workers stops at most one page after the failure
+    expect(calls.length).toBeLessThanOrEqual(1 + 2 * 4);
+    sim.control.reset();
+    calls = [];
+    const entry = await windows.get({ client: client() }, target);
+    expect(calls.length).toBe(Math.ceil(entry.tasks.length / 100));
+  });
+});

@@ -8,7 +8,7 @@ export const validate = <T extends z.ZodType, Target extends keyof ValidationTar
   zValidator(target, schema, (result) => {
     if (!result.success) {
       const issue = result.error.issues[0];
-      const where = issue?.path.length ? issue.path.join('.') : target;
+      const where = issue?.path.length ? String(issue.path[0]) : target;
       throw new ApiFailure(
         400,
         'BAD_REQUEST',

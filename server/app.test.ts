@@ -1,0 +1,309 @@
+import fc from 'fast-check';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { apiErrorSchema } from '../shared/api-error.ts';
+import { instanceListSchema } from '../shared/instance.ts';
+import { taskDetailSchema, taskListSchema } from '../shared/task.ts';
+import { createApp } from './app.ts';
+import { createDmsClient } from './dms/client.ts';
+import { createInstanceDirectory } from './instances.ts';
+import { countUpstreamCall } from './log.ts';
+import { type RunningSimulator, startSimulator } from './simulator/server.ts';
+import { createWindowStore } from './tasks/window.ts';
+
+let sim: RunningSimulator;
+let calls = 0;
+const logs: string[] = [];
+
+const build = (over: Partial<Parameters<typeof createApp>[0]> = {}) => {
+  const client = createDmsClient({
+    endpoint: sim.url,
+    projectId: sim.projectId,
+    credentials: { ak: sim.ak, sk: sim.sk },
+    maxAttempts: 1,
+    timeoutMs: 500,
+    onCall: () => {
+      calls++;
+      countUpstreamCall();
+    },
+  });
+  return createApp({
+    mode: 'simulator',
+    directory: createInstanceDirectory([{ projectId: sim.projectId, region: 'simulator', client }]),
+    windows: createWindowStore({ ttlMs: 5_000, maxTasks: 10_000, maxWaitMs: 10_000 }),
+    log: (line) => logs.push(line),
+    ...over,
+  });
+};
+let app: ReturnType<typeof build>;
+const id = (name: string) => sim.data.instances.find((i) => i.name === name)!.instance_id;
+const get = (path: string, headers: Record<string, string> = {}) => app.request(path, { headers });
+const errorOf = async (res: Response) => apiErrorSchema.parse(await res.json()).error;
+
+beforeAll(async () => {
+  sim = await startSimulator();
+  app = build();
+});
+afterAll(() => sim.close());
+afterEach(() => sim.control.reset());
+
+describe('the API over the simulator', () => {
+  it('answers health, instances and a page of tasks with facets', async () => {
+    expect(await (await get('/api/health')).json()).toEqual({ status: 'ok', mode: 'simulator' });
+    const { instances } = instanceListSchema.parse(await (await get('/api/instances')).json());
+    expect(instances.map((i) => i.name)).toContain('prod-orders');
+    const res = await get(
+      `/api/instances/${id('prod-payments')}/tasks?range=30d&status=FAILED,SUCCESS&pageSize=10&sort=name&order=asc`,
+    );
+    expect(res.status).toBe(200);
+    const list = taskListSchema.parse(await res.json());
+    expect(list.tasks).toHaveLength(10);
+    expect(list.tasks.every((t) => t.status === 'FAILED' || t.status === 'SUCCESS')).toBe(true);
+    expect(list.tasks.map((t) => t.name)).toEqual([...list.tasks.map((t) => t.name)].sort());
+    // status facets ignore the status filter, so every status can still be clicked
+    expect(Object.keys(list.facets.status).length).toBeGreaterThan(2);
+    expect(list.total).toBe((list.facets.status.FAILED ?? 0) + (list.facets.status.SUCCESS ?? 0));
+  });
+
+  it('shares one window among concurrent requests and serves page changes from the cache', async () => {
+    const path = `/api/instances/${id('prod-orders')}/tasks?range=7d`;
+    calls = 0;
+    const answers = await Promise.all(Array.from({ length: 10 }, (_, i) => get(`${path}&page=${i + 1}`)));
+    expect(answers.every((r) => r.status === 200)).toBe(true);
+    const { total } = taskListSchema.parse(await answers[0]!.json());
+    const perWindow = calls;
+    expect(perWindow).toBeLessThanOrEqual(Math.ceil((total + 5) / 100));
+    await get(`${path}&sort=status&q=restart&pageSize=100`);
+    expect(calls).toBe(perWindow);
+  });
+
+  it('serves a task from the cached window, or from ShowBackgroundTask, and 404 for an unknown one', async () => {
+    const instanceId = id('staging-events');
+    const list = taskListSchema.parse(
+      await (await get(`/api/instances/${instanceId}/tasks?range=90d&pageSize=10`)).json(),
+    );
+    const task = list.tasks.find((t) => t.status !== 'CREATED' && t.status !== 'EXECUTING')!;
+    calls = 0;
+    const cached = taskDetailSchema.parse(await (await get(`/api/instances/${instanceId}/tasks/${task.id}`)).json());
+    expect(cached.task).toEqual(task);
+    expect(calls).toBe(0);
+    // outside every cached window (another app, empty cache): one ShowBackgroundTask
+    const fresh = build();
+    await fresh.request('/api/instances');
+    calls = 0;
+    const shown = taskDetailSchema.parse(
+      await (await fresh.request(`/api/instances/${instanceId}/tasks/${task.id}`)).json(),
+    );
+    expect(shown.task.id).toBe(task.id);
+    expect(calls).toBe(1);
+    const unknown = await get(`/api/instances/${instanceId}/tasks/${'0'.repeat(32)}`);
+    expect(unknown.status).toBe(404);
+    expect((await errorOf(unknown)).code).toBe('TASK_NOT_FOUND');
+    sim.control.setBehaviour({ unknownTask: 'not-found' });
+    const unknown404 = await get(`/api/instances/${instanceId}/tasks/${'1'.repeat(32)}`);
+    expect(unknown404.status).toBe(404);
+    expect((await errorOf(unknown404)).upstream?.errorCode).toMatch(/^DMS\./);
+  });
+
+  it('answers 400 naming the parameter, and 404 for an unknown instance', async () => {
+    const base = `/api/instances/${id('dev-sandbox')}/tasks`;
+    for (const [query, param] of [
+      ['pageSize=5', 'pageSize'],
+      ['status=RUNNING', 'status'],
+      ['sort=params', 'sort'],
+      ['from=2024-01-01T00:00:00Z', 'from'],
+      ['from=2024-02-30T00:00:00Z&to=2024-03-01T00:00:00Z', 'from'],
+      ['range=1y', 'range'],
+      ['page=0', 'page'],
+      ['order=up', 'order'],
+    ] as const) {
+      const res = await get(`${base}?${query}`);
+      expect(res.status, query).toBe(400);
+      expect((await errorOf(res)).message, query).toContain(`"${param}"`);
+    }
+    const badId = await get('/api/instances/..%2F..%2Fv2/tasks');
+    expect(badId.status).toBe(400);
+    expect((await errorOf(badId)).message).toContain('instanceId');
+    const badTask = await get(`/api/instances/${id('dev-sandbox')}/tasks/ABC`);
+    expect((await errorOf(badTask)).message).toContain('taskId');
+    const unknown = await get('/api/instances/00000000-0000-0000-0000-000000000000/tasks');
+    expect(unknown.status).toBe(404);
+    expect((await errorOf(unknown)).code).toBe('INSTANCE_NOT_FOUND');
+  });
+
+  it('maps upstream failures to 502 and 504 with what DMS said', async () => {
+    const fresh = build();
+    await fresh.request('/api/instances');
+    sim.control.patchFaults({ errorRate: 1 });
+    const failed = await fresh.request(`/api/instances/${id('prod-orders')}/tasks?range=1h`);
+    expect(failed.status).toBe(502);
+    const upstream = (await errorOf(failed)).upstream!;
+    expect(upstream).toMatchObject({ status: 500, errorCode: 'DMS.00500000' });
+    expect(upstream.requestId).toMatch(/^[0-9a-f]{32}$/);
+    sim.control.setFaults({ hang: { ms: 5_000 } });
+    const hung = await fresh.request(`/api/instances/${id('prod-orders')}/tasks?range=2h`);
+    expect(hung.status).toBe(504);
+  });
+
+  it('exports every matching task as CSV or JSON, named after instance and window', async () => {
+    const instanceId = id('prod-payments');
+    const query = 'range=30d&status=FAILED';
+    const list = taskListSchema.parse(await (await get(`/api/instances/${instanceId}/tasks?${query}`)).json());
+    const csv = await get(`/api/instances/${instanceId}/export?format=csv&${query}`);
+    expect(csv.status).toBe(200);
+    expect(csv.headers.get('content-type')).toMatch(/^text\/csv/);
+    expect(csv.headers.get('content-disposition')).toMatch(
+      new RegExp(`^attachment; filename="dms-tasks_prod-payments_${instanceId}_\\d{8}T\\d{6}Z-\\d{8}T\\d{6}Z\\.csv"$`),
+    );
+    const lines = (await csv.text()).trimEnd().split('\r\n');
+    expect(lines.length).toBe(1 + list.total);
+    const json = (await (await get(`/api/instances/${instanceId}/export?format=json&${query}`)).json()) as {
+      tasks: unknown[];
+    };
+    expect(json.tasks).toHaveLength(list.total);
+    expect((await get(`/api/instances/${instanceId}/export?format=xml`)).status).toBe(400);
+  });
+
+  it('logs one JSON line per request with route, status, duration and upstream calls', async () => {
+    logs.length = 0;
+    const fresh = build();
+    const res = await fresh.request(`/api/instances/${id('dev-sandbox')}/tasks?range=90d&q=secret-param`);
+    const line = JSON.parse(logs.at(-1)!) as Record<string, unknown>;
+    expect(line).toMatchObject({
+      msg: 'request',
+      method: 'GET',
+      route: '/api/instances/:instanceId/tasks',
+      status: 200,
+      requestId: res.headers.get('x-request-id'),
+    });
+    expect(line.upstreamCalls).toBeGreaterThanOrEqual(2);
+    expect(typeof line.durationMs).toBe('number');
+    expect(logs.join('\n')).not.toContain('secret-param');
+  });
+});
+
+describe('a safe server', () => {
+  it('sends strict security headers on every answer, errors included', async () => {
+    for (const path of ['/api/health', '/api/nope', '/api/instances/x/tasks', '/']) {
+      const res = await get(path);
+      const csp = res.headers.get('content-security-policy') ?? '';
+      expect(csp, path).toContain("script-src 'self'");
+      expect(csp).toContain("frame-ancestors 'none'");
+      expect(csp).not.toContain('unsafe-inline');
+      expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+      expect(res.headers.get('referrer-policy')).toBe('no-referrer');
+      expect(res.headers.get('x-request-id')).toMatch(/^[0-9a-f]{32}$/);
+    }
+  });
+
+  it('answers 421 to a Host it does not serve (DNS rebinding)', async () => {
+    const guarded = build({ port: 8787, allowedHosts: ['console.example.org'] });
+    const status = async (host: string) => (await guarded.request('/api/health', { headers: { host } })).status;
+    expect(await status('evil.example.com')).toBe(421);
+    expect(await status('evil.example.com:8787')).toBe(421);
+    expect(await status('localhost:9999')).toBe(421);
+    expect(await status('127.0.0.1.evil.com:8787')).toBe(421);
+    expect(await status('localhost:8787')).toBe(200);
+    expect(await status('127.0.0.1:8787')).toBe(200);
+    expect(await status('[::1]:8787')).toBe(200);
+    expect(await status('console.example.org')).toBe(200);
+  });
+
+  it('requires the token or basic login when access control is set, except for health', async () => {
+    const locked = build({
+      access: { token: 'a-long-shared-secret-token', basic: { user: 'ops', pass: 'pass-word-1' } },
+    });
+    const status = async (path: string, authorization?: string) =>
+      (await locked.request(path, { headers: authorization ? { authorization } : {} })).status;
+    const basic = (s: string) => `Basic ${Buffer.from(s).toString('base64')}`;
+    expect(await status('/api/health')).toBe(200);
+    const denied = await locked.request('/api/instances');
+    expect(denied.status).toBe(401);
+    expect(denied.headers.get('www-authenticate')).toMatch(/^Basic/);
+    expect(await status('/api/instances', 'Bearer wrong-token')).toBe(401);
+    expect(await status('/api/instances', basic('ops:wrong'))).toBe(401);
+    expect(await status('/api/instances', 'Bearer a-long-shared-secret-token')).toBe(200);
+    expect(await status('/api/instances', basic('ops:pass-word-1'))).toBe(200);
+    expect(await status('/api/instances', basic('anyone:a-long-shared-secret-token'))).toBe(200);
+  });
+
+  it('never answers 500 to anything a user can type (property)', async () => {
+    const instanceIds = [id('dev-sandbox'), '00000000-0000-0000-0000-000000000000'];
+    const text = fc.string({
+      unit: fc.constantFrom(
+        'a',
+        'Z',
+        '0',
+        '9',
+        '-',
+        ':',
+        '.',
+        ',',
+        '%',
+        '/',
+        ' ',
+        'é',
+        '\u0000',
+        '+',
+        'T',
+        '&',
+        '=',
+        '#',
+        '?',
+      ),
+    });
+    const value = fc.oneof(
+      text,
+      fc.constantFrom(
+        '1h',
+        '24h',
+        '90d',
+        '0h',
+        '2024-01-01T00:00:00Z',
+        'SUCCESS,FAILED',
+        'createdAt',
+        'asc',
+        '10',
+        '500',
+        '-1',
+        '1e9',
+        '%ZZ',
+        'csv',
+        'json',
+      ),
+    );
+    const key = fc.constantFrom(
+      'range',
+      'from',
+      'to',
+      'status',
+      'name',
+      'user',
+      'q',
+      'sort',
+      'order',
+      'page',
+      'pageSize',
+      'format',
+      'x',
+    );
+    const query = fc
+      .array(fc.tuple(key, value), { maxLength: 6 })
+      .map((pairs) => pairs.map(([k, v]) => `${k}=${Math.random() < 0.5 ? encodeURIComponent(v) : v}`).join('&'));
+    const segment = fc.oneof(fc.constantFrom(...instanceIds, '..', '%2e%2e', '%ZZ', ''), text.map(encodeURIComponent));
+    const path = fc.oneof(
+      fc
+        .tuple(segment, fc.constantFrom('tasks', 'export', 'tasks/0123456789abcdef0123456789abcdef', 'tasks/x'))
+        .map(([s, rest]) => `/api/instances/${s}/${rest}`),
+      fc.array(segment, { maxLength: 4 }).map((s) => `/api/${s.join('/')}`),
+    );
+    await fc.assert(
+      fc.asyncProperty(path, query, async (p, q) => {
+        const res = await app.request(`${p}?${q}`);
+        expect(res.status, `${p}?${q}`).toBeLessThan(500);
+        if (res.status >= 400) expect(apiErrorSchema.safeParse(await res.json()).success).toBe(true);
+        else await res.arrayBuffer();
+      }),
+      { numRuns: 300 },
+    );
+  });
+});

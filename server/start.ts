@@ -1,3 +1,4 @@
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import { createApp } from './app.ts';
@@ -88,9 +89,15 @@ export const startConsole = async (config: Config, options: StartOptions = {}) =
   /** Stops accepting, lets requests in flight finish, then stops the simulator. */
   const close = () =>
     (closing ??= new Promise<void>((resolve) => {
-      server.close(() => resolve());
-      // Idle keep-alive sockets would hold close() open; busy ones close after their answer.
-      if ('closeIdleConnections' in server) server.closeIdleConnections();
+      // Keep-alive sockets would hold close() open until they time out: close each as soon as
+      // it is idle, i.e. once the request it carries has been answered.
+      const http = server as Server;
+      const sweep = setInterval(() => http.closeIdleConnections(), 50);
+      http.close(() => {
+        clearInterval(sweep);
+        resolve();
+      });
+      http.closeIdleConnections();
     }).then(() => simulator?.close()));
 
   writeLog(log, {

@@ -1,0 +1,143 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { request as httpRequest } from 'node:http';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type RunningSimulator, startSimulator } from './simulator/server.ts';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const AK = 'LEAKCHECKAK7Q2W9E4R0001';
+const SK = 'leak-check-secret-key-never-in-output-0123456789';
+
+interface Console {
+  child: ChildProcess;
+  url: string;
+  output: () => string;
+  exited: Promise<number | null>;
+}
+
+/** Starts `server/main.ts` as `npm start` would, in live mode against our simulator. */
+const startConsole = (sim: RunningSimulator, extraEnv: Record<string, string> = {}) =>
+  new Promise<Console>((resolve, reject) => {
+    const env = Object.fromEntries(
+      Object.entries(process.env).filter(([k]) => !/^(CLOUD_SDK_|HUAWEICLOUD_|DMS_|CONSOLE_)/.test(k)),
+    );
+    const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
+      cwd: root,
+      env: {
+        ...env,
+        HOST: '127.0.0.1',
+        PORT: '0',
+        CLOUD_SDK_AK: AK,
+        CLOUD_SDK_SK: SK,
+        HUAWEICLOUD_SDK_PROJECT_ID: sim.projectId,
+        DMS_ENDPOINT: sim.url,
+        DMS_TIMEOUT_MS: '400',
+        ...extraEnv,
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
+    const onData = (chunk: Buffer) => {
+      out += chunk.toString('utf8');
+      const m = /listening on (http:\/\/127\.0\.0\.1:\d+) \(live mode\)/.exec(out);
+      if (m) resolve({ child, url: m[1]!, output: () => out, exited });
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', onData);
+    void exited.then((code) => reject(new Error(`console exited ${code}: ${out}`)));
+  });
+
+/** A raw HTTP GET, so the Host header can be anything. */
+const rawGet = (url: string, headers: Record<string, string> = {}) =>
+  new Promise<{ status: number; headers: string; body: string }>((resolve, reject) => {
+    const req = httpRequest(url, { headers }, (res) => {
+      let body = '';
+      res.on('data', (c: Buffer) => (body += c.toString('utf8')));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: JSON.stringify(res.headers), body }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+
+let sim: RunningSimulator;
+beforeAll(async () => {
+  sim = await startSimulator({ ak: AK, sk: SK });
+});
+afterAll(() => sim.close());
+
+describe('the console process', () => {
+  it('never shows the AK/SK in any answer or log line, on any route or error path', async () => {
+    const app = await startConsole(sim);
+    const answers: string[] = [];
+    const statuses = new Set<number>();
+    const hit = async (path: string, headers: Record<string, string> = {}) => {
+      const r = await rawGet(`${app.url}${path}`, headers);
+      answers.push(`${r.status} ${r.headers} ${r.body}`);
+      statuses.add(r.status);
+      return r;
+    };
+    try {
+      const instances = JSON.parse((await hit('/api/instances')).body) as { instances: { id: string }[] };
+      const instanceId = instances.instances[0]!.id;
+      const list = JSON.parse((await hit(`/api/instances/${instanceId}/tasks?range=7d&pageSize=10`)).body) as {
+        tasks: { id: string }[];
+      };
+      await hit('/api/health');
+      await hit(`/api/instances/${instanceId}/tasks/${list.tasks[0]!.id}`);
+      await hit(`/api/instances/${instanceId}/tasks/${'f'.repeat(32)}`);
+      await hit(`/api/instances/${instanceId}/export?format=csv&range=7d`);
+      await hit(`/api/instances/${instanceId}/export?format=json&range=7d`);
+      await hit(`/api/instances/${instanceId}/tasks?pageSize=1`);
+      await hit('/api/instances/00000000-0000-0000-0000-000000000000/tasks');
+      await hit('/api/instances/not-an-id/tasks');
+      await hit('/api/nothing');
+      await hit('/api/health', { host: 'rebind.example.com' });
+      // upstream failures: 500s, hangs, a revoked AK, a wrong clock, throttling
+      const faults = [
+        { errorRate: 1 },
+        { hang: { ms: 2_000 } },
+        { revokedAks: [AK] },
+        { clockSkewMs: 3_600_000 },
+        { throttleBurst: { count: 100, retryAfterSeconds: 1 } },
+      ];
+      for (const [i, f] of faults.entries()) {
+        sim.control.setFaults(f);
+        await hit(`/api/instances/${instanceId}/tasks?range=${i + 2}h`);
+        await hit(`/api/instances/${instanceId}/tasks/${'e'.repeat(32)}`);
+      }
+      sim.control.reset();
+    } finally {
+      app.child.kill('SIGTERM');
+      expect(await app.exited).toBe(0);
+    }
+    expect([...statuses].sort()).toEqual(expect.arrayContaining([200, 400, 404, 421, 502, 503, 504]));
+    const everything = `${answers.join('\n')}\n${app.output()}`;
+    expect(app.output()).toContain('"msg":"request"');
+    for (const secret of [AK, SK]) {
+      expect(everything).not.toContain(secret);
+      // nor a recognisable piece of it
+      expect(everything).not.toContain(secret.slice(0, 12));
+    }
+  }, 60_000);
+
+  it('on SIGTERM stops accepting, finishes the requests in flight, and exits 0', async () => {
+    const app = await startConsole(sim, { DMS_TIMEOUT_MS: '5000' });
+    const instanceId = sim.data.instances[0]!.instance_id;
+    await rawGet(`${app.url}/api/instances`);
+    sim.control.setFaults({ latencyMs: 600, operations: ['ListBackgroundTasks'] });
+    const inFlight = rawGet(`${app.url}/api/instances/${instanceId}/tasks?range=1h`);
+    await new Promise((r) => setTimeout(r, 200));
+    app.child.kill('SIGTERM');
+    await new Promise((r) => setTimeout(r, 100));
+    const late = await rawGet(`${app.url}/api/health`).then(
+      (r) => r.status,
+      (e: NodeJS.ErrnoException) => e.code,
+    );
+    expect(late).toBe('ECONNREFUSED');
+    const answer = await inFlight;
+    expect(answer.status).toBe(200);
+    expect(await app.exited).toBe(0);
+    sim.control.reset();
+  }, 30_000);
+});

@@ -6,9 +6,7 @@ import {
   type Faults,
   type FaultsInput,
   type OperationName,
-  behaviourPatchSchema,
   behaviourSchema,
-  faultsPatchSchema,
   faultsSchema,
 } from './faults.ts';
 import { createRandom } from './random.ts';
@@ -56,11 +54,11 @@ export const createControl = (initial: { faults: Faults; behaviour: Behaviour; o
     /** Replaces every fault; absent fields take their defaults. */
     setFaults: (input: FaultsInput = {}): Faults => (faults = faultsSchema.parse(input)),
     /** Changes only the fields given. */
-    patchFaults: (input: Partial<FaultsInput>): Faults =>
-      (faults = faultsSchema.parse({ ...faults, ...faultsPatchSchema.parse(input) })),
+    patchFaults: (input: Partial<FaultsInput>): Faults => (faults = faultsSchema.parse({ ...faults, ...input })),
     behaviour: (): Behaviour => behaviour,
+    /** Changes only the switches given. */
     setBehaviour: (input: Partial<BehaviourInput>): Behaviour =>
-      (behaviour = behaviourSchema.parse({ ...behaviour, ...behaviourPatchSchema.parse(input) })),
+      (behaviour = behaviourSchema.parse({ ...behaviour, ...input })),
     /** Oldest first; at most REQUEST_LOG_SIZE. */
     requests: (): RequestLogEntry[] => [...log],
     clearRequests: () => {
@@ -114,6 +112,7 @@ export const createControl = (initial: { faults: Faults; behaviour: Behaviour; o
 export type SimulatorControl = ReturnType<typeof createControl>['control'];
 export type ControlInternals = ReturnType<typeof createControl>['internal'];
 
+const plainObject = z.record(z.string(), z.unknown());
 const invalid = (error: z.ZodError) => ({ error: 'invalid', issues: z.flattenError(error) });
 
 /** /_simulator/*: exists only here, never in the BFF's API. No auth: the simulator listens on loopback. */
@@ -125,13 +124,17 @@ export const controlRoutes = (control: SimulatorControl) =>
       return parsed.success ? c.json(control.setFaults(parsed.data)) : c.json(invalid(parsed.error), 400);
     })
     .patch('/faults', async (c) => {
-      const parsed = faultsPatchSchema.safeParse(await c.req.json().catch(() => undefined));
-      return parsed.success ? c.json(control.patchFaults(parsed.data)) : c.json(invalid(parsed.error), 400);
+      const body = plainObject.safeParse(await c.req.json().catch(() => undefined));
+      const parsed = faultsSchema.safeParse({ ...control.faults(), ...body.data });
+      if (!body.success) return c.json(invalid(body.error), 400);
+      return parsed.success ? c.json(control.patchFaults(body.data)) : c.json(invalid(parsed.error), 400);
     })
     .get('/behaviour', (c) => c.json(control.behaviour()))
     .put('/behaviour', async (c) => {
-      const parsed = behaviourPatchSchema.safeParse(await c.req.json().catch(() => undefined));
-      return parsed.success ? c.json(control.setBehaviour(parsed.data)) : c.json(invalid(parsed.error), 400);
+      const body = plainObject.safeParse(await c.req.json().catch(() => undefined));
+      const parsed = behaviourSchema.safeParse({ ...control.behaviour(), ...body.data });
+      if (!body.success) return c.json(invalid(body.error), 400);
+      return parsed.success ? c.json(control.setBehaviour(body.data)) : c.json(invalid(parsed.error), 400);
     })
     .get('/requests', (c) => c.json({ requests: control.requests() }))
     .delete('/requests', (c) => {

@@ -58,7 +58,6 @@ export const faultsSchema = z.strictObject({
 });
 export type Faults = z.infer<typeof faultsSchema>;
 export type FaultsInput = z.input<typeof faultsSchema>;
-export const faultsPatchSchema = faultsSchema.partial();
 
 const errorBody = z.strictObject({
   status: z.number().int().min(400).max(599),
@@ -85,7 +84,6 @@ export const behaviourSchema = z.strictObject({
 });
 export type Behaviour = z.infer<typeof behaviourSchema>;
 export type BehaviourInput = z.input<typeof behaviourSchema>;
-export const behaviourPatchSchema = behaviourSchema.partial();
 
 /** Environment variables `npm run simulator` reads, with what each sets. */
 export const SIMULATOR_ENV_DOC: Record<string, string> = {

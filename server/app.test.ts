@@ -1,3 +1,6 @@
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { apiErrorSchema } from '../shared/api-error.ts';
@@ -9,12 +12,14 @@ import { createInstanceDirectory } from './instances.ts';
 import { countUpstreamCall } from './log.ts';
 import { type RunningSimulator, startSimulator } from './simulator/server.ts';
 import { createWindowStore } from './tasks/window.ts';
+import { createTokenBucket, type TokenBucket } from './token-bucket.ts';
+import { ConfigError, parseConfig } from './config.ts';
 
 let sim: RunningSimulator;
 let calls = 0;
 const logs: string[] = [];
 
-const build = (over: Partial<Parameters<typeof createApp>[0]> = {}) => {
+const build = (over: Partial<Parameters<typeof createApp>[0]> = {}, budget?: TokenBucket) => {
   const client = createDmsClient({
     endpoint: sim.url,
     projectId: sim.projectId,
@@ -28,7 +33,7 @@ const build = (over: Partial<Parameters<typeof createApp>[0]> = {}) => {
   });
   return createApp({
     mode: 'simulator',
-    directory: createInstanceDirectory([{ projectId: sim.projectId, region: 'simulator', client }]),
+    directory: createInstanceDirectory([{ projectId: sim.projectId, region: 'simulator', client, budget }]),
     windows: createWindowStore({ ttlMs: 5_000, maxTasks: 10_000, maxWaitMs: 10_000 }),
     log: (line) => logs.push(line),
     ...over,
@@ -65,7 +70,10 @@ describe('the API over the simulator', () => {
   });
 
   it('shares one window among concurrent requests and serves page changes from the cache', async () => {
-    const path = `/api/instances/${id('prod-orders')}/tasks?range=7d`;
+    // an explicit window, so the test cannot straddle the rolling key's 5 s step
+    const to = new Date().toISOString();
+    const from = new Date(Date.now() - 7 * 86_400_000).toISOString();
+    const path = `/api/instances/${id('prod-orders')}/tasks?from=${from}&to=${to}`;
     calls = 0;
     const answers = await Promise.all(Array.from({ length: 10 }, (_, i) => get(`${path}&page=${i + 1}`)));
     expect(answers.every((r) => r.status === 200)).toBe(true);
@@ -144,6 +152,16 @@ describe('the API over the simulator', () => {
     expect(hung.status).toBe(504);
   });
 
+  it('answers 503 with Retry-After when the call budget cannot cover a window', async () => {
+    const poor = build({}, createTokenBucket(10));
+    const res = await poor.request(`/api/instances/${id('prod-orders')}/tasks?range=30d`);
+    expect(res.status).toBe(503);
+    expect(Number(res.headers.get('retry-after'))).toBeGreaterThan(60);
+    const error = await errorOf(res);
+    expect(error.code).toBe('UPSTREAM_BUDGET');
+    expect(error.message).toMatch(/try again in \d+ s/);
+  });
+
   it('exports every matching task as CSV or JSON, named after instance and window', async () => {
     const instanceId = id('prod-payments');
     const query = 'range=30d&status=FAILED';
@@ -193,6 +211,39 @@ describe('a safe server', () => {
       expect(res.headers.get('referrer-policy')).toBe('no-referrer');
       expect(res.headers.get('x-request-id')).toMatch(/^[0-9a-f]{32}$/);
     }
+  });
+
+  it('refuses to listen on a non-loopback HOST without access control', () => {
+    expect(() => parseConfig({ HOST: '0.0.0.0' })).toThrow(ConfigError);
+    expect(() => parseConfig({ HOST: '0.0.0.0' })).toThrow(/^HOST: .*CONSOLE_TOKEN/);
+    expect(parseConfig({ HOST: '0.0.0.0', CONSOLE_TOKEN: 'a-long-shared-secret-token' }).host).toBe('0.0.0.0');
+    expect(parseConfig({ HOST: '0.0.0.0', CONSOLE_BASIC_AUTH: 'ops:pass-word-1' }).access.basic).toEqual({
+      user: 'ops',
+      pass: 'pass-word-1',
+    });
+    expect(parseConfig({}).host).toBe('127.0.0.1');
+    expect(() => parseConfig({ CONSOLE_TOKEN: 'short' })).toThrow(/^CONSOLE_TOKEN/);
+  });
+
+  it('caches hashed assets for a year and revalidates index.html, deep links included', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'console-static-'));
+    mkdirSync(join(dir, 'assets'));
+    writeFileSync(join(dir, 'index.html'), '<!doctype html><script type="module" src="/assets/app-1a2b.js"></script>');
+    writeFileSync(join(dir, 'assets', 'app-1a2b.js'), 'export {};');
+    const spa = build({ staticRoot: dir });
+    const asset = await spa.request('/assets/app-1a2b.js');
+    expect(asset.status).toBe(200);
+    expect(asset.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
+    for (const path of ['/', `/instances/${id('dev-sandbox')}/tasks/${'a'.repeat(32)}`]) {
+      const page = await spa.request(path);
+      expect(page.status, path).toBe(200);
+      expect(await page.text()).toContain('<!doctype html>');
+      expect(page.headers.get('cache-control')).toBe('no-cache');
+      expect(page.headers.get('content-security-policy')).toContain("script-src 'self'");
+    }
+    const missing = await spa.request('/assets/missing.js');
+    expect(missing.status).toBe(404);
+    expect(missing.headers.get('cache-control') ?? '').not.toContain('immutable');
   });
 
   it('answers 421 to a Host it does not serve (DNS rebinding)', async () => {

@@ -42,6 +42,8 @@ export const createApp = (options: AppOptions) => {
   );
   if (staticRoot) {
     app.use('/assets/*', immutableAssets(), serveStatic({ root: staticRoot }));
+    // A missing asset is a 404, never index.html cached for a year under the asset's name.
+    app.all('/assets/*', (c) => c.json<ApiError>({ error: { code: 'NOT_FOUND', message: 'No such asset' } }, 404));
     app.use('/favicon.svg', serveStatic({ root: staticRoot }));
     // Every other path is a view of the SPA (deep links included).
     app.get('*', noCache(), serveStatic({ root: staticRoot, path: 'index.html' }));

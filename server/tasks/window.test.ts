@@ -158,3 +158,29 @@ describe('window store over the simulator', () => {
     expect(calls.length).toBe(Math.ceil(entry.tasks.length / 100));
   });
 });
+
+describe('window keys', () => {
+  it('maps rolling requests within one step to one window, and keeps explicit bounds exact', () => {
+    const step = 5_000;
+    const base = Date.parse('2024-05-01T12:00:00.000Z');
+    const a = windowKeyFor('i', { range: '24h' }, base + 1, rangeToMs, step);
+    const b = windowKeyFor('i', { range: '24h' }, base + 4_999, rangeToMs, step);
+    const c = windowKeyFor('i', { range: '24h' }, base + 5_001, rangeToMs, step);
+    expect(a).toEqual(b);
+    expect(a.to).toBe(base + 5_000);
+    expect(a.to - a.from).toBe(86_400_000);
+    expect(c.to).toBe(base + 10_000);
+    const exact = windowKeyFor(
+      'i',
+      { from: '2024-05-01T00:00:00.123Z', to: '2024-05-01T01:00:00.456Z' },
+      base,
+      rangeToMs,
+      step,
+    );
+    expect(exact).toEqual({
+      instanceId: 'i',
+      from: Date.parse('2024-05-01T00:00:00.123Z'),
+      to: Date.parse('2024-05-01T01:00:00.456Z'),
+    });
+  });
+});

@@ -247,16 +247,20 @@ describe('a safe server', () => {
   });
 
   it('answers 421 to a Host it does not serve (DNS rebinding)', async () => {
-    const guarded = build({ port: 8787, allowedHosts: ['console.example.org'] });
+    const guarded = build({ allowedHosts: ['console.example.org', 'ops.example.org:8443'] });
     const status = async (host: string) => (await guarded.request('/api/health', { headers: { host } })).status;
     expect(await status('evil.example.com')).toBe(421);
     expect(await status('evil.example.com:8787')).toBe(421);
-    expect(await status('localhost:9999')).toBe(421);
+    expect(await status('ops.example.org:8444')).toBe(421);
+    expect(await status('localhost.evil.com')).toBe(421);
     expect(await status('127.0.0.1.evil.com:8787')).toBe(421);
     expect(await status('localhost:8787')).toBe(200);
     expect(await status('127.0.0.1:8787')).toBe(200);
     expect(await status('[::1]:8787')).toBe(200);
     expect(await status('console.example.org')).toBe(200);
+    expect(await status('ops.example.org:8443')).toBe(200);
+    // the Vite dev proxy forwards its own port
+    expect(await status('127.0.0.1:5173')).toBe(200);
   });
 
   it('requires the token or basic login when access control is set, except for health', async () => {

@@ -20,8 +20,6 @@ export interface AppOptions {
   access?: { token?: string | undefined; basic?: { user: string; pass: string } | undefined };
   /** Host header values served besides the loopback names. */
   allowedHosts?: readonly string[];
-  /** The listening port, to match Host headers against; any port when unknown. */
-  port?: number | undefined;
   log?: LogSink;
 }
 
@@ -34,7 +32,7 @@ export const createApp = (options: AppOptions) => {
   const app = new Hono();
   app.use(requestLog(options.log ?? stdoutSink));
   app.use(securityHeaders());
-  app.use(hostGuard({ allowed: options.allowedHosts ?? [], port: options.port }));
+  app.use(hostGuard({ allowed: options.allowedHosts ?? [] }));
   app.use(accessControl(options.access ?? {}));
   const routes = app.route('/api', api);
   app.all('/api/*', (c) =>

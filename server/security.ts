@@ -13,16 +13,16 @@ const splitHost = (value: string): { name: string; port: string | undefined } | 
 
 /**
  * Answers 421 to a Host the server does not serve, so a page on another origin that rebinds its
- * DNS name to 127.0.0.1 cannot read the API. Loopback names are served on the listening port
- * (any port when it is not known, e.g. PORT=0); `allowed` entries without a port match any port.
+ * DNS name to 127.0.0.1 cannot read the API. Loopback names are served on any port: the name is
+ * what rebinding cannot fake, and Vite's dev proxy forwards its own port (5173). `allowed`
+ * entries without a port match any port.
  */
-export const hostGuard = (options: { allowed: readonly string[]; port?: number | undefined }) => {
+export const hostGuard = (options: { allowed: readonly string[] }) => {
   const allowed = options.allowed.map(splitHost).filter((h) => h !== undefined);
   const served = (host: string) => {
     const h = splitHost(host);
     if (!h) return false;
-    if (LOOPBACK_NAMES.includes(h.name))
-      return h.port === undefined || options.port === undefined || h.port === String(options.port);
+    if (LOOPBACK_NAMES.includes(h.name)) return true;
     return allowed.some((a) => a.name === h.name && (a.port === undefined || a.port === h.port));
   };
   return createMiddleware(async (c, next) => {

@@ -75,7 +75,6 @@ export const startConsole = async (config: Config, options: StartOptions = {}) =
     staticRoot: options.staticRoot,
     access: config.access,
     allowedHosts: [...config.allowedHosts, ...(config.host.includes(':') ? [`[${config.host}]`] : [config.host])],
-    port: config.port === 0 ? undefined : config.port,
     log,
   });
 

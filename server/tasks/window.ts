@@ -1,3 +1,4 @@
+import { DEFAULT_RANGE } from '../../shared/task-query.ts';
 import type { Task } from '../../shared/task.ts';
 import { UNFINISHED_STATUSES } from '../../shared/task.ts';
 import { type DmsClient, formatDmsTime } from '../dms/client.ts';
@@ -61,7 +62,7 @@ export const windowKeyFor = (
   step: number,
 ): WindowTarget => {
   if (q.from !== undefined && q.to !== undefined) return { instanceId, from: Date.parse(q.from), to: Date.parse(q.to) };
-  const span = spanOf(q.range ?? '24h');
+  const span = spanOf(q.range ?? DEFAULT_RANGE);
   const s = Math.max(SECOND, step);
   const to = Math.ceil(now / s) * s;
   return { instanceId, from: to - span, to, rollingMs: span };

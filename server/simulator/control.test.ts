@@ -70,6 +70,9 @@ describe('fault knobs (typed control object)', () => {
     await expect(show(AbortSignal.timeout(200))).rejects.toThrow();
     expect(performance.now() - t).toBeLessThan(2_000);
     expect((await show()).status).toBe(200);
+    // the hung call ends when its client gives up, rather than holding the socket for 10 s
+    await new Promise((r) => setTimeout(r, 100));
+    expect(sim.control.requests().find((r) => r.fault === 'hang')?.durationMs).toBeLessThan(2_000);
   });
 
   it('bad bodies: truncated JSON, and a non-JSON page under a JSON content type', async () => {

@@ -64,5 +64,10 @@ export const readAnswer = async (res: Response) => {
   } catch {
     json = undefined;
   }
-  return { status: res.status, requestId: res.headers.get('x-request-id'), text, json: json as Record<string, unknown> };
+  return {
+    status: res.status,
+    requestId: res.headers.get('x-request-id'),
+    text,
+    json: json as Record<string, unknown>,
+  };
 };

@@ -113,6 +113,16 @@ describe('requests signed by the official Node SDK', () => {
       await readAnswer(await sdkFetch(sim, { ...temp, path: `/v2/{project_id}/instances/${instanceId}` })),
       GATEWAY_MESSAGES.badToken,
     );
+    const wrongSk = await readAnswer(
+      await sdkFetch(sim, {
+        ...temp,
+        sk: 'wrong',
+        securityToken: TOKEN,
+        path: `/v2/{project_id}/instances/${instanceId}`,
+      }),
+    );
+    expect401(wrongSk, /verify aksk signature fail, canonicalRequest:.*\|x-security-token:\*{6}\|/);
+    expect(wrongSk.text).not.toContain(TOKEN);
   });
 });
 

@@ -18,8 +18,11 @@ const IAM = 'Incorrect IAM authentication information: ';
 
 /** The gateway's messages: the first three as the real gateway words them, the rest INVENTED. */
 export const GATEWAY_MESSAGES = {
+  // the security token is a credential: masked, so it never travels in an error body
   signatureMismatch: (canonical: string) =>
-    `${IAM}verify aksk signature fail, canonicalRequest:${canonical.replaceAll('\n', '|')}`,
+    `${IAM}verify aksk signature fail, canonicalRequest:${canonical
+      .replace(/^x-security-token:.*$/m, 'x-security-token:******')
+      .replaceAll('\n', '|')}`,
   expired: (signedAt: string, serverTime: string) =>
     `${IAM}calc aksk signature fail:signature expired, signature time:${signedAt},server time:${serverTime}`,
   unknownAk: `${IAM}Get secretKey failed,ak:******,err:ak not exist`,

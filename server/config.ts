@@ -1,4 +1,6 @@
+import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { DMS_REGIONS, endpointForRegion, isDmsRegion, regionOfEndpoint } from './dms/regions.ts';
 
 /** Configuration problems are reported once, at start-up, naming the variable. */
 export class ConfigError extends Error {
@@ -19,6 +21,8 @@ export interface Config {
   credentials?: { ak: string; sk: string; securityToken?: string | undefined };
   targets: UpstreamTarget[];
   upstreamTimeoutMs: number;
+  /** Attempts per DMS read (retries on network errors, 429, 5xx); writes always make one. */
+  upstreamMaxAttempts: number;
   /** Dashboard access control; required to listen on a non-loopback HOST. */
   access: { token?: string | undefined; basic?: { user: string; pass: string } | undefined };
   /** Extra Host header values the server answers (besides localhost/127.0.0.1/[::1]). */
@@ -39,8 +43,10 @@ const envSchema = z.object({
   HUAWEICLOUD_SDK_SECURITY_TOKEN: z.string().optional(),
   HUAWEICLOUD_SDK_PROJECT_ID: z.string().optional(),
   HUAWEICLOUD_SDK_REGION: z.string().optional(),
-  DMS_ENDPOINT: z.url().optional(),
+  DMS_ENDPOINT: z.string().optional(),
+  DMS_TARGETS_FILE: z.string().optional(),
   DMS_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
+  DMS_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(4),
   CONSOLE_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   CONSOLE_BASIC_AUTH: z
     .string()
@@ -62,8 +68,107 @@ export const isLoopbackHost = (host: string): boolean =>
 
 const nonEmpty = (v: string | undefined) => (v === undefined || v === '' ? undefined : v);
 
-export const endpointForRegion = (region: string): string =>
-  region === 'eu-west-101' ? 'https://dms.eu-west-101.myhuaweicloud.eu' : `https://dms.${region}.myhuaweicloud.com`;
+/** Huawei Cloud project ids are 32 hex digits; anything else is a pasted name or region. */
+const PROJECT_ID = /^[0-9a-f]{32}$/i;
+
+const checkEndpoint = (value: string, where: string): string => {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new ConfigError(`${where}: not a URL (expected e.g. https://dms.cn-north-4.myhuaweicloud.com)`);
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:')
+    throw new ConfigError(`${where}: must be an http(s) URL, not ${url.protocol}`);
+  if (url.search || url.hash || url.username || url.password)
+    throw new ConfigError(`${where}: must not carry a query, fragment or user info`);
+  return url.href.replace(/\/+$/, '');
+};
+
+const unknownRegion = (region: string, where: string, override: string) =>
+  new ConfigError(
+    `${where}: "${region}" is not a DMS for RabbitMQ region this console knows (${DMS_REGIONS.join(', ')}). ` +
+      `Check the spelling, or ${override} to reach it anyway.`,
+  );
+
+/** Where the endpoint of one project/region comes from: an override, or the region table. */
+const resolveTarget = (
+  projectId: string,
+  region: string | undefined,
+  endpoint: string | undefined,
+  names: { where: string; region: string; endpoint: string; projectId: string; override: string },
+): UpstreamTarget => {
+  if (!PROJECT_ID.test(projectId))
+    throw new ConfigError(`${names.projectId}: a project id is 32 hex digits (IAM console, My Credentials)`);
+  if (endpoint !== undefined) {
+    const checked = checkEndpoint(endpoint, names.endpoint);
+    return { projectId, region: region ?? regionOfEndpoint(checked) ?? 'custom', endpoint: checked };
+  }
+  if (region === undefined) throw new ConfigError(`${names.region} (or ${names.endpoint}) is required`);
+  if (!isDmsRegion(region)) throw unknownRegion(region, names.region, names.override);
+  return { projectId, region, endpoint: endpointForRegion(region) };
+};
+
+const targetsFileSchema = z
+  .array(
+    z.strictObject({
+      projectId: z.string().min(1),
+      region: z.string().min(1),
+      endpoint: z.string().min(1).optional(),
+    }),
+  )
+  .min(1, 'must list at least one {"projectId","region"}');
+
+/** Several project/region pairs: `[{"projectId","region","endpoint?"}]`. */
+const readTargetsFile = (file: string): UpstreamTarget[] => {
+  const where = `DMS_TARGETS_FILE (${file})`;
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? 'unreadable';
+    throw new ConfigError(`${where}: cannot be read (${code})`);
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch {
+    throw new ConfigError(`${where}: is not JSON; expected [{"projectId":"…","region":"…","endpoint":"(optional)"}]`);
+  }
+  const parsed = targetsFileSchema.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const [index, field] = issue.path;
+    const at =
+      typeof index === 'number' ? `entry ${index}${field !== undefined ? `, "${String(field)}"` : ''}` : 'the list';
+    throw new ConfigError(`${where}: ${at}: ${issue.message}`);
+  }
+  const seen = new Set<string>();
+  return parsed.data.map((entry, index) => {
+    const at = `${where}: entry ${index}`;
+    const target = resolveTarget(entry.projectId, entry.region, entry.endpoint, {
+      where: at,
+      region: `${at}, "region"`,
+      endpoint: `${at}, "endpoint"`,
+      projectId: `${at}, "projectId"`,
+      override: 'give the entry an "endpoint"',
+    });
+    const key = `${target.projectId}/${target.region}`;
+    if (seen.has(key)) throw new ConfigError(`${at}: project ${target.projectId} in ${target.region} is listed twice`);
+    seen.add(key);
+    return target;
+  });
+};
+
+/** Two names for one setting (the samples' CLOUD_SDK_* and the SDK's HUAWEICLOUD_SDK_*) must agree. */
+const eitherOf = (a: [string, string | undefined], b: [string, string | undefined]): string | undefined => {
+  const [nameA, valueA] = a;
+  const [nameB, valueB] = b;
+  // the values themselves stay out of the message: they are credentials
+  if (valueA !== undefined && valueB !== undefined && valueA !== valueB)
+    throw new ConfigError(`${nameA} and ${nameB} are both set and differ; set only one of them`);
+  return valueA ?? valueB;
+};
 
 export const parseConfig = (env: Record<string, string | undefined>): Config => {
   const parsed = envSchema.safeParse(env);
@@ -72,8 +177,19 @@ export const parseConfig = (env: Record<string, string | undefined>): Config => 
     throw new ConfigError(`${String(issue.path[0])}: ${issue.message}`);
   }
   const e = parsed.data;
-  const ak = nonEmpty(e.CLOUD_SDK_AK) ?? nonEmpty(e.HUAWEICLOUD_SDK_AK);
-  const sk = nonEmpty(e.CLOUD_SDK_SK) ?? nonEmpty(e.HUAWEICLOUD_SDK_SK);
+  const ak = eitherOf(
+    ['CLOUD_SDK_AK', nonEmpty(e.CLOUD_SDK_AK)],
+    ['HUAWEICLOUD_SDK_AK', nonEmpty(e.HUAWEICLOUD_SDK_AK)],
+  );
+  const sk = eitherOf(
+    ['CLOUD_SDK_SK', nonEmpty(e.CLOUD_SDK_SK)],
+    ['HUAWEICLOUD_SDK_SK', nonEmpty(e.HUAWEICLOUD_SDK_SK)],
+  );
+  const securityToken = nonEmpty(e.HUAWEICLOUD_SDK_SECURITY_TOKEN);
+  const projectId = nonEmpty(e.HUAWEICLOUD_SDK_PROJECT_ID);
+  const region = nonEmpty(e.HUAWEICLOUD_SDK_REGION);
+  const endpoint = nonEmpty(e.DMS_ENDPOINT);
+  const targetsFile = nonEmpty(e.DMS_TARGETS_FILE);
   const basicAuth = nonEmpty(e.CONSOLE_BASIC_AUTH);
   const access = {
     token: nonEmpty(e.CONSOLE_TOKEN),
@@ -89,6 +205,7 @@ export const parseConfig = (env: Record<string, string | undefined>): Config => 
     host: e.HOST,
     port: e.PORT,
     upstreamTimeoutMs: e.DMS_TIMEOUT_MS,
+    upstreamMaxAttempts: e.DMS_MAX_ATTEMPTS,
     access,
     allowedHosts: e.ALLOWED_HOSTS.split(',')
       .map((h) => h.trim().toLowerCase())
@@ -98,18 +215,53 @@ export const parseConfig = (env: Record<string, string | undefined>): Config => 
     upstreamRatePerMinute: e.UPSTREAM_RATE_PER_MINUTE,
     upstreamMaxWaitMs: e.UPSTREAM_MAX_WAIT_MS,
   };
-  if (!ak && !sk) return { ...base, mode: 'simulator', targets: [] };
+  if (!ak && !sk) {
+    // live settings without credentials would silently show the simulator's made-up data
+    const stray = (
+      [
+        ['HUAWEICLOUD_SDK_SECURITY_TOKEN', securityToken],
+        ['HUAWEICLOUD_SDK_PROJECT_ID', projectId],
+        ['HUAWEICLOUD_SDK_REGION', region],
+        ['DMS_ENDPOINT', endpoint],
+        ['DMS_TARGETS_FILE', targetsFile],
+      ] as const
+    ).find(([, v]) => v !== undefined);
+    if (stray)
+      throw new ConfigError(
+        `${stray[0]} is set but no credentials are: set CLOUD_SDK_AK and CLOUD_SDK_SK (or HUAWEICLOUD_SDK_AK and HUAWEICLOUD_SDK_SK), or unset ${stray[0]} to run with the simulator`,
+      );
+    return { ...base, mode: 'simulator', targets: [] };
+  }
   if (!ak) throw new ConfigError('CLOUD_SDK_AK (or HUAWEICLOUD_SDK_AK) is missing while a secret key is set');
   if (!sk) throw new ConfigError('CLOUD_SDK_SK (or HUAWEICLOUD_SDK_SK) is missing while an access key is set');
-  const projectId = nonEmpty(e.HUAWEICLOUD_SDK_PROJECT_ID);
-  if (!projectId) throw new ConfigError('HUAWEICLOUD_SDK_PROJECT_ID is required with credentials');
-  const region = nonEmpty(e.HUAWEICLOUD_SDK_REGION);
-  if (!region && !e.DMS_ENDPOINT)
-    throw new ConfigError('HUAWEICLOUD_SDK_REGION (or DMS_ENDPOINT) is required with credentials');
-  return {
-    ...base,
-    mode: 'live',
-    credentials: { ak, sk, securityToken: nonEmpty(e.HUAWEICLOUD_SDK_SECURITY_TOKEN) },
-    targets: [{ projectId, region: region ?? 'custom', endpoint: e.DMS_ENDPOINT ?? endpointForRegion(region!) }],
-  };
+  let targets: UpstreamTarget[];
+  if (targetsFile !== undefined) {
+    const clash = (
+      [
+        ['HUAWEICLOUD_SDK_PROJECT_ID', projectId],
+        ['HUAWEICLOUD_SDK_REGION', region],
+        ['DMS_ENDPOINT', endpoint],
+      ] as const
+    ).find(([, v]) => v !== undefined);
+    if (clash)
+      throw new ConfigError(
+        `${clash[0]} and DMS_TARGETS_FILE are both set; the file names every project and region, so unset ${clash[0]}`,
+      );
+    targets = readTargetsFile(targetsFile);
+  } else {
+    if (!projectId)
+      throw new ConfigError(
+        'HUAWEICLOUD_SDK_PROJECT_ID is required with credentials (or DMS_TARGETS_FILE for several)',
+      );
+    targets = [
+      resolveTarget(projectId, region, endpoint, {
+        where: 'HUAWEICLOUD_SDK_REGION',
+        region: 'HUAWEICLOUD_SDK_REGION',
+        endpoint: 'DMS_ENDPOINT',
+        projectId: 'HUAWEICLOUD_SDK_PROJECT_ID',
+        override: 'set DMS_ENDPOINT',
+      }),
+    ];
+  }
+  return { ...base, mode: 'live', credentials: { ak, sk, securityToken }, targets };
 };

@@ -1,0 +1,49 @@
+import { useEffect, useState } from 'react';
+
+const copyText = async (text: string) => {
+  if (navigator.clipboard?.writeText) return navigator.clipboard.writeText(text);
+  // Older or insecure contexts: the selection API still works there.
+  const area = document.createElement('textarea');
+  area.value = text;
+  area.setAttribute('readonly', '');
+  area.className = 'offscreen';
+  document.body.append(area);
+  area.select();
+  document.execCommand('copy');
+  area.remove();
+};
+
+export function CopyButton({
+  text,
+  label,
+  ariaLabel,
+  className = 'button',
+}: {
+  text: string;
+  label: string;
+  ariaLabel?: string;
+  className?: string;
+}) {
+  const [state, setState] = useState<'idle' | 'copied' | 'failed'>('idle');
+  useEffect(() => {
+    if (state === 'idle') return;
+    const t = setTimeout(() => setState('idle'), 2_000);
+    return () => clearTimeout(t);
+  }, [state]);
+  return (
+    <button
+      type="button"
+      className={className}
+      aria-label={ariaLabel}
+      onClick={(e) => {
+        e.stopPropagation();
+        copyText(text).then(
+          () => setState('copied'),
+          () => setState('failed'),
+        );
+      }}
+    >
+      <span aria-live="polite">{state === 'copied' ? 'Copied' : state === 'failed' ? 'Copy failed' : label}</span>
+    </button>
+  );
+}

@@ -1,0 +1,15 @@
+import { queryOptions } from '@tanstack/react-query';
+import type { InstanceList } from '../../../shared/instance.ts';
+import { getJson, hasArray } from '../../lib/api.ts';
+
+export const instanceKeys = {
+  all: ['instances'] as const,
+  list: () => [...instanceKeys.all, 'list'] as const,
+};
+
+export const instanceListOptions = () =>
+  queryOptions({
+    queryKey: instanceKeys.list(),
+    queryFn: ({ signal }) => getJson('/api/instances', hasArray<InstanceList>('instances'), signal),
+    staleTime: 60_000,
+  });

@@ -1,0 +1,43 @@
+import { keepPreviousData, queryOptions } from '@tanstack/react-query';
+import type { TaskDetail, TaskList } from '../../../shared/task.ts';
+import { getJson, hasArray, hasObject } from '../../lib/api.ts';
+import { POLL_MS, UNFINISHED } from './constants.ts';
+import type { ApiQuery } from './url-state.ts';
+
+const instancePath = (instanceId: string) => `/api/instances/${encodeURIComponent(instanceId)}`;
+
+export const taskKeys = {
+  all: ['tasks'] as const,
+  lists: () => [...taskKeys.all, 'list'] as const,
+  list: (instanceId: string, query: ApiQuery) => [...taskKeys.lists(), instanceId, query] as const,
+  details: () => [...taskKeys.all, 'detail'] as const,
+  detail: (instanceId: string, taskId: string) => [...taskKeys.details(), instanceId, taskId] as const,
+};
+
+export const hasUnfinished = (data: TaskList | undefined) => !!data?.tasks.some((t) => UNFINISHED.includes(t.status));
+
+export const taskListOptions = (instanceId: string, query: ApiQuery) =>
+  queryOptions({
+    queryKey: taskKeys.list(instanceId, query),
+    queryFn: ({ signal }) =>
+      getJson(`${instancePath(instanceId)}/tasks?${new URLSearchParams(query)}`, hasArray<TaskList>('tasks'), signal),
+    placeholderData: keepPreviousData,
+    // Live view: poll while something on screen can still change; hidden tabs do not poll.
+    refetchInterval: (q) => (hasUnfinished(q.state.data) ? POLL_MS : false),
+    refetchIntervalInBackground: false,
+  });
+
+export const taskDetailOptions = (instanceId: string, taskId: string) =>
+  queryOptions({
+    queryKey: taskKeys.detail(instanceId, taskId),
+    queryFn: ({ signal }) =>
+      getJson(`${instancePath(instanceId)}/tasks/${encodeURIComponent(taskId)}`, hasObject<TaskDetail>('task'), signal),
+    refetchInterval: (q) => (q.state.data && UNFINISHED.includes(q.state.data.task.status) ? POLL_MS : false),
+  });
+
+/** The export of the whole filtered set: every filter, no paging. */
+export const exportHref = (instanceId: string, query: ApiQuery, format: 'csv' | 'json') => {
+  const params = new URLSearchParams({ format });
+  for (const [k, v] of Object.entries(query)) if (k !== 'page' && k !== 'pageSize') params.set(k, v);
+  return `${instancePath(instanceId)}/export?${params}`;
+};

@@ -1,0 +1,172 @@
+import { useState } from 'react';
+import { useNow } from '../../components/use-now.ts';
+import { formatShort, fromInputValue, toInputValue, zoneLabel, type Zone } from '../../lib/dates.ts';
+import { RANGE_PRESETS, rangeToMs } from './constants.ts';
+import type { RangeState, TaskSearchPatch } from './url-state.ts';
+
+const PRESET_LABEL: Record<string, string> = {
+  '1h': 'Last hour',
+  '24h': 'Last 24 hours',
+  '7d': 'Last 7 days',
+  '30d': 'Last 30 days',
+};
+const rangeLabel = (range: string) => PRESET_LABEL[range] ?? `Last ${range}`;
+
+export interface Window {
+  from: number;
+  to: number;
+}
+
+/** The window on screen: the server's answer when there is one, else computed. */
+export const windowOf = (range: RangeState, served?: { from: string; to: string }): Window => {
+  if (range.kind === 'absolute') return { from: Date.parse(range.from), to: Date.parse(range.to) };
+  if (served) return { from: Date.parse(served.from), to: Date.parse(served.to) };
+  const now = Date.now();
+  return { from: now - rangeToMs(range.range), to: now };
+};
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+export function RangePicker({
+  range,
+  window,
+  zone,
+  onChange,
+  onZoneChange,
+}: {
+  range: RangeState;
+  window: Window;
+  zone: Zone;
+  onChange: (patch: TaskSearchPatch) => void;
+  onZoneChange: (zone: Zone) => void;
+}) {
+  const [custom, setCustom] = useState(false);
+  const [from, setFrom] = useState('');
+  const [to, setTo] = useState('');
+  const [problem, setProblem] = useState('');
+  const span = window.to - window.from;
+  const now = useNow();
+  const atNow = range.kind === 'rolling' || window.to >= now - 1_000;
+
+  const openCustom = () => {
+    setFrom(toInputValue(window.from, zone));
+    setTo(toInputValue(window.to, zone));
+    setProblem('');
+    setCustom((c) => !c);
+  };
+  const applyCustom = () => {
+    const f = fromInputValue(from, zone);
+    const t = fromInputValue(to, zone);
+    if (!f || !t) return setProblem('Enter both dates and times.');
+    if (f.getTime() >= t.getTime()) return setProblem('“From” must be before “To”.');
+    setCustom(false);
+    onChange({ range: null, from: f.toISOString(), to: t.toISOString() });
+  };
+  const step = (direction: -1 | 1) =>
+    onChange({ range: null, from: iso(window.from + direction * span), to: iso(window.to + direction * span) });
+
+  return (
+    <div className="range-picker">
+      <div className="button-group" role="group" aria-label="Time range">
+        {RANGE_PRESETS.map((p) => (
+          <button
+            key={p}
+            type="button"
+            className="button"
+            aria-pressed={range.kind === 'rolling' && range.range === p}
+            title={rangeLabel(p)}
+            onClick={() => onChange({ range: p === '24h' ? null : p, from: null, to: null })}
+          >
+            {p}
+          </button>
+        ))}
+        <button
+          type="button"
+          className="button"
+          aria-pressed={range.kind === 'absolute'}
+          aria-expanded={custom}
+          onClick={openCustom}
+        >
+          Custom
+        </button>
+      </div>
+      <div className="button-group" role="group" aria-label="Step the window">
+        <button
+          type="button"
+          className="button"
+          onClick={() => step(-1)}
+          aria-label="Earlier window"
+          title="Earlier window"
+        >
+          ◀
+        </button>
+        <button
+          type="button"
+          className="button"
+          onClick={() => step(1)}
+          disabled={atNow}
+          aria-label="Later window"
+          title="Later window"
+        >
+          ▶
+        </button>
+      </div>
+      {range.kind === 'rolling' ? (
+        <button
+          type="button"
+          className="button"
+          title="Turn this rolling range into the fixed window on screen"
+          onClick={() => onChange({ range: null, from: iso(window.from), to: iso(window.to) })}
+        >
+          Pin
+        </button>
+      ) : (
+        <button type="button" className="button" onClick={() => onChange({ range: null, from: null, to: null })}>
+          Back to live
+        </button>
+      )}
+      <p className="range-picker__summary" aria-live="polite">
+        <strong>{range.kind === 'rolling' ? rangeLabel(range.range) : 'Fixed window'}</strong>{' '}
+        <span>
+          {formatShort(window.from, zone)} – {formatShort(window.to, zone)}
+        </span>{' '}
+        <span className="zone-label">{zoneLabel(zone, window.to)}</span>
+      </p>
+      <div className="button-group" role="group" aria-label="Time zone">
+        <button type="button" className="button" aria-pressed={zone === 'local'} onClick={() => onZoneChange('local')}>
+          Local
+        </button>
+        <button type="button" className="button" aria-pressed={zone === 'utc'} onClick={() => onZoneChange('utc')}>
+          UTC
+        </button>
+      </div>
+      {custom && (
+        <form
+          className="custom-range"
+          aria-label="Custom range"
+          onSubmit={(e) => {
+            e.preventDefault();
+            applyCustom();
+          }}
+        >
+          <label>
+            From ({zone === 'utc' ? 'UTC' : 'local'})
+            <input className="input" type="datetime-local" value={from} onChange={(e) => setFrom(e.target.value)} />
+          </label>
+          <label>
+            To ({zone === 'utc' ? 'UTC' : 'local'})
+            <input className="input" type="datetime-local" value={to} onChange={(e) => setTo(e.target.value)} />
+          </label>
+          <button type="submit" className="button button--primary">
+            Apply range
+          </button>
+          {problem && (
+            <p className="form-problem" role="alert">
+              {problem}
+            </p>
+          )}
+        </form>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,204 @@
+import {
+  createColumnHelper,
+  rowExpandingFeature,
+  rowPaginationFeature,
+  rowSortingFeature,
+  tableFeatures,
+  useTable,
+  type ExpandedState,
+  type PaginationState,
+  type SortingState,
+  type Updater,
+} from '@tanstack/react-table';
+import { Fragment, lazy, Suspense, type ReactNode } from 'react';
+import type { Task } from '../../../shared/task.ts';
+import type { SortKey } from '../../../shared/task-query.ts';
+import { RelativeTime } from '../../components/relative-time.tsx';
+import { formatDuration, type Zone } from '../../lib/dates.ts';
+import { SORT_KEYS, UNFINISHED } from './constants.ts';
+import { StatusBadge } from './status-badge.tsx';
+import { defaultOrder } from './url-state.ts';
+
+const TaskDetailPanel = lazy(() => import('./task-detail-panel.tsx').then((m) => ({ default: m.TaskDetailPanel })));
+
+const features = tableFeatures({ rowSortingFeature, rowPaginationFeature, rowExpandingFeature });
+const column = createColumnHelper<typeof features, Task>();
+
+interface Meta {
+  zone: Zone;
+}
+
+const columns = (meta: Meta) =>
+  column.columns([
+    column.accessor('name', { header: 'Name', cell: (c) => <span className="task-name">{c.getValue()}</span> }),
+    column.accessor('status', { header: 'Status', cell: (c) => <StatusBadge status={c.getValue()} /> }),
+    column.accessor('userName', { header: 'User' }),
+    column.accessor('createdAt', {
+      header: 'Start',
+      sortDescFirst: true,
+      cell: (c) => <RelativeTime value={c.getValue()} zone={meta.zone} />,
+    }),
+    column.accessor('updatedAt', {
+      header: 'End',
+      sortDescFirst: true,
+      cell: (c) =>
+        UNFINISHED.includes(c.row.original.status) ? (
+          <span className="muted">running</span>
+        ) : (
+          <RelativeTime value={c.getValue()} zone={meta.zone} />
+        ),
+    }),
+    column.accessor('durationMs', {
+      header: 'Duration',
+      sortDescFirst: true,
+      cell: (c) => <span className="numeric">{formatDuration(c.getValue())}</span>,
+    }),
+  ]);
+
+const resolve = <T,>(updater: Updater<T>, old: T): T =>
+  typeof updater === 'function' ? (updater as (o: T) => T)(old) : updater;
+
+export interface TaskTableProps {
+  instanceId: string;
+  instanceName?: string;
+  rows: readonly Task[];
+  total: number;
+  sort: SortKey;
+  order: 'asc' | 'desc';
+  page: number;
+  pageSize: number;
+  open: string | null;
+  zone: Zone;
+  stale: boolean;
+  changed: ReadonlySet<string>;
+  onSort: (sort: SortKey, order: 'asc' | 'desc') => void;
+  onPage: (page: number, pageSize: number) => void;
+  onOpen: (taskId: string | null) => void;
+  /** Rendered in place of the body rows (skeleton, empty state). */
+  placeholder?: ReactNode;
+}
+
+export function TaskTable(props: TaskTableProps) {
+  const { rows, total, sort, order, page, pageSize, open, zone, stale, changed } = props;
+  const sorting: SortingState = [{ id: sort, desc: order === 'desc' }];
+  const pagination: PaginationState = { pageIndex: page - 1, pageSize };
+  const expanded: ExpandedState = open ? { [open]: true } : {};
+
+  const table = useTable({
+    features,
+    columns: columns({ zone }),
+    data: rows,
+    getRowId: (t) => t.id,
+    rowCount: total,
+    manualSorting: true,
+    manualPagination: true,
+    manualExpanding: true,
+    enableSortingRemoval: false,
+    enableMultiSort: false,
+    getRowCanExpand: () => true,
+    state: { sorting, pagination, expanded },
+    onSortingChange: (u) => {
+      const next = resolve(u, sorting)[0];
+      if (!next) return;
+      const key = SORT_KEYS.find((k) => k === next.id);
+      if (!key) return;
+      // A new column starts in its natural order; the same column flips.
+      props.onSort(key, key === sort ? (next.desc ? 'desc' : 'asc') : defaultOrder(key));
+    },
+    onPaginationChange: (u) => {
+      const next = resolve(u, pagination);
+      props.onPage(next.pageIndex + 1, next.pageSize);
+    },
+    onExpandedChange: (u) => {
+      const next = resolve(u, expanded);
+      const ids = next === true ? [] : Object.keys(next).filter((id) => next[id]);
+      props.onOpen(ids.find((id) => id !== open) ?? null);
+    },
+  });
+
+  const colCount = table.getAllLeafColumns().length + 1;
+  const sortedColumn = table.getColumn(sort)?.columnDef.header;
+
+  return (
+    <table className={`task-table${stale ? ' is-stale' : ''}`} aria-busy={stale} aria-describedby="task-table-caption">
+      <caption id="task-table-caption" className="visually-hidden">
+        Tasks{props.instanceName ? ` of ${props.instanceName}` : ''}, sorted by {String(sortedColumn ?? sort)},{' '}
+        {order === 'asc' ? 'ascending' : 'descending'}. Use j and k to move between rows, Enter to open one.
+      </caption>
+      <thead>
+        {table.getHeaderGroups().map((group) => (
+          <tr key={group.id}>
+            <th scope="col" className="col-toggle">
+              <span className="visually-hidden">Params</span>
+            </th>
+            {group.headers.map((header) => {
+              const dir = header.column.getIsSorted();
+              return (
+                <th
+                  key={header.id}
+                  scope="col"
+                  className={`col-${header.column.id}`}
+                  aria-sort={dir === 'asc' ? 'ascending' : dir === 'desc' ? 'descending' : 'none'}
+                >
+                  <button type="button" className="sort-button" onClick={header.column.getToggleSortingHandler()}>
+                    <table.FlexRender header={header} />
+                    <span className="sort-icon" aria-hidden="true">
+                      {dir === 'asc' ? '▲' : dir === 'desc' ? '▼' : '↕'}
+                    </span>
+                  </button>
+                </th>
+              );
+            })}
+          </tr>
+        ))}
+      </thead>
+      <tbody>
+        {props.placeholder ??
+          table.getRowModel().rows.map((row) => {
+            const isOpen = row.getIsExpanded();
+            const detailId = `params-${row.id}`;
+            return (
+              <Fragment key={row.id}>
+                <tr
+                  data-row-id={row.id}
+                  className={`task-row${isOpen ? ' is-open' : ''}${changed.has(row.id) ? ' is-changed' : ''}`}
+                  onClick={(e) => {
+                    if ((e.target as HTMLElement).closest('a, button, input, select')) return;
+                    row.toggleExpanded();
+                  }}
+                >
+                  <td className="col-toggle">
+                    <button
+                      type="button"
+                      className="row-toggle"
+                      data-row-toggle=""
+                      aria-expanded={isOpen}
+                      aria-controls={isOpen ? detailId : undefined}
+                      aria-label={`Params of ${row.original.name} ${row.original.id}`}
+                      onClick={row.getToggleExpandedHandler()}
+                    >
+                      <span aria-hidden="true">{isOpen ? '▾' : '▸'}</span>
+                    </button>
+                  </td>
+                  {row.getAllCells().map((cell) => (
+                    <td key={cell.id} className={`col-${cell.column.id}`}>
+                      <table.FlexRender cell={cell} />
+                    </td>
+                  ))}
+                </tr>
+                {isOpen && (
+                  <tr className="detail-row" id={detailId}>
+                    <td colSpan={colCount}>
+                      <Suspense fallback={<p className="muted">Loading params viewer…</p>}>
+                        <TaskDetailPanel instanceId={props.instanceId} task={row.original} zone={zone} />
+                      </Suspense>
+                    </td>
+                  </tr>
+                )}
+              </Fragment>
+            );
+          })}
+      </tbody>
+    </table>
+  );
+}

@@ -1,0 +1,173 @@
+import {
+  createParser,
+  parseAsStringLiteral,
+  useQueryStates,
+  type inferParserType,
+  type Nullable,
+  type Options,
+} from 'nuqs';
+import { useCallback, useMemo } from 'react';
+import type { TaskStatus } from '../../../shared/task.ts';
+import type { SortKey } from '../../../shared/task-query.ts';
+import { zoneParser } from '../../lib/zone.ts';
+import {
+  DEFAULT_RANGE,
+  PAGE_SIZE_MAX,
+  PAGE_SIZE_MIN,
+  RANGE_PATTERN,
+  SORT_KEYS,
+  TASK_ID_PATTERN,
+  TASK_STATUSES,
+  DEFAULT_PAGE_SIZE,
+} from './constants.ts';
+
+// Each parser accepts a subset of what shared/task-query.ts's taskQuerySchema accepts
+// (url-state.test.ts proves it), so a URL the SPA keeps is one the server takes.
+
+const text = (max: number, pattern?: RegExp) =>
+  createParser<string>({
+    parse: (v) => (v.length <= max && (!pattern || pattern.test(v)) ? v : null),
+    serialize: (v) => v,
+  });
+
+const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/;
+const instant = createParser<string>({
+  parse: (v) => (ISO_INSTANT.test(v) && !Number.isNaN(Date.parse(v)) ? v : null),
+  serialize: (v) => v,
+});
+
+const int = (min: number, max: number) =>
+  createParser<number>({
+    parse: (v) => {
+      if (!/^\d{1,7}$/.test(v)) return null;
+      const n = Number(v);
+      return n >= min && n <= max ? n : null;
+    },
+    serialize: String,
+  });
+
+const sameList = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((x, i) => x === b[i]);
+
+const list = <T extends string>(valid: (s: string) => s is T) =>
+  createParser<T[]>({
+    parse: (v) => {
+      const items = v
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean);
+      return items.length <= 100 && items.every(valid) ? items : null;
+    },
+    serialize: (v) => v.join(','),
+    eq: sameList,
+  });
+
+const isStatus = (s: string): s is TaskStatus => (TASK_STATUSES as readonly string[]).includes(s);
+const isName = (s: string): s is string => s.length <= 128;
+
+export const taskSearchParsers = {
+  range: text(5, RANGE_PATTERN),
+  from: instant,
+  to: instant,
+  zone: zoneParser,
+  status: list(isStatus).withDefault([]),
+  name: list(isName).withDefault([]),
+  user: text(128).withDefault(''),
+  q: text(256).withDefault(''),
+  sort: parseAsStringLiteral(SORT_KEYS).withDefault('createdAt'),
+  order: parseAsStringLiteral(['asc', 'desc'] as const).withDefault('desc'),
+  page: int(1, 1_000_000).withDefault(1),
+  pageSize: int(PAGE_SIZE_MIN, PAGE_SIZE_MAX).withDefault(DEFAULT_PAGE_SIZE),
+  /** The task whose params are open in the list. */
+  open: text(32, TASK_ID_PATTERN),
+};
+
+export type TaskSearch = inferParserType<typeof taskSearchParsers>;
+export type TaskSearchPatch = Partial<Nullable<TaskSearch>>;
+
+export type RangeState = { kind: 'rolling'; range: string } | { kind: 'absolute'; from: string; to: string };
+
+export const rangeState = (s: Pick<TaskSearch, 'range' | 'from' | 'to'>): RangeState =>
+  s.from && s.to && !s.range && Date.parse(s.from) < Date.parse(s.to)
+    ? { kind: 'absolute', from: s.from, to: s.to }
+    : { kind: 'rolling', range: s.range ?? DEFAULT_RANGE };
+
+const parses = (parser: { parse: (v: string) => unknown }, raw: string) => {
+  try {
+    return parser.parse(raw) !== null;
+  } catch {
+    return false;
+  }
+};
+
+/**
+ * The keys of a search string that the parsers refuse, or that contradict each other
+ * (from without to, from after to, range with from/to). The view drops them and says so.
+ */
+export const findUrlProblems = (search: string): string[] => {
+  const params = new URLSearchParams(search);
+  const bad = new Set<string>();
+  for (const [key, parser] of Object.entries(taskSearchParsers)) {
+    const raw = params.get(key);
+    if (raw === null) continue;
+    if (!parses(parser, raw)) bad.add(key);
+  }
+  const from = bad.has('from') ? null : params.get('from');
+  const to = bad.has('to') ? null : params.get('to');
+  if ((from === null) !== (to === null)) {
+    if (from !== null) bad.add('from');
+    if (to !== null) bad.add('to');
+  } else if (from !== null && to !== null) {
+    if (Date.parse(from) >= Date.parse(to)) {
+      bad.add('from');
+      bad.add('to');
+    } else if (params.get('range') !== null) bad.add('range');
+  }
+  return [...bad];
+};
+
+/** The list query as the API takes it (same keys as taskQuerySchema); it is also the query key. */
+export type ApiQuery = Record<string, string>;
+
+export const toApiQuery = (s: TaskSearch): ApiQuery => {
+  const r = rangeState(s);
+  const q: ApiQuery = r.kind === 'rolling' ? { range: r.range } : { from: r.from, to: r.to };
+  if (s.status.length) q.status = s.status.join(',');
+  if (s.name.length) q.name = s.name.join(',');
+  if (s.user) q.user = s.user;
+  if (s.q) q.q = s.q;
+  q.sort = s.sort;
+  q.order = s.order;
+  q.page = String(s.page);
+  q.pageSize = String(s.pageSize);
+  return q;
+};
+
+/** Fields that, when they change, send the reader back to page 1. */
+const PAGE_RESETTING: readonly (keyof TaskSearch)[] = [
+  'range',
+  'from',
+  'to',
+  'status',
+  'name',
+  'user',
+  'q',
+  'sort',
+  'order',
+  'pageSize',
+];
+
+export const defaultOrder = (sort: SortKey): 'asc' | 'desc' =>
+  sort === 'name' || sort === 'userName' || sort === 'status' ? 'asc' : 'desc';
+
+export const useTaskSearch = () => {
+  const [search, set] = useQueryStates(taskSearchParsers, { history: 'push' });
+  const update = useCallback(
+    (patch: TaskSearchPatch, options?: Options) => {
+      const resets = Object.keys(patch).some((k) => PAGE_RESETTING.includes(k as keyof TaskSearch));
+      return set(resets && !('page' in patch) ? { ...patch, page: null } : patch, options);
+    },
+    [set],
+  );
+  const apiQuery = useMemo(() => toApiQuery(search), [search]);
+  return { search, update, apiQuery, range: rangeState(search) };
+};

@@ -1,0 +1,68 @@
+import { utc } from '@date-fns/utc';
+import { format, formatDistanceStrict, intervalToDuration, isValid, parse } from 'date-fns';
+
+/** The zone every timestamp is shown in: the browser's own, or UTC. */
+export type Zone = 'local' | 'utc';
+export const ZONES = ['local', 'utc'] as const satisfies readonly Zone[];
+
+type Instant = string | number | Date;
+const toDate = (value: Instant) => (value instanceof Date ? value : new Date(value));
+const context = (zone: Zone) => (zone === 'utc' ? { in: utc } : {});
+
+const localZoneName = () => Intl.DateTimeFormat().resolvedOptions().timeZone || 'local';
+
+/** The zone as printed next to the range: `UTC`, or `Europe/Berlin (UTC+01:00)`. */
+export const zoneLabel = (zone: Zone, at: Instant = Date.now()): string => {
+  if (zone === 'utc') return 'UTC';
+  const offset = format(toDate(at), 'xxx');
+  const name = localZoneName();
+  return name === 'UTC' || name === 'Etc/UTC' ? 'UTC (local)' : `${name} (UTC${offset === 'Z' ? '' : offset})`;
+};
+
+/** The exact instant, to the second, in the zone: `2026-11-28 03:30:45 UTC`. */
+export const formatExact = (value: Instant, zone: Zone): string => {
+  const d = toDate(value);
+  if (!isValid(d)) return String(value);
+  return `${format(d, 'yyyy-MM-dd HH:mm:ss', context(zone))} ${zone === 'utc' ? 'UTC' : format(d, 'xxx')}`;
+};
+
+/** Short form for ranges: `28 Nov 2026 03:30`. */
+export const formatShort = (value: Instant, zone: Zone): string =>
+  format(toDate(value), 'd MMM yyyy HH:mm', context(zone));
+
+/** "5 minutes ago" / "in 2 hours", against `now`. */
+export const formatRelative = (value: Instant, now: number): string => {
+  const d = toDate(value);
+  if (!isValid(d)) return '';
+  if (Math.abs(now - d.getTime()) < 5_000) return 'just now';
+  return formatDistanceStrict(d, now, { addSuffix: true, roundingMethod: 'floor' });
+};
+
+/** A task's duration, compact: `850 ms`, `42 s`, `3 min 34 s`, `2 h 5 min`, `3 d 4 h`. */
+export const formatDuration = (ms: number | null): string => {
+  if (ms === null || !Number.isFinite(ms) || ms < 0) return '—';
+  if (ms < 1_000) return `${Math.round(ms)} ms`;
+  const d = intervalToDuration({ start: 0, end: ms });
+  const parts: [number | undefined, string][] = [
+    [(d.years ?? 0) * 365 + (d.months ?? 0) * 30 + (d.days ?? 0), 'd'],
+    [d.hours, 'h'],
+    [d.minutes, 'min'],
+    [d.seconds, 's'],
+  ];
+  const shown = parts.filter(([n]) => n);
+  return shown
+    .slice(0, 2)
+    .map(([n, unit]) => `${n} ${unit}`)
+    .join(' ');
+};
+
+const INPUT_FORMAT = "yyyy-MM-dd'T'HH:mm";
+
+/** The value of an `<input type="datetime-local">` showing `value` in the zone. */
+export const toInputValue = (value: Instant, zone: Zone): string => format(toDate(value), INPUT_FORMAT, context(zone));
+
+/** The instant a `datetime-local` value means in the zone, or undefined when it is not one. */
+export const fromInputValue = (value: string, zone: Zone): Date | undefined => {
+  const d = parse(value, INPUT_FORMAT, new Date(), context(zone));
+  return isValid(d) ? new Date(d.getTime()) : undefined;
+};

@@ -1,0 +1,25 @@
+import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { enableHistorySync, NuqsAdapter } from 'nuqs/adapters/react';
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { App } from './app/app.tsx';
+import { applyTheme } from './lib/theme.ts';
+import './app/app.css';
+
+applyTheme();
+// Our own path navigation (lib/router.ts) uses history.pushState; nuqs must hear those too.
+enableHistorySync();
+
+const queryClient = new QueryClient({
+  defaultOptions: { queries: { retry: 1, refetchOnWindowFocus: false, staleTime: 2_000 } },
+});
+
+createRoot(document.getElementById('root')!).render(
+  <StrictMode>
+    <QueryClientProvider client={queryClient}>
+      <NuqsAdapter>
+        <App />
+      </NuqsAdapter>
+    </QueryClientProvider>
+  </StrictMode>,
+);

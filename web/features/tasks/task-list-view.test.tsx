@@ -1,0 +1,115 @@
+import { cleanup, fireEvent, screen, waitFor, within } from '@testing-library/react';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { aTask, aTaskList, renderWithApp, stubFetch } from '../../test/render.tsx';
+import { TaskListView } from './task-list-view.tsx';
+
+const INSTANCE = 'c928c0cf-6dfe-10e0-5387-441069733ec7';
+
+afterEach(() => {
+  cleanup();
+  vi.unstubAllGlobals();
+});
+
+describe('TaskListView', () => {
+  it('asks the API for what the URL says and shows the rows with a total', async () => {
+    const calls = stubFetch(() =>
+      aTaskList([aTask({ name: 'resizeInstance', status: 'FAILED' }), aTask({ name: 'restartInstance' })], {
+        total: 120,
+      }),
+    );
+    renderWithApp(
+      <TaskListView instanceId={INSTANCE} />,
+      '?status=FAILED&sort=durationMs&order=asc&page=2&pageSize=25',
+    );
+    const table = await screen.findByRole('table');
+    await within(table).findByText('resizeInstance');
+    const q = calls[0]!.searchParams;
+    expect(calls[0]!.pathname).toBe(`/api/instances/${INSTANCE}/tasks`);
+    expect(Object.fromEntries(q)).toEqual({
+      range: '24h',
+      status: 'FAILED',
+      sort: 'durationMs',
+      order: 'asc',
+      page: '2',
+      pageSize: '25',
+    });
+    expect(within(table).getAllByRole('row')).toHaveLength(3);
+    expect(screen.getByText(/of/, { selector: '.pagination__count' }).textContent).toContain('26–50 of 120');
+    expect(
+      within(table)
+        .getByRole('columnheader', { name: /Duration/ })
+        .getAttribute('aria-sort'),
+    ).toBe('ascending');
+  });
+
+  it('toggles a status filter from its facet and goes back to page 1', async () => {
+    stubFetch(() => aTaskList([aTask()]));
+    const app = renderWithApp(<TaskListView instanceId={INSTANCE} />, '?page=3');
+    await screen.findByText('restartInstance');
+    fireEvent.click(screen.getByRole('button', { name: /FAILED\s*3/ }));
+    await waitFor(() => expect(app.lastUrl()).toBe('status=FAILED'));
+  });
+
+  it('sorts on a header click: a new column in its natural order, then flips', async () => {
+    stubFetch(() => aTaskList([aTask()]));
+    const app = renderWithApp(<TaskListView instanceId={INSTANCE} />);
+    await screen.findByText('restartInstance');
+    fireEvent.click(screen.getByRole('button', { name: /^Duration/ }));
+    await waitFor(() => expect(app.lastUrl()).toBe('sort=durationMs'));
+    fireEvent.click(screen.getByRole('button', { name: /^Name/ }));
+    await waitFor(() => expect(app.lastUrl()).toBe('sort=name&order=asc'));
+  });
+
+  it('names the filter that hides every task and clears it', async () => {
+    stubFetch(() => aTaskList([], { facets: { status: {}, name: {}, user: {} } }));
+    const app = renderWithApp(<TaskListView instanceId={INSTANCE} />, '?status=FAILED&q=resize');
+    expect(await screen.findByText(/status FAILED, search “resize”/)).toBeTruthy();
+    fireEvent.click(screen.getByRole('button', { name: 'Clear filters' }));
+    await waitFor(() => expect(app.lastUrl()).toBe(''));
+  });
+
+  it('shows the upstream code, message, request id and what to do', async () => {
+    stubFetch(() => ({
+      status: 502,
+      body: {
+        error: {
+          code: 'UPSTREAM_ERROR',
+          message: 'DMS refused the call',
+          upstream: {
+            status: 401,
+            errorCode: 'APIGW.0301',
+            errorMsg: 'Incorrect IAM authentication information: calc aksk signature fail:signature expired',
+            requestId: 'abc123',
+          },
+        },
+      },
+    }));
+    renderWithApp(<TaskListView instanceId={INSTANCE} />);
+    const alert = await screen.findByRole('alert');
+    expect(within(alert).getByRole('heading').textContent).toBe('Clock skew');
+    expect(alert.textContent).toContain('APIGW.0301');
+    expect(alert.textContent).toContain('abc123');
+  });
+
+  it('opens a row with its button and puts the task in the URL', async () => {
+    const task = aTask({ params: '{"new_spec_code":"c3.4u8g"}' });
+    stubFetch(() => aTaskList([task]));
+    const app = renderWithApp(<TaskListView instanceId={INSTANCE} />);
+    const toggle = await screen.findByRole('button', { name: `Params of restartInstance ${task.id}` });
+    expect(toggle.getAttribute('aria-expanded')).toBe('false');
+    fireEvent.click(toggle);
+    await waitFor(() => expect(app.lastUrl()).toBe(`open=${task.id}`));
+    expect(await screen.findByText('"c3.4u8g"')).toBeTruthy();
+  });
+
+  it('drops values it cannot parse and says so', async () => {
+    stubFetch(() => aTaskList([aTask()]));
+    window.history.replaceState(null, '', '/?page=zero&sort=bogus');
+    renderWithApp(<TaskListView instanceId={INSTANCE} />, '?page=zero&sort=bogus');
+    const notice = await screen.findByRole('status', { name: '' });
+    expect(notice.textContent).toMatch(/not understood/);
+    expect(notice.textContent).toContain('page');
+    expect(notice.textContent).toContain('sort');
+    window.history.replaceState(null, '', '/');
+  });
+});

@@ -248,3 +248,18 @@ test('live: while tasks run the view refreshes, and new tasks wait behind "N new
   await expect(more).toBeHidden();
   expect(await rows(page).first().getAttribute('data-row-id')).not.toBe(firstId);
 });
+
+test('the last instance is remembered for the next visit, and a link naming another still wins', async ({ page }) => {
+  await page.goto('/');
+  await openInstance(page, 'prod-payments');
+  const payments = new URL(page.url()).pathname;
+  await openInstance(page, 'staging-events');
+  const staging = new URL(page.url()).pathname;
+  await page.goto('/');
+  await expect(page).toHaveURL(new RegExp(`${staging}$`));
+  await page.goto(payments);
+  await expect(page.getByRole('button', { name: /^Instance/ })).toContainText('prod-payments');
+  await expect(rows(page).first()).toBeVisible();
+  await page.goto('/');
+  await expect(page).toHaveURL(new RegExp(`${payments}$`));
+});

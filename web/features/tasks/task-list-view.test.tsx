@@ -102,6 +102,31 @@ describe('TaskListView', () => {
     expect(await screen.findByText('"c3.4u8g"')).toBeTruthy();
   });
 
+  it('shows a skeleton first, then keeps the old rows dimmed while the next view loads', async () => {
+    let release: () => void = () => {};
+    const gate = new Promise<void>((r) => (release = r));
+    stubFetch(() => aTaskList([aTask({ name: 'resizeInstance' })]));
+    const slow = vi.fn(async (input: RequestInfo | URL) => {
+      const url = new URL(String(input), 'http://localhost');
+      if (url.searchParams.get('status')) await gate;
+      const body = url.searchParams.get('status')
+        ? aTaskList([aTask({ name: 'bindInstancePublicIp', status: 'FAILED' })])
+        : aTaskList([aTask({ name: 'resizeInstance' })]);
+      return new Response(JSON.stringify(body), { status: 200 });
+    });
+    vi.stubGlobal('fetch', slow);
+    const { container } = renderWithApp(<TaskListView instanceId={INSTANCE} />);
+    expect(container.querySelectorAll('tr.skeleton-row').length).toBeGreaterThan(0);
+    await screen.findByText('resizeInstance');
+    fireEvent.click(screen.getByRole('button', { name: /FAILED\s*3/ }));
+    await waitFor(() => expect(screen.getByRole('table').className).toContain('is-stale'));
+    expect(screen.getByText('resizeInstance')).toBeTruthy();
+    expect(screen.getByRole('table').getAttribute('aria-busy')).toBe('true');
+    release();
+    await screen.findByText('bindInstancePublicIp');
+    expect(screen.getByRole('table').className).not.toContain('is-stale');
+  });
+
   it('drops values it cannot parse and says so', async () => {
     stubFetch(() => aTaskList([aTask()]));
     window.history.replaceState(null, '', '/?page=zero&sort=bogus');

@@ -74,7 +74,7 @@ export function TaskListView({ instanceId, instanceName }: { instanceId: string;
     placeholder = (
       <tr>
         <td colSpan={COLUMNS} className="empty-state">
-          No data.
+          No tasks to show: the request failed (see above).
         </td>
       </tr>
     );

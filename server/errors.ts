@@ -34,7 +34,14 @@ export const onError = (err: Error, c: Context) => {
     const { status, errorCode, errorMsg, requestId, retryAfterSeconds } = err.details;
     if (retryAfterSeconds !== undefined) c.header('Retry-After', String(Math.ceil(retryAfterSeconds)));
     return c.json<ApiError>(
-      { error: { code: 'UPSTREAM_ERROR', message: err.message, upstream: { status, errorCode, errorMsg, requestId } } },
+      {
+        error: {
+          // a wrong clock is fixed on this server, not upstream: the SPA advises on this code
+          code: err.details.kind === 'clock-skew' ? 'UPSTREAM_CLOCK_SKEW' : 'UPSTREAM_ERROR',
+          message: err.message,
+          upstream: { status, errorCode, errorMsg, requestId },
+        },
+      },
       upstreamStatus(err),
     );
   }

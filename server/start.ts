@@ -15,6 +15,8 @@ export interface StartOptions {
   log?: LogSink;
   /** Sees every upstream attempt (tests count calls with it). */
   onUpstreamCall?: (info: { operation: string; status: number; attempt: number }) => void;
+  /** How long a stale window is kept as the base of a refresh (the store's default, 10 min); benchmarks shorten it. */
+  windowRetainMs?: number | undefined;
 }
 
 /** Builds the console for a config (live, or simulator mode with the embedded simulator) and listens. */
@@ -46,6 +48,7 @@ export const startConsole = async (config: Config, options: StartOptions = {}) =
             projectId: simulator.projectId,
             credentials: { ak: simulator.ak, sk: simulator.sk },
             timeoutMs: config.upstreamTimeoutMs,
+            maxAttempts: config.upstreamMaxAttempts,
             ...clientHooks(bucketFor(simulator.ak)),
           }),
         },
@@ -58,6 +61,7 @@ export const startConsole = async (config: Config, options: StartOptions = {}) =
           ...t,
           credentials: config.credentials!,
           timeoutMs: config.upstreamTimeoutMs,
+          maxAttempts: config.upstreamMaxAttempts,
           ...clientHooks(bucketFor(config.credentials!.ak)),
         }),
       }));
@@ -66,6 +70,7 @@ export const startConsole = async (config: Config, options: StartOptions = {}) =
     ttlMs: config.windowCacheTtlMs,
     maxTasks: config.windowMaxTasks,
     maxWaitMs: config.upstreamMaxWaitMs,
+    retainMs: options.windowRetainMs,
   });
   const app = createApp({
     mode: config.mode,

@@ -29,7 +29,7 @@ export const adviceFor = (error: unknown): Advice => {
       title: 'DMS is throttling requests',
       advice: 'The API gateway rate limit was reached. Wait a minute and retry; wider windows cost more calls.',
     };
-  if (/signature expired|signature time|server time/i.test(msg))
+  if (error.code === 'UPSTREAM_CLOCK_SKEW' || /signature expired|signature time|server time/i.test(msg))
     return {
       title: 'Clock skew',
       advice:

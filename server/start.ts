@@ -1,11 +1,14 @@
-import type { Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { serve } from '@hono/node-server';
+import { getRequestListener, RequestError } from '@hono/node-server';
+import { Hono } from 'hono';
+import type { ApiError } from '../shared/api-error.ts';
 import { createApp } from './app.ts';
 import type { Config } from './config.ts';
 import { createDmsClient } from './dms/client.ts';
 import { createInstanceDirectory, type Upstream } from './instances.ts';
-import { countUpstreamCall, type LogSink, stdoutSink, writeLog } from './log.ts';
+import { countUpstreamCall, type LogSink, requestLog, stdoutSink, writeLog } from './log.ts';
+import { securityHeaders } from './security.ts';
 import { startSimulator } from './simulator/server.ts';
 import { createWindowStore } from './tasks/window.ts';
 import { createTokenBucket, type TokenBucket } from './token-bucket.ts';
@@ -83,8 +86,20 @@ export const startConsole = async (config: Config, options: StartOptions = {}) =
     log,
   });
 
-  const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
-    const s = serve({ fetch: app.fetch, hostname: config.host, port: config.port }, () => resolve(s));
+  // Node's adapter answers a request target that is not a URL (a backslash in the path) with a
+  // bare 400 before the app runs; answer it with the error body and headers every answer has.
+  const refusal = new Hono()
+    .use(requestLog(log), securityHeaders())
+    .get('/bad-target', (c) =>
+      c.json<ApiError>({ error: { code: 'BAD_REQUEST', message: 'The request path is not a valid URL' } }, 400),
+    )
+    .all('*', (c) => c.json<ApiError>({ error: { code: 'INTERNAL', message: 'Internal error' } }, 500));
+  const listener = getRequestListener(app.fetch, {
+    hostname: config.host,
+    errorHandler: (e) => refusal.request(e instanceof RequestError ? '/bad-target' : '/failed'),
+  });
+  const server = await new Promise<Server>((resolve) => {
+    const s = createServer(listener).listen(config.port, config.host, () => resolve(s));
   });
   const { port } = server.address() as AddressInfo;
   const shownHost = config.host.includes(':') ? `[${config.host}]` : config.host;
@@ -95,7 +110,7 @@ export const startConsole = async (config: Config, options: StartOptions = {}) =
     (closing ??= new Promise<void>((resolve) => {
       // Keep-alive sockets would hold close() open until they time out: close each as soon as
       // it is idle, i.e. once the request it carries has been answered.
-      const http = server as Server;
+      const http = server;
       const sweep = setInterval(() => http.closeIdleConnections(), 50);
       http.close(() => {
         clearInterval(sweep);

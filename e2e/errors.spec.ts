@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
 import { expect, test } from '@playwright/test';
 import { startSimulator } from '../server/simulator/server.ts';
 
@@ -6,8 +7,17 @@ import { startSimulator } from '../server/simulator/server.ts';
 // faults we set: the error panels then show what the real gateway would answer.
 let sim: Awaited<ReturnType<typeof startSimulator>>;
 let server: ChildProcess | undefined;
-const port = Number(process.env.E2E_ERRORS_PORT ?? 8799);
-const base = `http://127.0.0.1:${port}`;
+let base = '';
+
+const freePort = () =>
+  new Promise<number>((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as { port: number };
+      probe.close(() => resolve(port));
+    });
+  });
 
 const setFaults = async (faults: Record<string, unknown>) => {
   const res = await fetch(`${sim.url}/_simulator/faults`, {
@@ -21,7 +31,11 @@ const setFaults = async (faults: Record<string, unknown>) => {
 test.beforeAll(async () => {
   test.setTimeout(60_000);
   sim = await startSimulator({ port: 0 });
-  server = spawn('npx', ['tsx', 'server/main.ts'], {
+  const port = await freePort();
+  base = `http://127.0.0.1:${port}`;
+  // its own process group, so the whole tree (tsx and node) stops with it
+  server = spawn('node_modules/.bin/tsx', ['server/main.ts'], {
+    detached: true,
     env: {
       ...process.env,
       PORT: String(port),
@@ -48,7 +62,7 @@ test.beforeAll(async () => {
 });
 
 test.afterAll(async () => {
-  server?.kill('SIGTERM');
+  if (server?.pid) process.kill(-server.pid, 'SIGTERM');
   await sim?.close();
 });
 

@@ -1,7 +1,7 @@
 import { keepPreviousData, queryOptions } from '@tanstack/react-query';
 import type { TaskDetail, TaskList } from '../../../shared/task.ts';
 import { getJson, hasArray, hasObject } from '../../lib/api.ts';
-import { POLL_MS, UNFINISHED } from './constants.ts';
+import { IDLE_POLL_MS, POLL_MS, UNFINISHED } from './constants.ts';
 import type { ApiQuery } from './url-state.ts';
 
 const instancePath = (instanceId: string) => `/api/instances/${encodeURIComponent(instanceId)}`;
@@ -22,8 +22,9 @@ export const taskListOptions = (instanceId: string, query: ApiQuery) =>
     queryFn: ({ signal }) =>
       getJson(`${instancePath(instanceId)}/tasks?${new URLSearchParams(query)}`, hasArray<TaskList>('tasks'), signal),
     placeholderData: keepPreviousData,
-    // Live view: poll while something on screen can still change; hidden tabs do not poll.
-    refetchInterval: (q) => (hasUnfinished(q.state.data) ? POLL_MS : false),
+    // Live view: poll while something on screen can still change; a rolling range also looks for
+    // new tasks now and then when nothing runs. Hidden tabs do not poll.
+    refetchInterval: (q) => (hasUnfinished(q.state.data) ? POLL_MS : query.range ? IDLE_POLL_MS : false),
     refetchIntervalInBackground: false,
   });
 

@@ -30,6 +30,7 @@ export const RANGE_PATTERN = /^[1-9][0-9]{0,3}[mhd]$/;
 export const TASK_ID_PATTERN = /^[0-9a-f]{32}$/;
 export const INSTANCE_ID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 export const POLL_MS = 5_000;
+export const IDLE_POLL_MS = 30_000;
 
 const UNIT_MS = { m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
 export const rangeToMs = (range: string): number =>

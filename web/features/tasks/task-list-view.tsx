@@ -4,7 +4,8 @@ import type { TaskStatus } from '../../../shared/task.ts';
 import { ErrorPanel } from '../../components/error-panel.tsx';
 import { formatShort, zoneLabel } from '../../lib/dates.ts';
 import { useZone } from '../../lib/zone.ts';
-import { exportHref, taskListOptions } from './api.ts';
+import { exportHref, hasUnfinished, taskListOptions } from './api.ts';
+import { POLL_MS } from './constants.ts';
 import { DebouncedInput } from './debounced-input.tsx';
 import { describeFilters, EmptyState, SkeletonRows } from './list-states.tsx';
 import { Pagination } from './pagination.tsx';
@@ -181,18 +182,23 @@ export function TaskListView({ instanceId, instanceName }: { instanceId: string;
       </div>
       <StatusFacets counts={data?.facets.status} selected={search.status} onToggle={toggleStatus} />
       {list.error && <ErrorPanel error={list.error} onRetry={() => void list.refetch()} />}
-      <div className="live-bar" aria-live="polite">
-        {live.newCount > 0 && (
-          <button
-            type="button"
-            className="button button--primary new-tasks"
-            onClick={() => {
-              live.showNew();
-              tableRef.current?.scrollIntoView({ block: 'nearest' });
-            }}
-          >
-            {live.newCount} new
-          </button>
+      <div className="live-bar">
+        <span aria-live="polite">
+          {live.newCount > 0 && (
+            <button
+              type="button"
+              className="button button--primary new-tasks"
+              onClick={() => {
+                live.showNew();
+                tableRef.current?.scrollIntoView({ block: 'nearest' });
+              }}
+            >
+              {live.newCount} new
+            </button>
+          )}
+        </span>
+        {hasUnfinished(data) && (
+          <span className="muted">Live: refreshing every {POLL_MS / 1000} s while tasks run</span>
         )}
         {list.isFetching && data && <span className="muted">Refreshing…</span>}
       </div>

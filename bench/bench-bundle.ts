@@ -1,10 +1,9 @@
-import { execSync } from 'node:child_process';
+import { buildOnce } from './build.ts';
 import { BULL_BOARD_INITIAL_GZIP_KB, FIRST_VIEW_BUDGET_KB, measureBundle } from './bundle.ts';
 import { type BenchResult, result } from './result.ts';
 
 export const run = async (): Promise<BenchResult[]> => {
-  execSync('npx vite build --logLevel error', { stdio: 'inherit' });
-  const b = measureBundle();
+  const b = measureBundle(buildOnce());
   const baselineNote = "Bull Board's UI initial JS, @bull-board/ui 9.10.2, gzip -9";
   return [
     result({

@@ -13,7 +13,12 @@ const only = args
   .split(',');
 
 const benchmarks: Record<string, () => Promise<BenchResult[]>> = {
+  'api-warm': async () => (await import('./bench-api.ts')).run(),
+  'cold-window': async () => (await import('./bench-cold-window.ts')).run(),
+  'fan-in': async () => (await import('./bench-fan-in.ts')).run(),
   bundle: async () => (await import('./bench-bundle.ts')).run(),
+  browser: async () => (await import('./bench-browser.ts')).run(),
+  memory: async () => (await import('./bench-memory.ts')).run(),
 };
 
 const results: BenchResult[] = [];

@@ -1,0 +1,104 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { request as httpRequest } from 'node:http';
+import { fileURLToPath } from 'node:url';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { apiErrorSchema } from '../../shared/api-error.ts';
+import { taskListSchema } from '../../shared/task.ts';
+import { type RunningSimulator, startSimulator } from '../simulator/server.ts';
+import { FAKE_AK, FAKE_SK } from './harness.ts';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+
+/** `server/main.ts` as a process, live mode against the simulator. */
+const spawnConsole = (sim: RunningSimulator, env: Record<string, string>) =>
+  new Promise<{ child: ChildProcess; url: string; exited: Promise<number | null>; output: () => string }>(
+    (resolve, reject) => {
+      const clean = Object.fromEntries(
+        Object.entries(process.env).filter(([k]) => !/^(CLOUD_SDK_|HUAWEICLOUD_|DMS_|CONSOLE_)/.test(k)),
+      );
+      const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
+        cwd: root,
+        env: {
+          ...clean,
+          HOST: '127.0.0.1',
+          PORT: '0',
+          CLOUD_SDK_AK: FAKE_AK,
+          CLOUD_SDK_SK: FAKE_SK,
+          HUAWEICLOUD_SDK_PROJECT_ID: sim.projectId,
+          DMS_ENDPOINT: sim.url,
+          ...env,
+        },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let out = '';
+      const exited = new Promise<number | null>((r) => child.on('exit', r));
+      const onData = (c: Buffer) => {
+        out += c.toString();
+        const m = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
+        if (m) resolve({ child, url: m[1]!, exited, output: () => out });
+      };
+      child.stdout!.on('data', onData);
+      child.stderr!.on('data', onData);
+      void exited.then((code) => reject(new Error(`exited ${code}: ${out}`)));
+    },
+  );
+
+const get = (url: string) =>
+  new Promise<{ status: number; body: string }>((resolve, reject) => {
+    httpRequest(url, (res) => {
+      let body = '';
+      res.on('data', (c: Buffer) => (body += c.toString()));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+    })
+      .on('error', reject)
+      .end();
+  });
+
+let sim: RunningSimulator;
+beforeAll(async () => {
+  sim = await startSimulator({ ak: FAKE_AK, sk: FAKE_SK });
+});
+afterEach(() => sim.control.reset());
+afterAll(() => sim.close());
+
+describe('graceful stop', () => {
+  const window = () => {
+    const to = new Date(Math.floor(Date.now() / 1000) * 1000 - 3_600_000);
+    return `from=${new Date(to.getTime() - 7 * 86_400_000).toISOString()}&to=${to.toISOString()}`;
+  };
+  const prodOrders = () => sim.data.instances.find((i) => i.name === 'prod-orders')!.instance_id;
+
+  it('SIGTERM during a 13-page window fetch: the request finishes whole and the process exits 0', async () => {
+    const app = await spawnConsole(sim, { DMS_TIMEOUT_MS: '5000' });
+    expect((await get(`${app.url}/api/instances`)).status).toBe(200);
+    sim.control.setFaults({ latencyMs: 250, operations: ['ListBackgroundTasks'] });
+    sim.control.clearRequests();
+    const inFlight = get(`${app.url}/api/instances/${prodOrders()}/tasks?${window()}`);
+    // the first page is answered and the rest are in flight when the signal comes
+    while (sim.control.requests().length === 0) await new Promise((r) => setTimeout(r, 10));
+    app.child.kill('SIGTERM');
+    const answer = await inFlight;
+    expect(answer.status, answer.body).toBe(200);
+    const list = taskListSchema.parse(JSON.parse(answer.body));
+    expect(list.total).toBeGreaterThan(1000);
+    expect(sim.control.requests().length).toBe(Math.ceil(list.total / 100));
+    expect(await app.exited).toBe(0);
+    expect(app.output()).toMatch(/"msg":"shutting down","signal":"SIGTERM"/);
+  }, 30_000);
+
+  it('SIGTERM while DMS hangs: the request fails cleanly with 504 once its attempts time out, then exit 0', async () => {
+    const app = await spawnConsole(sim, { DMS_TIMEOUT_MS: '400', DMS_MAX_ATTEMPTS: '2' });
+    expect((await get(`${app.url}/api/instances`)).status).toBe(200);
+    sim.control.setFaults({ hang: { ms: 60_000 }, operations: ['ListBackgroundTasks'] });
+    const started = performance.now();
+    const inFlight = get(`${app.url}/api/instances/${prodOrders()}/tasks?${window()}`);
+    await new Promise((r) => setTimeout(r, 150));
+    app.child.kill('SIGTERM');
+    const answer = await inFlight;
+    expect(answer.status).toBe(504);
+    expect(apiErrorSchema.parse(JSON.parse(answer.body)).error.code).toBe('UPSTREAM_ERROR');
+    expect(await app.exited).toBe(0);
+    // two attempts of 400 ms and a backoff of at most 250 ms, far below the 15 s forced exit
+    expect(performance.now() - started).toBeLessThan(3_000);
+  }, 30_000);
+});

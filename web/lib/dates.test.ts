@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { formatDuration, formatExact, formatRelative, fromInputValue, toInputValue, zoneLabel } from './dates.ts';
+import { fromInputValue } from './date-input.ts';
+import { formatDuration, formatExact, formatRelative, toInputValue, zoneLabel } from './dates.ts';
 
 describe('dates', () => {
   it('formats an instant exactly in UTC and names the zone', () => {

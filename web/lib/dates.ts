@@ -1,5 +1,5 @@
 import { utc } from '@date-fns/utc';
-import { format, formatDistanceStrict, intervalToDuration, isValid, parse } from 'date-fns';
+import { format, formatDistanceStrict, intervalToDuration, isValid } from 'date-fns';
 
 /** The zone every timestamp is shown in: the browser's own, or UTC. */
 export type Zone = 'local' | 'utc';
@@ -7,7 +7,7 @@ export const ZONES = ['local', 'utc'] as const satisfies readonly Zone[];
 
 type Instant = string | number | Date;
 const toDate = (value: Instant) => (value instanceof Date ? value : new Date(value));
-const context = (zone: Zone) => (zone === 'utc' ? { in: utc } : {});
+export const context = (zone: Zone) => (zone === 'utc' ? { in: utc } : {});
 
 const localZoneName = () => Intl.DateTimeFormat().resolvedOptions().timeZone || 'local';
 
@@ -56,13 +56,7 @@ export const formatDuration = (ms: number | null): string => {
     .join(' ');
 };
 
-const INPUT_FORMAT = "yyyy-MM-dd'T'HH:mm";
+export const INPUT_FORMAT = "yyyy-MM-dd'T'HH:mm";
 
 /** The value of an `<input type="datetime-local">` showing `value` in the zone. */
 export const toInputValue = (value: Instant, zone: Zone): string => format(toDate(value), INPUT_FORMAT, context(zone));
-
-/** The instant a `datetime-local` value means in the zone, or undefined when it is not one. */
-export const fromInputValue = (value: string, zone: Zone): Date | undefined => {
-  const d = parse(value, INPUT_FORMAT, new Date(), context(zone));
-  return isValid(d) ? new Date(d.getTime()) : undefined;
-};

@@ -1,8 +1,11 @@
-import { useState } from 'react';
+import { lazy, Suspense, useState } from 'react';
 import { useNow } from '../../components/use-now.ts';
-import { formatShort, fromInputValue, toInputValue, zoneLabel, type Zone } from '../../lib/dates.ts';
+import { formatShort, zoneLabel, type Zone } from '../../lib/dates.ts';
 import { RANGE_PRESETS, rangeToMs } from './constants.ts';
 import type { RangeState, TaskSearchPatch } from './url-state.ts';
+
+// The form (and date-fns' parse) loads when asked for, not with the first view.
+const CustomRangeForm = lazy(() => import('./custom-range-form.tsx').then((m) => ({ default: m.CustomRangeForm })));
 
 const PRESET_LABEL: Record<string, string> = {
   '1h': 'Last hour',
@@ -41,27 +44,10 @@ export function RangePicker({
   onZoneChange: (zone: Zone) => void;
 }) {
   const [custom, setCustom] = useState(false);
-  const [from, setFrom] = useState('');
-  const [to, setTo] = useState('');
-  const [problem, setProblem] = useState('');
   const span = window.to - window.from;
   const now = useNow();
   const atNow = range.kind === 'rolling' || window.to >= now - 1_000;
 
-  const openCustom = () => {
-    setFrom(toInputValue(window.from, zone));
-    setTo(toInputValue(window.to, zone));
-    setProblem('');
-    setCustom((c) => !c);
-  };
-  const applyCustom = () => {
-    const f = fromInputValue(from, zone);
-    const t = fromInputValue(to, zone);
-    if (!f || !t) return setProblem('Enter both dates and times.');
-    if (f.getTime() >= t.getTime()) return setProblem('“From” must be before “To”.');
-    setCustom(false);
-    onChange({ range: null, from: f.toISOString(), to: t.toISOString() });
-  };
   const step = (direction: -1 | 1) =>
     onChange({ range: null, from: iso(window.from + direction * span), to: iso(window.to + direction * span) });
 
@@ -85,7 +71,7 @@ export function RangePicker({
           className="button"
           aria-pressed={range.kind === 'absolute'}
           aria-expanded={custom}
-          onClick={openCustom}
+          onClick={() => setCustom((c) => !c)}
         >
           Custom
         </button>
@@ -141,31 +127,16 @@ export function RangePicker({
         </button>
       </div>
       {custom && (
-        <form
-          className="custom-range"
-          aria-label="Custom range"
-          onSubmit={(e) => {
-            e.preventDefault();
-            applyCustom();
-          }}
-        >
-          <label>
-            From ({zone === 'utc' ? 'UTC' : 'local'})
-            <input className="input" type="datetime-local" value={from} onChange={(e) => setFrom(e.target.value)} />
-          </label>
-          <label>
-            To ({zone === 'utc' ? 'UTC' : 'local'})
-            <input className="input" type="datetime-local" value={to} onChange={(e) => setTo(e.target.value)} />
-          </label>
-          <button type="submit" className="button button--primary">
-            Apply range
-          </button>
-          {problem && (
-            <p className="form-problem" role="alert">
-              {problem}
-            </p>
-          )}
-        </form>
+        <Suspense fallback={<p className="muted">Loading…</p>}>
+          <CustomRangeForm
+            window={window}
+            zone={zone}
+            onApply={(from, to) => {
+              setCustom(false);
+              onChange({ range: null, from, to });
+            }}
+          />
+        </Suspense>
       )}
     </div>
   );

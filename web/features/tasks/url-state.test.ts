@@ -19,7 +19,16 @@ const parseAll = (search: string): TaskSearch => {
 const rawValue = fc.oneof(
   fc.string({ maxLength: 12 }),
   fc.constantFrom('24h', '7d', '0h', '15m', '99999d', 'FAILED', 'FAILED,SUCCESS', 'FAILED,nope', 'asc', 'up'),
-  fc.constantFrom('2026-11-27T00:00:00Z', '2026-11-28T00:00:00.000Z', '2026-02-30T00:00:00Z', '2026-11-28'),
+  fc.constantFrom(
+    '2026-11-27T00:00:00Z',
+    '2026-11-28T00:00:00.000Z',
+    '2026-02-30T00:00:00Z',
+    '2024-02-29T10:00:00+08:00',
+    '2026-11-28T24:00:00Z',
+    '2026-11-28T10:00:60Z',
+    '2026-11-28T10:00:00+25:00',
+    '2026-11-28',
+  ),
   fc.integer({ min: -5, max: 600 }).map(String),
   fc.stringMatching(/^[0-9a-f]{32}$/),
 );

@@ -30,9 +30,16 @@ const text = (max: number, pattern?: RegExp) =>
     serialize: (v) => v,
   });
 
-const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/;
+const ISO_INSTANT =
+  /^(\d{4})-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])T([01]\d|2[0-3]):[0-5]\d:[0-5]\d(\.\d{1,9})?(Z|[+-](?:[01]\d|2[0-3]):[0-5]\d)$/;
 const instant = createParser<string>({
-  parse: (v) => (ISO_INSTANT.test(v) && !Number.isNaN(Date.parse(v)) ? v : null),
+  parse: (v) => {
+    const m = ISO_INSTANT.exec(v);
+    if (!m) return null;
+    // Date.parse rolls 2026-02-30 over into March; the server's schema refuses it.
+    const daysInMonth = new Date(Date.UTC(Number(m[1]), Number(m[2]), 0)).getUTCDate();
+    return Number(m[3]) <= daysInMonth && !Number.isNaN(Date.parse(v)) ? v : null;
+  },
   serialize: (v) => v,
 });
 

@@ -25,6 +25,21 @@ export default defineConfig({
         extends: true,
         test: { name: 'web', environment: 'happy-dom', include: ['web/**/*.test.{ts,tsx}'] },
       },
+      // Long runs (load, long fuzz) exist only when asked for (`npm run test:stress` names the
+      // project): vitest 4 runs every project it knows by default, and a bare `vitest run` must not.
+      ...(process.argv.some((a) => /^(--project=)?stress$/.test(a))
+        ? [
+            {
+              extends: true as const,
+              test: {
+                name: 'stress',
+                environment: 'node',
+                include: ['stress/**/*.stress.test.ts'],
+                testTimeout: 600_000,
+              },
+            },
+          ]
+        : []),
     ],
   },
 });

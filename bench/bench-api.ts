@@ -6,6 +6,7 @@ import { type BenchResult, result } from './result.ts';
 const CONNECTIONS = 50;
 const DURATION_S = 20;
 const P99_BUDGET_MS = 20;
+const SERVICE_DURATION_S = 5;
 
 /** What a person does in the table: page, sort every way, filter by facet, name and user, search. */
 const queryMix = (topName: string): Record<string, string>[] => [
@@ -56,13 +57,19 @@ export const run = async (): Promise<BenchResult[]> => {
     }
     sim.control.clearRequests();
 
-    const load = async (requests: { path: string }[]) => {
-      const r = await autocannon({ url: server.url, connections: CONNECTIONS, duration: DURATION_S, requests });
+    const load = async (requests: { path: string }[], connections = CONNECTIONS, duration = DURATION_S) => {
+      const r = await autocannon({ url: server.url, connections, duration, requests });
       if (r.non2xx) throw new Error(`${r.non2xx} answers were not 2xx`);
       return r;
     };
     const list = await load(paths.map((path) => ({ path })));
     const health = await load([{ path: '/api/health' }]);
+    // One connection, no queue: what a request itself costs the server.
+    const alone = await load(
+      paths.map((path) => ({ path })),
+      1,
+      SERVICE_DURATION_S,
+    );
     const upstream = listCalls(sim);
 
     const note = `GET /api/health, same server, same run, ${CONNECTIONS} connections, ${DURATION_S} s`;
@@ -93,6 +100,22 @@ export const run = async (): Promise<BenchResult[]> => {
         unit: 'req/s',
         baseline: health.requests.average,
         baselineNote: note,
+        budget: null,
+      }),
+      result({
+        name: 'api-warm',
+        metric: `list p50, 1 connection, ${SERVICE_DURATION_S} s (service time, no queue)`,
+        value: alone.latency.p50,
+        unit: 'ms',
+        baseline: null,
+        budget: null,
+      }),
+      result({
+        name: 'api-warm',
+        metric: `list p99, 1 connection, ${SERVICE_DURATION_S} s (service time, no queue)`,
+        value: alone.latency.p99,
+        unit: 'ms',
+        baseline: null,
         budget: null,
       }),
       result({

@@ -179,6 +179,7 @@ export const run = async (): Promise<BenchResult[]> => {
         unit: 'ms',
         baseline: null,
         budget,
+        samples: xs.map((x) => Math.round(x * 10) / 10),
       });
     return [
       row('navigation → first row, cold window', cold, BUDGET.firstRow),

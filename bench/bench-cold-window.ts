@@ -60,6 +60,7 @@ export const run = async (): Promise<BenchResult[]> => {
         baseline: base,
         baselineNote: note,
         budget: null,
+        samples: product.map(Math.round),
       }),
       result({
         name: 'cold-window',

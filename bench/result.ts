@@ -12,6 +12,8 @@ export interface BenchResult {
   /** The most (or least, for `budgetKind: 'min'`) the value may be. */
   budget: number | null;
   budgetKind?: 'max' | 'min';
+  /** Every run's figure when the value is a median of several. */
+  samples?: number[];
   pass: boolean | null;
 }
 

@@ -1,8 +1,10 @@
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
 import { type BenchResult } from './result.ts';
 
 /**
- * `npm run bench` runs every benchmark, prints a table and writes bench/results.json;
+ * `npm run bench` runs every benchmark, prints a table and writes bench/results.json (a run with
+ * `--only` writes bench/.tmp/results.json instead, so the committed figures stay one whole run);
  * `npm run bench -- --check` exits non-zero when a budget is missed; `--only name,name` picks some.
  */
 const args = process.argv.slice(2);
@@ -21,6 +23,12 @@ const benchmarks: Record<string, () => Promise<BenchResult[]>> = {
   memory: async () => (await import('./bench-memory.ts')).run(),
 };
 
+// Figures on a shared machine mean little without how busy it was: printed before and after.
+const load = () =>
+  loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ');
+console.log(`${cpus().length} CPUs (${cpus()[0]?.model ?? '?'}), Node ${process.version}, load average ${load()}`);
 const results: BenchResult[] = [];
 for (const [name, run] of Object.entries(benchmarks)) {
   if (only && !only.includes(name)) continue;
@@ -30,6 +38,7 @@ for (const [name, run] of Object.entries(benchmarks)) {
   console.log(`${((performance.now() - started) / 1000).toFixed(1)} s`);
 }
 
+console.log(`load average after: ${load()}`);
 const fmt = (n: number | null, digits = 2) => (n === null ? '—' : Number.isInteger(n) ? String(n) : n.toFixed(digits));
 console.table(
   results.map((r) => ({
@@ -42,8 +51,11 @@ console.table(
     pass: r.pass === null ? '' : r.pass ? 'yes' : 'NO',
   })),
 );
-writeFileSync('bench/results.json', `${JSON.stringify(results, null, 2)}\n`);
-console.log('written to bench/results.json');
+// Only a full run replaces the committed figures; a partial one goes beside the build, ignored by git.
+const out = only ? 'bench/.tmp/results.json' : 'bench/results.json';
+mkdirSync('bench/.tmp', { recursive: true });
+writeFileSync(out, `${JSON.stringify(results, null, 2)}\n`);
+console.log(`written to ${out}`);
 const missed = results.filter((r) => r.pass === false);
 if (check && missed.length) {
   console.error(`budget missed: ${missed.map((r) => `${r.name} ${r.metric}`).join(', ')}`);

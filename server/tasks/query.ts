@@ -2,59 +2,104 @@ import type { Task, TaskList } from '../../shared/task.ts';
 import type { SortKey, TaskQuery } from '../../shared/task-query.ts';
 
 type Facets = TaskList['facets'];
+type Filter = (i: number) => boolean;
 
+/** What a query over one window computes before its page is cut: kept per window and reused. */
+interface QueryResult {
+  matching: readonly Task[];
+  facets: Facets;
+}
+
+/** Per window (its tasks array): lower-cased search text, and the last few query results. */
+interface WindowIndex {
+  userLower: string[];
+  searchText: string[];
+  results: Map<string, QueryResult>;
+}
+
+/** Enough for the handful of filter/sort combinations one person or a team switches between. */
+const RESULTS_PER_WINDOW = 32;
+
+const indexes = new WeakMap<readonly Task[], WindowIndex>();
+
+const indexOf = (tasks: readonly Task[]): WindowIndex => {
+  let index = indexes.get(tasks);
+  if (!index) {
+    index = {
+      userLower: tasks.map((t) => t.userName.toLowerCase()),
+      searchText: tasks.map((t) => `${t.id}\u0000${t.name}\u0000${t.userName}\u0000${t.params}`.toLowerCase()),
+      results: new Map(),
+    };
+    indexes.set(tasks, index);
+  }
+  return index;
+};
+
+/** Compares by one key in the given order; nulls (a running task's duration) last in either order. */
 const compareBy =
-  (key: SortKey) =>
+  (key: SortKey, sign: 1 | -1) =>
   (a: Task, b: Task): number => {
     const x = a[key];
     const y = b[key];
     if (x === y) return 0;
     if (x === null) return 1;
     if (y === null) return -1;
-    return x < y ? -1 : 1;
+    return x < y ? -sign : sign;
   };
 
-type Filter = (t: Task) => boolean;
-
-/** Sorts, filters, counts facets and cuts one page out of a whole window of tasks. */
-export const queryWindow = (tasks: readonly Task[], q: TaskQuery) => {
+const compute = (tasks: readonly Task[], index: WindowIndex, q: TaskQuery): QueryResult => {
   const statuses = q.status?.length ? new Set<string>(q.status) : undefined;
   const names = q.name?.length ? new Set(q.name) : undefined;
   const user = q.user?.toLowerCase();
   const text = q.q?.toLowerCase();
-  const filters = {
-    status: statuses && ((t: Task) => statuses.has(t.status)),
-    name: names && ((t: Task) => names.has(t.name)),
-    user: user && ((t: Task) => t.userName.toLowerCase().includes(user)),
-    q:
-      text &&
-      ((t: Task) =>
-        t.id.includes(text) ||
-        t.name.toLowerCase().includes(text) ||
-        t.userName.toLowerCase().includes(text) ||
-        t.params.toLowerCase().includes(text)),
-  } satisfies Record<string, Filter | undefined | ''>;
+  const filters: Record<'status' | 'name' | 'user' | 'q', Filter | undefined> = {
+    status: statuses && ((i) => statuses.has(tasks[i]!.status)),
+    name: names && ((i) => names.has(tasks[i]!.name)),
+    user: user ? (i) => index.userLower[i]!.includes(user) : undefined,
+    q: text ? (i) => index.searchText[i]!.includes(text) : undefined,
+  };
   const active = (except?: keyof typeof filters): Filter[] =>
-    Object.entries(filters)
-      .filter(([k, f]) => k !== except && typeof f === 'function')
-      .map(([, f]) => f as Filter);
-  const passes = (t: Task, fs: Filter[]) => fs.every((f) => f(t));
+    Object.entries(filters).flatMap(([k, f]) => (k !== except && f ? [f] : []));
+  const passes = (i: number, fs: Filter[]) => fs.every((f) => f(i));
 
   // Each facet counts over the window with the *other* filters applied.
   const facets: Facets = { status: {}, name: {}, user: {} };
   const facetFilters = { status: active('status'), name: active('name'), user: active('user') };
-  for (const t of tasks) {
-    if (passes(t, facetFilters.status)) facets.status[t.status] = (facets.status[t.status] ?? 0) + 1;
-    if (passes(t, facetFilters.name)) facets.name[t.name] = (facets.name[t.name] ?? 0) + 1;
-    if (passes(t, facetFilters.user)) facets.user[t.userName] = (facets.user[t.userName] ?? 0) + 1;
-  }
-
   const all = active();
-  const matching = tasks.filter((t) => passes(t, all));
-  const cmp = compareBy(q.sort);
-  const sign = q.order === 'asc' ? 1 : -1;
+  const matching: Task[] = [];
+  for (let i = 0; i < tasks.length; i++) {
+    const t = tasks[i]!;
+    if (passes(i, facetFilters.status)) facets.status[t.status] = (facets.status[t.status] ?? 0) + 1;
+    if (passes(i, facetFilters.name)) facets.name[t.name] = (facets.name[t.name] ?? 0) + 1;
+    if (passes(i, facetFilters.user)) facets.user[t.userName] = (facets.user[t.userName] ?? 0) + 1;
+    if (passes(i, all)) matching.push(t);
+  }
+  const cmp = compareBy(q.sort, q.order === 'asc' ? 1 : -1);
   // Ties fall back to newest first, then id, so pages never overlap.
-  matching.sort((a, b) => sign * cmp(a, b) || b.createdAt.localeCompare(a.createdAt) || a.id.localeCompare(b.id));
+  matching.sort((a, b) => cmp(a, b) || b.createdAt.localeCompare(a.createdAt) || a.id.localeCompare(b.id));
+  return { matching, facets };
+};
+
+/**
+ * Sorts, filters, counts facets and cuts one page out of a whole window of tasks. A window's
+ * tasks array never changes once fetched (a refresh makes a new one), so the sorted matches
+ * and facets of a filter/sort combination are kept with it: a page change is a slice.
+ */
+export const queryWindow = (tasks: readonly Task[], q: TaskQuery) => {
+  const index = indexOf(tasks);
+  const key = JSON.stringify([q.status, q.name, q.user, q.q, q.sort, q.order]);
+  let result = index.results.get(key);
+  if (result) {
+    index.results.delete(key); // re-insert: the Map's order is the recency order
+  } else {
+    result = compute(tasks, index, q);
+    if (index.results.size >= RESULTS_PER_WINDOW) index.results.delete(index.results.keys().next().value!);
+  }
+  index.results.set(key, result);
   const startIndex = (q.page - 1) * q.pageSize;
-  return { matching, page: matching.slice(startIndex, startIndex + q.pageSize), facets };
+  return {
+    matching: result.matching,
+    page: result.matching.slice(startIndex, startIndex + q.pageSize),
+    facets: result.facets,
+  };
 };

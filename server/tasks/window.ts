@@ -30,7 +30,8 @@ export interface WindowEntry {
   rollingMs: number | undefined;
   /** The upstream listing is complete up to the end of this second (ms). */
   coveredUntil: number;
-  tasks: Task[];
+  /** Never changed once made: a refresh makes a new entry (query results are cached on it). */
+  readonly tasks: readonly Task[];
   byId: Map<string, Task>;
   fetchedAt: number;
 }

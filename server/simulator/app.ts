@@ -77,11 +77,13 @@ const intParam = (value: string | undefined, fallback: number, min: number, max:
 const boolParam = (value: string | undefined): boolean | undefined | 'invalid' =>
   value === undefined ? undefined : value === 'true' ? true : value === 'false' ? false : 'invalid';
 
-const sleep = (ms: number, signals: (AbortSignal | undefined)[]) =>
+export const sleep = (ms: number, signals: (AbortSignal | undefined)[]) =>
   new Promise<void>((resolve) => {
     if (ms <= 0) return resolve();
+    // The closing signal lives as long as the simulator: every listener added must come off.
     const done = () => {
       clearTimeout(timer);
+      for (const s of signals) s?.removeEventListener('abort', done);
       resolve();
     };
     const timer = setTimeout(done, ms);

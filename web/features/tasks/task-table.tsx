@@ -10,16 +10,15 @@ import {
   type SortingState,
   type Updater,
 } from '@tanstack/react-table';
-import { Fragment, lazy, Suspense, type ReactNode } from 'react';
+import { Fragment, useEffect, type ReactNode } from 'react';
 import type { Task } from '../../../shared/task.ts';
 import type { SortKey } from '../../../shared/task-query.ts';
 import { RelativeTime } from '../../components/relative-time.tsx';
 import { formatDuration, type Zone } from '../../lib/dates.ts';
 import { SORT_KEYS, UNFINISHED } from './constants.ts';
 import { StatusBadge } from './status-badge.tsx';
+import { preloadTaskDetailPanel, preloadTaskDetailPanelWhenIdle, TaskDetail } from './task-detail-loader.tsx';
 import { defaultOrder } from './url-state.ts';
-
-const TaskDetailPanel = lazy(() => import('./task-detail-panel.tsx').then((m) => ({ default: m.TaskDetailPanel })));
 
 const features = tableFeatures({ rowSortingFeature, rowPaginationFeature, rowExpandingFeature });
 const column = createColumnHelper<typeof features, Task>();
@@ -116,6 +115,11 @@ export function TaskTable(props: TaskTableProps) {
     },
   });
 
+  // The viewer stays out of the first view's bundle, but is fetched before anyone expands a row.
+  const hasRows = rows.length > 0 && !props.placeholder;
+  useEffect(() => (hasRows ? preloadTaskDetailPanelWhenIdle() : undefined), [hasRows]);
+  const preload = () => void preloadTaskDetailPanel().catch(() => undefined);
+
   const colCount = table.getAllLeafColumns().length + 1;
   const sortedColumn = table.getColumn(sort)?.columnDef.header;
 
@@ -162,6 +166,7 @@ export function TaskTable(props: TaskTableProps) {
                 <tr
                   data-row-id={row.id}
                   className={`task-row${isOpen ? ' is-open' : ''}${changed.has(row.id) ? ' is-changed' : ''}`}
+                  onPointerEnter={preload}
                   onClick={(e) => {
                     if ((e.target as HTMLElement).closest('a, button, input, select')) return;
                     row.toggleExpanded();
@@ -175,6 +180,7 @@ export function TaskTable(props: TaskTableProps) {
                       aria-expanded={isOpen}
                       aria-controls={isOpen ? detailId : undefined}
                       aria-label={`Params of ${row.original.name} ${row.original.id}`}
+                      onFocus={preload}
                       onClick={row.getToggleExpandedHandler()}
                     >
                       <span aria-hidden="true">{isOpen ? '▾' : '▸'}</span>
@@ -189,9 +195,7 @@ export function TaskTable(props: TaskTableProps) {
                 {isOpen && (
                   <tr className="detail-row" id={detailId}>
                     <td colSpan={colCount}>
-                      <Suspense fallback={<p className="muted">Loading params viewer…</p>}>
-                        <TaskDetailPanel instanceId={props.instanceId} task={row.original} zone={zone} />
-                      </Suspense>
+                      <TaskDetail instanceId={props.instanceId} task={row.original} zone={zone} />
                     </td>
                   </tr>
                 )}

@@ -1,0 +1,97 @@
+import { cleanup, fireEvent, render, screen } from '@testing-library/react';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { aTask } from '../../test/render.tsx';
+
+// Each test gets fresh modules: whether the panel's chunk is loaded is module state.
+type Loader = typeof import('./task-detail-loader.tsx');
+type Table = typeof import('./task-table.tsx');
+let loader: Loader;
+let table: Table;
+
+beforeEach(async () => {
+  vi.resetModules();
+  loader = await import('./task-detail-loader.tsx');
+  table = await import('./task-table.tsx');
+});
+afterEach(cleanup);
+
+const INSTANCE = 'c928c0cf-6dfe-10e0-5387-441069733ec7';
+const FALLBACK = 'Loading params viewer…';
+
+const tableProps = (rows: ReturnType<typeof aTask>[], open: string | null = null) => ({
+  instanceId: INSTANCE,
+  rows,
+  total: rows.length,
+  sort: 'createdAt' as const,
+  order: 'desc' as const,
+  page: 1,
+  pageSize: 50,
+  open,
+  zone: 'utc' as const,
+  stale: false,
+  changed: new Set<string>(),
+  onSort: () => undefined,
+  onPage: () => undefined,
+  onOpen: () => undefined,
+});
+
+describe('TaskDetail', () => {
+  it('shows the fallback, then the panel, when the chunk is not loaded yet', async () => {
+    const task = aTask({ params: '{"force":true}' });
+    render(<loader.TaskDetail instanceId={INSTANCE} task={task} zone="utc" />);
+    expect(screen.getByText(FALLBACK)).toBeTruthy();
+    expect(await screen.findByRole('region', { name: 'Params' })).toBeTruthy();
+  });
+
+  it('renders a loaded panel in the same commit, with no fallback', async () => {
+    await loader.preloadTaskDetailPanel();
+    const task = aTask({ params: '{"force":true}' });
+    render(<loader.TaskDetail instanceId={INSTANCE} task={task} zone="utc" />);
+    expect(screen.queryByText(FALLBACK)).toBeNull();
+    expect(screen.getByRole('region', { name: 'Params' })).toBeTruthy();
+  });
+
+  it('shares one load between callers', () => {
+    expect(loader.preloadTaskDetailPanel()).toBe(loader.preloadTaskDetailPanel());
+  });
+});
+
+describe('TaskTable preloading', () => {
+  it('loads the panel once rows are shown, so the first expand renders without a fallback', async () => {
+    const task = aTask();
+    const view = render(<table.TaskTable {...tableProps([task])} />);
+    expect(loader.isTaskDetailPanelLoaded()).toBe(false);
+    await vi.waitFor(() => expect(loader.isTaskDetailPanelLoaded()).toBe(true), { timeout: 3_000 });
+    view.rerender(<table.TaskTable {...tableProps([task], task.id)} />);
+    expect(screen.queryByText(FALLBACK)).toBeNull();
+    expect(screen.getByRole('region', { name: 'Params' })).toBeTruthy();
+  });
+
+  it('does not load it while the table shows only a placeholder', async () => {
+    render(
+      <table.TaskTable
+        {...tableProps([aTask()])}
+        placeholder={
+          <tr>
+            <td>…</td>
+          </tr>
+        }
+      />,
+    );
+    await new Promise((r) => setTimeout(r, 400));
+    expect(loader.isTaskDetailPanelLoaded()).toBe(false);
+  });
+
+  it('loads it when the pointer enters a row, before any idle time', async () => {
+    vi.useFakeTimers();
+    try {
+      const task = aTask();
+      render(<table.TaskTable {...tableProps([task])} />);
+      const row = screen.getByRole('button', { name: `Params of restartInstance ${task.id}` }).closest('tr')!;
+      fireEvent.pointerEnter(row);
+      await vi.waitFor(() => expect(loader.isTaskDetailPanelLoaded()).toBe(true));
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+});

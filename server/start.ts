@@ -117,7 +117,9 @@ export const startConsole = async (config: Config, options: StartOptions = {}) =
         resolve();
       });
       http.closeIdleConnections();
-    }).then(() => simulator?.close()));
+    })
+      .then(() => windows.close())
+      .then(() => simulator?.close()));
 
   writeLog(log, {
     level: 'info',

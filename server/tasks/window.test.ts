@@ -1,4 +1,4 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { rangeToMs } from '../../shared/task-query.ts';
 import { createDmsClient, type DmsCallInfo } from '../dms/client.ts';
 import { ApiFailure } from '../errors.ts';
@@ -160,6 +160,23 @@ describe('window store over the simulator', () => {
 });
 
 describe('window keys', () => {
+  it('gives back expired windows while idle, with no request to trigger it', async () => {
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
+    try {
+      const windows = store({ retainMs: 60_000 });
+      const entry = await windows.get({ client: client() }, rolling(instanceId('staging-events'), '7d'));
+      const finished = entry.tasks.find((x) => x.status === 'SUCCESS')!;
+      expect(windows.findTask(entry.instanceId, finished.id)).toBeDefined();
+      t += 61_000;
+      vi.advanceTimersByTime(60_000);
+      expect(windows.findTask(entry.instanceId, finished.id)).toBeUndefined();
+      windows.close();
+    } finally {
+      t -= 61_000;
+      vi.useRealTimers();
+    }
+  });
+
   it('maps rolling requests within one step to one window, and keeps explicit bounds exact', () => {
     const step = 5_000;
     const base = Date.parse('2024-05-01T12:00:00.000Z');

@@ -235,6 +235,16 @@ export const createWindowStore = (options: WindowStoreOptions) => {
     if (sizeHints.size > 1000) sizeHints.clear();
   };
 
+  // An idle console must give back what a burst of large windows took, not wait for the next read.
+  const sweeper = setInterval(
+    () => {
+      const t = now();
+      for (const [k, e] of entries) if (t - e.fetchedAt > retainMs) entries.delete(k);
+    },
+    Math.max(1_000, Math.min(retainMs, 60_000)),
+  );
+  sweeper.unref();
+
   /** The best cached window to refresh into `target`: it must cover the target's start. */
   const baseFor = (target: WindowTarget): WindowEntry | undefined => {
     const exact = entries.get(keyOf(target));
@@ -280,6 +290,10 @@ export const createWindowStore = (options: WindowStoreOptions) => {
     clear() {
       entries.clear();
       sizeHints.clear();
+    },
+    close() {
+      clearInterval(sweeper);
+      entries.clear();
     },
   };
 };

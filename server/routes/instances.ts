@@ -1,8 +1,9 @@
-import { Hono } from 'hono';
+import { Hono, type TypedResponse } from 'hono';
 import { z } from 'zod';
 import { instanceIdSchema, type InstanceList } from '../../shared/instance.ts';
 import { rangeToMs, taskExportQuerySchema, taskQuerySchema } from '../../shared/task-query.ts';
 import { taskIdSchema, type TaskDetail, type TaskList } from '../../shared/task.ts';
+import type { TaskQuery } from '../../shared/task-query.ts';
 import { UpstreamError } from '../dms/errors.ts';
 import { ApiFailure } from '../errors.ts';
 import type { InstanceDirectory } from '../instances.ts';
@@ -24,6 +25,35 @@ const taskParam = z.object({ instanceId: instanceIdSchema, taskId: taskIdSchema 
 
 const windowJson = (e: WindowEntry) => ({ from: new Date(e.from).toISOString(), to: new Date(e.to).toISOString() });
 
+/**
+ * The list answer is a pure function of a window (which never changes once fetched) and the
+ * query, so its JSON is kept with the window: a repeated page costs no serialisation, which
+ * matters when a page holds a task with hundreds of KB of params.
+ */
+const BODIES_PER_WINDOW = 64;
+const bodies = new WeakMap<WindowEntry, Map<string, string>>();
+const taskListBody = (entry: WindowEntry, query: TaskQuery): string => {
+  let cache = bodies.get(entry);
+  if (!cache) bodies.set(entry, (cache = new Map()));
+  const key = JSON.stringify(query);
+  let body = cache.get(key);
+  if (body === undefined) {
+    const result = queryWindow(entry.tasks, query);
+    body = JSON.stringify({
+      tasks: result.page,
+      total: result.matching.length,
+      page: query.page,
+      pageSize: query.pageSize,
+      facets: result.facets,
+      window: windowJson(entry),
+      fetchedAt: new Date(entry.fetchedAt).toISOString(),
+    } satisfies TaskList);
+    if (cache.size >= BODIES_PER_WINDOW) cache.delete(cache.keys().next().value!);
+    cache.set(key, body);
+  }
+  return body;
+};
+
 export const instanceRoutes = ({ directory, windows, rollingStepMs }: InstanceRoutesOptions) => {
   const requireInstance = async (instanceId: string) => {
     const entry = await directory.find(instanceId);
@@ -42,19 +72,9 @@ export const instanceRoutes = ({ directory, windows, rollingStepMs }: InstanceRo
       const { instanceId } = c.req.valid('param');
       const query = c.req.valid('query');
       const { entry } = await loadWindow(instanceId, query);
-      const result = queryWindow(entry.tasks, query);
-      return c.json<TaskList>(
-        {
-          tasks: result.page,
-          total: result.matching.length,
-          page: query.page,
-          pageSize: query.pageSize,
-          facets: result.facets,
-          window: windowJson(entry),
-          fetchedAt: new Date(entry.fetchedAt).toISOString(),
-        },
-        200,
-      );
+      return c.body(taskListBody(entry, query), 200, {
+        'content-type': 'application/json',
+      }) as unknown as Response & TypedResponse<TaskList, 200, 'json'>; // the body is a TaskList, serialised once
     })
     .get('/:instanceId/tasks/:taskId', validate('param', taskParam), async (c) => {
       const { instanceId, taskId } = c.req.valid('param');

@@ -5,7 +5,7 @@ import fc from 'fast-check';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { apiErrorSchema } from '../shared/api-error.ts';
 import { instanceListSchema } from '../shared/instance.ts';
-import { taskDetailSchema, taskListSchema } from '../shared/task.ts';
+import { LIST_PARAMS_MAX, taskDetailSchema, taskListSchema } from '../shared/task.ts';
 import { createApp } from './app.ts';
 import { createDmsClient } from './dms/client.ts';
 import { createInstanceDirectory } from './instances.ts';
@@ -67,6 +67,25 @@ describe('the API over the simulator', () => {
     // status facets ignore the status filter, so every status can still be clicked
     expect(Object.keys(list.facets.status).length).toBeGreaterThan(2);
     expect(list.total).toBe((list.facets.status.FAILED ?? 0) + (list.facets.status.SUCCESS ?? 0));
+  });
+
+  it('cuts a huge params short in the list, and keeps it whole in the task route and the export', async () => {
+    const path = `/api/instances/${id('prod-orders')}/tasks?range=24h&q=max_connections&pageSize=500`;
+    const list = taskListSchema.parse(await (await get(path)).json());
+    const big = list.tasks.find((t) => t.paramsTruncated);
+    expect(big?.params).toHaveLength(LIST_PARAMS_MAX);
+    expect(list.tasks.filter((t) => !t.paramsTruncated).every((t) => t.params.length <= LIST_PARAMS_MAX)).toBe(true);
+    const { task } = taskDetailSchema.parse(
+      await (await get(`/api/instances/${id('prod-orders')}/tasks/${big!.id}`)).json(),
+    );
+    expect(task.params.length).toBeGreaterThan(100_000);
+    expect(task.params.startsWith(big!.params)).toBe(true);
+    expect(task.paramsTruncated).toBeUndefined();
+    expect(() => JSON.parse(task.params)).not.toThrow();
+    const exported = (await (
+      await get(`/api/instances/${id('prod-orders')}/export?format=json&range=24h&q=max_connections`)
+    ).json()) as { tasks: { id: string; params: string }[] };
+    expect(exported.tasks.find((t) => t.id === big!.id)?.params).toBe(task.params);
   });
 
   it('shares one window among concurrent requests and serves page changes from the cache', async () => {

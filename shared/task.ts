@@ -23,8 +23,16 @@ export const taskSchema = z.object({
   durationMs: z.number().nullable(),
   /** The upstream params string, unchanged: usually JSON, not always. */
   params: z.string(),
+  /**
+   * Set in list answers when params is longer than LIST_PARAMS_MAX: `params` then holds only its
+   * start, and the task route has it whole. Absent everywhere else.
+   */
+  paramsTruncated: z.literal(true).optional(),
 });
 export type Task = z.infer<typeof taskSchema>;
+
+/** Longest params a list answer carries whole; one huge params must not make every page slow. */
+export const LIST_PARAMS_MAX = 16_384;
 
 export const taskListSchema = z.object({
   tasks: z.array(taskSchema),

@@ -2,7 +2,7 @@ import { Hono, type TypedResponse } from 'hono';
 import { z } from 'zod';
 import { instanceIdSchema, type InstanceList } from '../../shared/instance.ts';
 import { rangeToMs, taskExportQuerySchema, taskQuerySchema } from '../../shared/task-query.ts';
-import { taskIdSchema, type TaskDetail, type TaskList } from '../../shared/task.ts';
+import { LIST_PARAMS_MAX, type Task, taskIdSchema, type TaskDetail, type TaskList } from '../../shared/task.ts';
 import type { TaskQuery } from '../../shared/task-query.ts';
 import { UpstreamError } from '../dms/errors.ts';
 import { ApiFailure } from '../errors.ts';
@@ -31,6 +31,8 @@ const windowJson = (e: WindowEntry) => ({ from: new Date(e.from).toISOString(), 
  * matters when a page holds a task with hundreds of KB of params.
  */
 const BODIES_PER_WINDOW = 64;
+const forList = (t: Task): Task =>
+  t.params.length > LIST_PARAMS_MAX ? { ...t, params: t.params.slice(0, LIST_PARAMS_MAX), paramsTruncated: true } : t;
 const bodies = new WeakMap<WindowEntry, Map<string, string>>();
 const taskListBody = (entry: WindowEntry, query: TaskQuery): string => {
   let cache = bodies.get(entry);
@@ -40,7 +42,7 @@ const taskListBody = (entry: WindowEntry, query: TaskQuery): string => {
   if (body === undefined) {
     const result = queryWindow(entry.tasks, query);
     body = JSON.stringify({
-      tasks: result.page,
+      tasks: result.page.map(forList),
       total: result.matching.length,
       page: query.page,
       pageSize: query.pageSize,

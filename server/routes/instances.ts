@@ -33,15 +33,15 @@ const windowJson = (e: WindowEntry) => ({ from: new Date(e.from).toISOString(), 
 const BODIES_PER_WINDOW = 64;
 const forList = (t: Task): Task =>
   t.params.length > LIST_PARAMS_MAX ? { ...t, params: t.params.slice(0, LIST_PARAMS_MAX), paramsTruncated: true } : t;
-const bodies = new WeakMap<WindowEntry, Map<string, string>>();
-const taskListBody = (entry: WindowEntry, query: TaskQuery): string => {
+const bodies = new WeakMap<WindowEntry, Map<string, Uint8Array<ArrayBuffer>>>();
+const taskListBody = (entry: WindowEntry, query: TaskQuery): Uint8Array<ArrayBuffer> => {
   let cache = bodies.get(entry);
   if (!cache) bodies.set(entry, (cache = new Map()));
   const key = JSON.stringify(query);
   let body = cache.get(key);
   if (body === undefined) {
     const result = queryWindow(entry.tasks, query);
-    body = JSON.stringify({
+    const json = JSON.stringify({
       tasks: result.page.map(forList),
       total: result.matching.length,
       page: query.page,
@@ -50,6 +50,7 @@ const taskListBody = (entry: WindowEntry, query: TaskQuery): string => {
       window: windowJson(entry),
       fetchedAt: new Date(entry.fetchedAt).toISOString(),
     } satisfies TaskList);
+    body = new TextEncoder().encode(json);
     if (cache.size >= BODIES_PER_WINDOW) cache.delete(cache.keys().next().value!);
     cache.set(key, body);
   }

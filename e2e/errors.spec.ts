@@ -1,70 +1,19 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 import { expect, test } from '@playwright/test';
-import { startSimulator } from '../server/simulator/server.ts';
+import { type LiveConsole, startLiveConsole } from './live-console.ts';
 
-// A console in live mode, signing with real credentials against a standalone simulator whose
-// faults we set: the error panels then show what the real gateway would answer.
-let sim: Awaited<ReturnType<typeof startSimulator>>;
-let server: ChildProcess | undefined;
+// A console in live mode against a standalone simulator whose gateway faults this spec sets.
+let live: LiveConsole;
 let base = '';
-
-const freePort = () =>
-  new Promise<number>((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-  });
-
-const setFaults = async (faults: Record<string, unknown>) => {
-  const res = await fetch(`${sim.url}/_simulator/faults`, {
-    method: 'PUT',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(faults),
-  });
-  expect(res.ok).toBe(true);
-};
+let sim: LiveConsole['sim'];
+let setFaults: LiveConsole['setFaults'];
 
 test.beforeAll(async () => {
   test.setTimeout(60_000);
-  sim = await startSimulator({ port: 0 });
-  const port = await freePort();
-  base = `http://127.0.0.1:${port}`;
-  // its own process group, so the whole tree (tsx and node) stops with it
-  server = spawn('node_modules/.bin/tsx', ['server/main.ts'], {
-    detached: true,
-    env: {
-      ...process.env,
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      DMS_ENDPOINT: sim.url,
-      HUAWEICLOUD_SDK_REGION: 'cn-north-4',
-      HUAWEICLOUD_SDK_PROJECT_ID: sim.projectId,
-      CLOUD_SDK_AK: sim.ak,
-      CLOUD_SDK_SK: sim.sk,
-      DMS_MAX_ATTEMPTS: '1',
-      WINDOW_CACHE_TTL_MS: '0',
-    },
-    stdio: 'ignore',
-  });
-  for (let i = 0; i < 100; i++) {
-    const ok = await fetch(`${base}/api/health`).then(
-      (r) => r.ok,
-      () => false,
-    );
-    if (ok) return;
-    await new Promise((r) => setTimeout(r, 300));
-  }
-  throw new Error('the live-mode console did not start');
+  live = await startLiveConsole();
+  ({ base, sim, setFaults } = live);
 });
 
-test.afterAll(async () => {
-  if (server?.pid) process.kill(-server.pid, 'SIGTERM');
-  await sim?.close();
-});
+test.afterAll(() => live?.stop());
 
 test.beforeEach(() => setFaults({}));
 

@@ -1,61 +1,20 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { expect, type Page, test } from '@playwright/test';
-import { startSimulator } from '../server/simulator/server.ts';
+import { type LiveConsole, startLiveConsole } from './live-console.ts';
 
-// Like errors.spec.ts: a console in live mode that signs for a standalone simulator, whose faults
-// this spec sets. One attempt per read and a 1 s timeout keep every failure quick.
-let sim: Awaited<ReturnType<typeof startSimulator>>;
-let server: ChildProcess | undefined;
-const port = Number(process.env.E2E_RELIABILITY_PORT ?? 8801);
-const base = `http://127.0.0.1:${port}`;
-
-const setFaults = async (faults: Record<string, unknown>) => {
-  const res = await fetch(`${sim.url}/_simulator/faults`, {
-    method: 'PUT',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(faults),
-  });
-  expect(res.ok).toBe(true);
-};
+// A console in live mode against a standalone simulator whose faults this spec sets. One
+// attempt per read and a 1 s timeout keep every failure quick.
+let live: LiveConsole;
+let base = '';
+let sim: LiveConsole['sim'];
+let setFaults: LiveConsole['setFaults'];
 
 test.beforeAll(async () => {
   test.setTimeout(60_000);
-  sim = await startSimulator({ port: 0 });
-  // node itself, not npx: SIGTERM must reach the server, not a wrapper that leaves it running
-  server = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
-    env: {
-      ...process.env,
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      DMS_ENDPOINT: sim.url,
-      HUAWEICLOUD_SDK_REGION: 'cn-north-4',
-      HUAWEICLOUD_SDK_PROJECT_ID: sim.projectId,
-      CLOUD_SDK_AK: sim.ak,
-      CLOUD_SDK_SK: sim.sk,
-      DMS_MAX_ATTEMPTS: '1',
-      DMS_TIMEOUT_MS: '1000',
-      WINDOW_CACHE_TTL_MS: '0',
-    },
-    stdio: 'ignore',
-  });
-  for (let i = 0; i < 100; i++) {
-    const ok = await fetch(`${base}/api/health`).then(
-      (r) => r.ok,
-      () => false,
-    );
-    // a server left on the port by someone else would answer too: ours must still be running
-    if (ok && server.exitCode === null) return;
-    await new Promise((r) => setTimeout(r, 300));
-  }
-  throw new Error('the live-mode console did not start');
+  live = await startLiveConsole({ DMS_TIMEOUT_MS: '1000' });
+  ({ base, sim, setFaults } = live);
 });
 
-test.afterAll(async () => {
-  const exited = server && new Promise((r) => server!.once('exit', r));
-  server?.kill('SIGTERM');
-  await exited;
-  await sim?.close();
-});
+test.afterAll(() => live?.stop());
 
 test.beforeEach(() => setFaults({}));
 

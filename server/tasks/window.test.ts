@@ -132,6 +132,26 @@ describe('window store over the simulator', () => {
     expect(calls).toHaveLength(1);
   });
 
+  it('keeps the newer rolling window when an older fetch of the same range finishes after it', async () => {
+    const windows = store();
+    const id = instanceId('staging-events');
+    const source = { client: client() };
+    sim.control.patchFaults({ hang: { ms: 600, count: 1 } });
+    const older = windows.get(source, rolling(id, '7d'));
+    await new Promise((r) => setTimeout(r, 150));
+    t += 5_000;
+    try {
+      const newerTarget = rolling(id, '7d');
+      const newer = await windows.get(source, newerTarget);
+      await older;
+      calls = [];
+      expect(await windows.get(source, newerTarget)).toBe(newer);
+      expect(calls).toHaveLength(0);
+    } finally {
+      t -= 5_000;
+    }
+  });
+
   it('never caches a window one of whose pages failed', async () => {
     const windows = store();
     const target = rolling(instanceId('prod-orders'), '7d');

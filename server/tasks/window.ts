@@ -224,8 +224,12 @@ export const createWindowStore = (options: WindowStoreOptions) => {
     const t = now();
     for (const [k, e] of entries) {
       if (k === keepKey) continue;
+      // Only an older end is superseded: a slow fetch that finishes late must not drop a newer window.
       const supersededRolling =
-        e.rollingMs !== undefined && e.rollingMs === made.rollingMs && e.instanceId === made.instanceId;
+        e.rollingMs !== undefined &&
+        e.rollingMs === made.rollingMs &&
+        e.instanceId === made.instanceId &&
+        e.to < made.to;
       if (supersededRolling || t - e.fetchedAt > retainMs) entries.delete(k);
     }
     while (entries.size > maxEntries) {

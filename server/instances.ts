@@ -11,7 +11,8 @@ export interface Upstream {
 }
 
 const toInstance = (i: DmsInstance, u: Upstream): Instance => {
-  const created = Number(i.created_at);
+  // A finite number can still lie outside what a Date holds (toISOString would throw).
+  const created = i.created_at === null ? Number.NaN : new Date(i.created_at).getTime();
   return {
     id: i.instance_id,
     name: i.name,
@@ -21,7 +22,7 @@ const toInstance = (i: DmsInstance, u: Upstream): Instance => {
     specification: i.specification ?? i.resource_spec_code ?? '',
     region: u.region,
     projectId: u.projectId,
-    createdAt: i.created_at && Number.isFinite(created) ? new Date(created).toISOString() : null,
+    createdAt: Number.isNaN(created) ? null : new Date(created).toISOString(),
   };
 };
 

@@ -1,6 +1,6 @@
 import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
-import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import type { ContentfulStatusCode, StatusCode } from 'hono/utils/http-status';
 import type { ApiError } from '../shared/api-error.ts';
 import { UpstreamError } from './dms/errors.ts';
 
@@ -51,6 +51,8 @@ export const onError = (err: Error, c: Context) => {
       err.status as ContentfulStatusCode,
     );
   }
+  // The client went away mid-call (a closed tab, a cancelled query): nginx's 499, not a server fault.
+  if (c.req.raw.signal.aborted) return c.body(null, 499 as StatusCode);
   console.error(JSON.stringify({ level: 'error', msg: 'unhandled', error: err.name, detail: err.message }));
   return c.json<ApiError>({ error: { code: 'INTERNAL', message: 'Internal error' } }, 500);
 };

@@ -85,16 +85,6 @@ const windowRules = <
 export const taskQuerySchema = windowRules(z.object(taskQueryFields));
 export type TaskQuery = z.infer<typeof taskQuerySchema>;
 
-/** The absolute window a query covers, resolved against `now` for rolling ranges. */
-export const resolveWindow = (
-  q: Pick<TaskQuery, 'range' | 'from' | 'to'>,
-  now: number,
-): { from: number; to: number } => {
-  if (q.from !== undefined && q.to !== undefined) return { from: Date.parse(q.from), to: Date.parse(q.to) };
-  const span = rangeToMs(q.range ?? DEFAULT_RANGE);
-  return { from: now - span, to: now };
-};
-
 export const EXPORT_FORMATS = ['csv', 'json'] as const;
 /** The export takes the list's filters and sort (page and pageSize are ignored) plus a format. */
 export const taskExportQuerySchema = windowRules(

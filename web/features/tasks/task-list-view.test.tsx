@@ -45,15 +45,43 @@ describe('TaskListView', () => {
   it('toggles a status filter from its facet and goes back to page 1', async () => {
     stubFetch(() => aTaskList([aTask()]));
     const app = renderWithApp(<TaskListView instanceId={INSTANCE} />, '?page=3');
-    await screen.findByText('restartInstance');
+    await screen.findByText('restartInstance', { selector: '.task-name' });
     fireEvent.click(screen.getByRole('button', { name: /FAILED\s*3/ }));
     await waitFor(() => expect(app.lastUrl()).toBe('status=FAILED'));
+  });
+
+  it('chooses several task names from the name facets, as toggles', async () => {
+    const calls = stubFetch(() =>
+      aTaskList([aTask()], {
+        facets: { status: { SUCCESS: 1 }, name: { restartInstance: 4, resizeInstance: 2 }, user: {} },
+      }),
+    );
+    const app = renderWithApp(<TaskListView instanceId={INSTANCE} />, '?name=deleteInstance&page=2');
+    await screen.findByText('restartInstance', { selector: '.task-name' });
+    const names = screen.getByRole('group', { name: 'Filter by task name' });
+    // a name in the link but not in this window still shows, pressed, so it can be removed
+    const gone = within(names).getByRole('button', { name: /deleteInstance\s*0/ });
+    expect(gone.getAttribute('aria-pressed')).toBe('true');
+    fireEvent.click(within(names).getByRole('button', { name: /resizeInstance\s*2/ }));
+    await waitFor(() => expect(app.lastUrl()).toBe('name=deleteInstance%2CresizeInstance'));
+    fireEvent.click(within(names).getByRole('button', { name: /restartInstance\s*4/ }));
+    await waitFor(() => expect(app.lastUrl()).toBe('name=deleteInstance%2CresizeInstance%2CrestartInstance'));
+    await waitFor(() =>
+      expect(calls.at(-1)!.searchParams.get('name')).toBe('deleteInstance,resizeInstance,restartInstance'),
+    );
+    fireEvent.click(within(names).getByRole('button', { name: /deleteInstance/ }));
+    await waitFor(() => expect(app.lastUrl()).toBe('name=resizeInstance%2CrestartInstance'));
+    expect(
+      within(names)
+        .getByRole('button', { name: /resizeInstance/ })
+        .getAttribute('aria-pressed'),
+    ).toBe('true');
   });
 
   it('sorts on a header click: a new column in its natural order, then flips', async () => {
     stubFetch(() => aTaskList([aTask()]));
     const app = renderWithApp(<TaskListView instanceId={INSTANCE} />);
-    await screen.findByText('restartInstance');
+    await screen.findByText('restartInstance', { selector: '.task-name' });
     fireEvent.click(screen.getByRole('button', { name: /^Duration/ }));
     await waitFor(() => expect(app.lastUrl()).toBe('sort=durationMs'));
     fireEvent.click(screen.getByRole('button', { name: /^Name/ }));

@@ -8,6 +8,7 @@ import { exportHref, hasUnfinished, taskListOptions } from './api.ts';
 import { POLL_MS } from './constants.ts';
 import { DebouncedInput } from './debounced-input.tsx';
 import { describeFilters, EmptyState, SkeletonRows } from './list-states.tsx';
+import { NameFacets } from './name-facets.tsx';
 import { Pagination } from './pagination.tsx';
 import { RangePicker, windowOf } from './range-picker.tsx';
 import { StatusFacets } from './status-facets.tsx';
@@ -60,13 +61,14 @@ export function TaskListView({ instanceId, instanceName }: { instanceId: string;
   const clearFilters = () => void update({ status: null, name: null, user: null, q: null });
   const toggleStatus = (s: TaskStatus) =>
     void update({ status: search.status.includes(s) ? search.status.filter((x) => x !== s) : [...search.status, s] });
+  const toggleName = (n: string) =>
+    void update({ name: search.name.includes(n) ? search.name.filter((x) => x !== n) : [...search.name, n] });
   const commitQ = useCallback((q: string) => void update({ q: q || null }, { history: 'replace' }), [update]);
   const commitUser = useCallback(
     (user: string) => void update({ user: user || null }, { history: 'replace' }),
     [update],
   );
 
-  const nameOptions = Object.entries(data?.facets.name ?? {}).sort(([a], [b]) => a.localeCompare(b));
   const userOptions = Object.keys(data?.facets.user ?? {}).sort((a, b) => a.localeCompare(b));
 
   let placeholder: ReactNode;
@@ -134,29 +136,6 @@ export function TaskListView({ instanceId, instanceName }: { instanceId: string;
           />
         </label>
         <label className="field">
-          <span>Task name</span>
-          <select
-            className="input"
-            value={search.name.length === 1 ? search.name[0] : search.name.length ? '__many' : ''}
-            onChange={(e) => void update({ name: e.target.value ? [e.target.value] : null })}
-          >
-            <option value="">All task names</option>
-            {search.name.length > 1 && (
-              <option value="__many" disabled>
-                {search.name.length} names
-              </option>
-            )}
-            {search.name.length === 1 && !data?.facets.name[search.name[0]!] && (
-              <option value={search.name[0]}>{search.name[0]} (0)</option>
-            )}
-            {nameOptions.map(([n, c]) => (
-              <option key={n} value={n}>
-                {n} ({c})
-              </option>
-            ))}
-          </select>
-        </label>
-        <label className="field">
           <span>User</span>
           <DebouncedInput
             className="input"
@@ -181,6 +160,7 @@ export function TaskListView({ instanceId, instanceName }: { instanceId: string;
         </div>
       </div>
       <StatusFacets counts={data?.facets.status} selected={search.status} onToggle={toggleStatus} />
+      <NameFacets counts={data?.facets.name} selected={search.name} onToggle={toggleName} />
       {list.error && <ErrorPanel error={list.error} onRetry={() => void list.refetch()} />}
       <div className="live-bar">
         <span aria-live="polite">

@@ -12,8 +12,8 @@ export function Pagination({
   onPage: (page: number, pageSize: number) => void;
 }) {
   const pages = Math.max(1, Math.ceil(total / pageSize));
-  const first = total === 0 ? 0 : (page - 1) * pageSize + 1;
   const last = Math.min(total, page * pageSize);
+  const first = Math.min(total === 0 ? 0 : (page - 1) * pageSize + 1, last);
   const sizes = (PAGE_SIZES as readonly number[]).includes(pageSize)
     ? PAGE_SIZES
     : [...PAGE_SIZES, pageSize].sort((a, b) => a - b);

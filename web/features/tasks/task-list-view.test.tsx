@@ -78,6 +78,16 @@ describe('TaskListView', () => {
     ).toBe('true');
   });
 
+  it('says a page past the end is gone, not that there are no tasks, and goes to the last page', async () => {
+    stubFetch(() => aTaskList([], { total: 120, page: 999, pageSize: 50 }));
+    const app = renderWithApp(<TaskListView instanceId={INSTANCE} />, '?page=999');
+    expect(await screen.findByText(/Page 999 is past the last page/)).toBeTruthy();
+    expect(screen.queryByText(/No tasks/)).toBeNull();
+    expect(screen.getByText(/of/, { selector: '.pagination__count' }).textContent).toContain('120–120 of 120');
+    fireEvent.click(screen.getByRole('button', { name: 'Go to the last page' }));
+    await waitFor(() => expect(app.lastUrl()).toBe('page=3'));
+  });
+
   it('sorts on a header click: a new column in its natural order, then flips', async () => {
     stubFetch(() => aTaskList([aTask()]));
     const app = renderWithApp(<TaskListView instanceId={INSTANCE} />);

@@ -81,6 +81,21 @@ export function TaskListView({ instanceId, instanceName }: { instanceId: string;
         </td>
       </tr>
     );
+  else if (live.rows.length === 0 && total > 0 && search.page > pages)
+    // An old link, or a rolling window that shrank: the page is gone, the tasks are not.
+    placeholder = (
+      <tr>
+        <td colSpan={COLUMNS} className="empty-state">
+          <p>
+            <strong>Page {search.page.toLocaleString('en')} is past the last page</strong> ({pages.toLocaleString('en')}
+            ) of these {total.toLocaleString('en')} tasks.
+          </p>
+          <button type="button" className="button button--primary" onClick={() => void update({ page: pages })}>
+            Go to the last page
+          </button>
+        </td>
+      </tr>
+    );
   else if (live.rows.length === 0)
     placeholder = (
       <EmptyState

@@ -19,7 +19,8 @@ export function CopyButton({
   ariaLabel,
   className = 'button',
 }: {
-  text: string;
+  /** What to copy; a function is called only on click (for text that is costly to build). */
+  text: string | (() => string);
   label: string;
   ariaLabel?: string;
   className?: string;
@@ -37,7 +38,7 @@ export function CopyButton({
       aria-label={ariaLabel}
       onClick={(e) => {
         e.stopPropagation();
-        copyText(text).then(
+        copyText(typeof text === 'function' ? text() : text).then(
           () => setState('copied'),
           () => setState('failed'),
         );

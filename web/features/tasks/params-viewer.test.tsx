@@ -35,6 +35,22 @@ describe('ParamsViewer', () => {
     await waitFor(() => expect(writeText).toHaveBeenLastCalledWith('{\n  "a": {\n    "b": "hello"\n  }\n}'));
   });
 
+  it('builds copy text only on click, so a big params renders without serialising each subtree', async () => {
+    const writeText = vi.fn(async () => {});
+    vi.stubGlobal('navigator', { clipboard: { writeText } });
+    const nested = { configs: Array.from({ length: 50 }, (_, i) => ({ name: `c${i}`, value: { v: i } })) };
+    const stringify = vi.spyOn(JSON, 'stringify');
+    try {
+      render(<ParamsViewer params={JSON.stringify(nested)} />);
+      const subtreeCalls = () => stringify.mock.calls.filter(([v]) => typeof v === 'object' && v !== null).length;
+      expect(subtreeCalls()).toBe(1); // the test's own call above
+      fireEvent.click(screen.getByRole('button', { name: 'Copy value of params.configs[3]' }));
+      await waitFor(() => expect(writeText).toHaveBeenCalledWith(JSON.stringify(nested.configs[3], null, 2)));
+    } finally {
+      stringify.mockRestore();
+    }
+  });
+
   it('never throws on any params string', () => {
     fc.assert(
       fc.property(fc.oneof(fc.string(), fc.json()), (s) => {

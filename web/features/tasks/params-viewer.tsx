@@ -57,7 +57,7 @@ function JsonNode({ name, value, path, depth }: { name?: string | number; value:
         <Leaf value={value} />
         <CopyButton
           className="copy-value"
-          text={typeof value === 'string' ? value : JSON.stringify(value)}
+          text={typeof value === 'string' ? value : () => JSON.stringify(value)}
           label="copy"
           ariaLabel={`Copy value of ${path}`}
         />
@@ -94,7 +94,7 @@ function JsonNode({ name, value, path, depth }: { name?: string | number; value:
       </details>
       <CopyButton
         className="copy-value"
-        text={JSON.stringify(value, null, 2)}
+        text={() => JSON.stringify(value, null, 2)}
         label="copy"
         ariaLabel={`Copy value of ${path}`}
       />
@@ -110,7 +110,7 @@ export function ParamsViewer({ params }: { params: string }) {
       <div className="params__bar">
         <h3 className="params__title">Params</h3>
         <CopyButton
-          text={parsed.ok ? JSON.stringify(parsed.value, null, 2) : params}
+          text={parsed.ok ? () => JSON.stringify(parsed.value, null, 2) : params}
           label="Copy params"
           ariaLabel="Copy all params"
         />

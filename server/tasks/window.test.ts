@@ -117,6 +117,14 @@ describe('window store over the simulator', () => {
     expect(calls).toHaveLength(1);
     await expect(windows.get(source, target)).rejects.toThrow(/narrow the range/);
     expect(calls).toHaveLength(1);
+    // after a cache TTL the upstream is asked again: the window may have shrunk meanwhile
+    t += 5_001;
+    try {
+      await expect(windows.get(source, target)).rejects.toThrow(/narrow the range/);
+      expect(calls).toHaveLength(2);
+    } finally {
+      t -= 5_001;
+    }
   });
 
   it('answers 503 with a wait when the budget cannot cover the window', async () => {

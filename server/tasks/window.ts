@@ -94,8 +94,15 @@ export const createWindowStore = (options: WindowStoreOptions) => {
   const maxEntries = options.maxEntries ?? 24;
   const entries = new Map<string, WindowEntry>();
   const inflight = new Map<string, Promise<WindowEntry>>();
-  /** Totals seen per key, so a refused window is refused again without spending a call. */
-  const sizeHints = new Map<string, number>();
+  /**
+   * Totals seen per key, so a refused window is refused again without spending a call; a hint is
+   * trusted for one cache TTL, since tasks can be deleted upstream and the window shrink.
+   */
+  const sizeHints = new Map<string, { total: number; at: number }>();
+  const hintFor = (key: string | undefined) => {
+    const hint = key === undefined ? undefined : sizeHints.get(key);
+    return hint && now() - hint.at < options.ttlMs ? hint.total : undefined;
+  };
 
   const checkBudget = (source: WindowSource, calls: number) => {
     if (!source.budget || calls <= 0) return;
@@ -113,7 +120,7 @@ export const createWindowStore = (options: WindowStoreOptions) => {
 
   /** Every task created in [beginMs, endMs] (whole seconds, as DMS filters), in pages of 100. */
   const list = async (source: WindowSource, instanceId: string, beginMs: number, endMs: number, hintKey?: string) => {
-    const hint = hintKey === undefined ? undefined : sizeHints.get(hintKey);
+    const hint = hintFor(hintKey);
     if (hint !== undefined) checkSize(hint);
     checkBudget(source, hint === undefined ? 1 : Math.max(1, Math.ceil(hint / PAGE_LIMIT)));
     const beginTime = formatDmsTime(beginMs);
@@ -121,7 +128,7 @@ export const createWindowStore = (options: WindowStoreOptions) => {
     const page = (start: number) =>
       source.client.listTasks({ instanceId, start, limit: PAGE_LIMIT, beginTime, endTime });
     const first = await page(1);
-    if (hintKey !== undefined) sizeHints.set(hintKey, first.task_count);
+    if (hintKey !== undefined) sizeHints.set(hintKey, { total: first.task_count, at: now() });
     checkSize(first.task_count);
     const starts: number[] = [];
     for (let start = 1 + PAGE_LIMIT; start <= first.task_count; start += PAGE_LIMIT) starts.push(start);

@@ -51,8 +51,12 @@ export interface DmsClientOptions {
 
 export interface ListTasksParams {
   instanceId: string;
-  /** 1-based index of the first record. */
-  start: number;
+  /**
+   * Paging, sent exactly as given (see docs/UPSTREAM.md: the public sources disagree):
+   * `start` is a 1-based record index, `offset` a 0-based one. Give one, or both consistently.
+   */
+  start?: number | undefined;
+  offset?: number | undefined;
   /** 1–100 */
   limit: number;
   /** UTC `YYYYMMDDHHmmss` */
@@ -348,12 +352,20 @@ export const createDmsClient = (options: DmsClientOptions) => {
         signal,
       }),
     /** ListBackgroundTasks: `start` is 1-based; task_count is the total of matching tasks. */
-    listTasks: ({ instanceId, start, limit, beginTime, endTime, signal }: ListTasksParams): Promise<DmsTaskList> =>
+    listTasks: ({
+      instanceId,
+      start,
+      offset,
+      limit,
+      beginTime,
+      endTime,
+      signal,
+    }: ListTasksParams): Promise<DmsTaskList> =>
       call({
         operation: 'ListBackgroundTasks',
         method: 'GET',
         path: `/instances/${segment(instanceId)}/tasks`,
-        query: { start, limit, begin_time: beginTime, end_time: endTime },
+        query: { start, offset, limit, begin_time: beginTime, end_time: endTime },
         schema: dmsTaskListSchema,
         signal,
       }),

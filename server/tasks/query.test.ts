@@ -37,10 +37,11 @@ const reference = (tasks: readonly Task[], q: TaskQuery) => {
     (except === 'name' || !q.name || q.name.includes(t.name)) &&
     (except === 'user' || !q.user || t.userName.toLowerCase().includes(q.user.toLowerCase())) &&
     (!q.q || [t.id, t.name, t.userName, t.params].some((f) => f.toLowerCase().includes(q.q!.toLowerCase())));
-  const count = (key: 'status' | 'name' | 'userName', facet: string) =>
-    tasks
-      .filter((t) => match(t, facet))
-      .reduce<Record<string, number>>((acc, t) => ({ ...acc, [t[key]]: (acc[t[key]] ?? 0) + 1 }), {});
+  const count = (key: 'status' | 'name' | 'userName', facet: string) => {
+    const m = new Map<string, number>();
+    for (const t of tasks.filter((x) => match(x, facet))) m.set(t[key], (m.get(t[key]) ?? 0) + 1);
+    return Object.fromEntries(m);
+  };
   const matching = tasks.filter((t) => match(t));
   return {
     total: matching.length,
@@ -82,6 +83,39 @@ describe('queryWindow', () => {
             continue;
           }
           if (a !== b) expect(q.order === 'asc' ? a < b : a > b).toBe(true);
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('counts any name right, those of Object.prototype included, and serialises them as they are', () => {
+    const hostile = ['__proto__', 'constructor', 'hasOwnProperty', 'toString', 'valueOf', 'isPrototypeOf'];
+    const nameArb = fc.oneof(fc.constantFrom(...hostile), fc.string({ maxLength: 12 }));
+    const arb = fc.uniqueArray(
+      fc.record({ id: fc.stringMatching(/^[0-9a-f]{32}$/), userName: nameArb, name: nameArb }),
+      { selector: (t) => t.id, maxLength: 40 },
+    );
+    fc.assert(
+      fc.property(arb, (rows) => {
+        const tasks: Task[] = rows.map((r) => ({
+          ...r,
+          status: 'SUCCESS',
+          userId: '',
+          createdAt: '2026-01-01T00:00:00.000Z',
+          updatedAt: '2026-01-01T00:00:00.000Z',
+          durationMs: 0,
+          params: '{}',
+        }));
+        const { facets } = queryWindow(tasks, { sort: 'createdAt', order: 'desc', page: 1, pageSize: 10 });
+        for (const key of ['userName', 'name'] as const) {
+          const want = new Map<string, number>();
+          for (const t of tasks) want.set(t[key], (want.get(t[key]) ?? 0) + 1);
+          const facet = key === 'userName' ? facets.user : facets.name;
+          // what the SPA gets: JSON.parse makes own properties, whatever the key
+          const parsed = JSON.parse(JSON.stringify(facet)) as Record<string, number>;
+          expect(new Map(Object.entries(parsed))).toEqual(want);
+          for (const name of hostile) expect(Object.hasOwn(parsed, name) ? parsed[name] : 0).toBe(want.get(name) ?? 0);
         }
       }),
       { numRuns: 300 },

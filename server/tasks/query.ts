@@ -62,8 +62,10 @@ const compute = (tasks: readonly Task[], index: WindowIndex, q: TaskQuery): Quer
     Object.entries(filters).flatMap(([k, f]) => (k !== except && f ? [f] : []));
   const passes = (i: number, fs: Filter[]) => fs.every((f) => f(i));
 
-  // Each facet counts over the window with the *other* filters applied.
-  const facets: Facets = { status: {}, name: {}, user: {} };
+  // Each facet counts over the window with the *other* filters applied. Keys are names from
+  // upstream (a user may be called `__proto__` or `constructor`): objects with no prototype.
+  const counts = (): Record<string, number> => Object.create(null) as Record<string, number>;
+  const facets: Facets = { status: counts(), name: counts(), user: counts() };
   const facetFilters = { status: active('status'), name: active('name'), user: active('user') };
   const all = active();
   const matching: Task[] = [];

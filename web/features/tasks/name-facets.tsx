@@ -27,7 +27,9 @@ export function NameFacets({
           onClick={() => onToggle(n)}
         >
           {n}
-          <span className="facet__count">{counts ? (Object.hasOwn(counts, n) ? counts[n]! : 0).toLocaleString('en') : '…'}</span>
+          <span className="facet__count">
+            {counts ? (Object.hasOwn(counts, n) ? counts[n]! : 0).toLocaleString('en') : '…'}
+          </span>
         </button>
       ))}
     </div>

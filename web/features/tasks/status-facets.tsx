@@ -23,7 +23,9 @@ export function StatusFacets({
         >
           <span className="status__dot" aria-hidden="true" />
           {s}
-          <span className="facet__count">{counts ? (Object.hasOwn(counts, s) ? counts[s]! : 0).toLocaleString('en') : '…'}</span>
+          <span className="facet__count">
+            {counts ? (Object.hasOwn(counts, s) ? counts[s]! : 0).toLocaleString('en') : '…'}
+          </span>
         </button>
       ))}
     </div>

@@ -26,6 +26,19 @@ export default tseslint.config(
       'no-restricted-imports': ['error', { patterns: ['**/server/**', '**/web/**', 'node:*', 'react'] }],
     },
   },
+  // The plain contract imports nothing, so the SPA's first view can take it without zod.
+  {
+    files: ['shared/contract.ts', 'shared/error-codes.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: 'ImportDeclaration, ImportExpression',
+          message: 'shared/contract.ts and error-codes.ts import nothing',
+        },
+      ],
+    },
+  },
   {
     files: ['web/**/*.{ts,tsx}'],
     rules: {

@@ -5,7 +5,8 @@ import fc from 'fast-check';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { apiErrorSchema } from '../shared/api-error.ts';
 import { instanceListSchema } from '../shared/instance.ts';
-import { LIST_PARAMS_MAX, taskDetailSchema, taskListSchema } from '../shared/task.ts';
+import { LIST_PARAMS_MAX, TASK_EXPORT_QUERY_KEYS } from '../shared/contract.ts';
+import { taskDetailSchema, taskListSchema } from '../shared/task.ts';
 import { createApp } from './app.ts';
 import { createDmsClient } from './dms/client.ts';
 import { createInstanceDirectory } from './instances.ts';
@@ -356,21 +357,7 @@ describe('a safe server', () => {
         'json',
       ),
     );
-    const key = fc.constantFrom(
-      'range',
-      'from',
-      'to',
-      'status',
-      'name',
-      'user',
-      'q',
-      'sort',
-      'order',
-      'page',
-      'pageSize',
-      'format',
-      'x',
-    );
+    const key = fc.constantFrom(...TASK_EXPORT_QUERY_KEYS, 'x');
     const query = fc
       .array(fc.tuple(key, value), { maxLength: 6 })
       .map((pairs) => pairs.map(([k, v]) => `${k}=${Math.random() < 0.5 ? encodeURIComponent(v) : v}`).join('&'));

@@ -1,9 +1,7 @@
 import { z } from 'zod';
+import { INSTANCE_ID_PATTERN } from './contract.ts';
 
-/** DMS instance ids are UUIDs (lowercase hex, 8-4-4-4-12). */
-export const instanceIdSchema = z
-  .string()
-  .regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/, 'must be a UUID');
+export const instanceIdSchema = z.string().regex(INSTANCE_ID_PATTERN, 'must be a UUID');
 
 export const instanceSchema = z.object({
   id: instanceIdSchema,

@@ -1,14 +1,9 @@
 import { z } from 'zod';
+import { TASK_ID_PATTERN, TASK_STATUSES } from './contract.ts';
 
-export const TASK_STATUSES = ['CREATED', 'EXECUTING', 'SUCCESS', 'FAILED', 'DELETED', 'CANCELLED'] as const;
 export const taskStatusSchema = z.enum(TASK_STATUSES);
-export type TaskStatus = z.infer<typeof taskStatusSchema>;
 
-/** Statuses a task can still leave: the live view polls while any is on screen. */
-export const UNFINISHED_STATUSES: readonly TaskStatus[] = ['CREATED', 'EXECUTING'];
-
-/** DMS task ids are 32 lowercase hex characters. */
-export const taskIdSchema = z.string().regex(/^[0-9a-f]{32}$/, 'must be 32 lowercase hex characters');
+export const taskIdSchema = z.string().regex(TASK_ID_PATTERN, 'must be 32 lowercase hex characters');
 
 /** A background task as the BFF serves it: camelCase, timestamps as ISO-8601, params untouched. */
 export const taskSchema = z.object({
@@ -30,9 +25,6 @@ export const taskSchema = z.object({
   paramsTruncated: z.literal(true).optional(),
 });
 export type Task = z.infer<typeof taskSchema>;
-
-/** Longest params a list answer carries whole; one huge params must not make every page slow. */
-export const LIST_PARAMS_MAX = 16_384;
 
 export const taskListSchema = z.object({
   tasks: z.array(taskSchema),

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { expect } from 'vitest';
 import { apiErrorSchema } from '../../shared/api-error.ts';
+import { TASK_EXPORT_QUERY_KEYS } from '../../shared/contract.ts';
 import type { Harness } from './harness.ts';
 
 /** Only printable ASCII goes out raw (Node's client refuses the rest); everything else is %-encoded. */
@@ -97,18 +98,7 @@ export const requestArbitrary = (ids: { instances: string[]; tasks: string[] }) 
   );
   const key = fc.oneof(
     fc.constantFrom(
-      'range',
-      'from',
-      'to',
-      'status',
-      'name',
-      'user',
-      'q',
-      'sort',
-      'order',
-      'page',
-      'pageSize',
-      'format',
+      ...TASK_EXPORT_QUERY_KEYS,
       'start',
       'limit',
       'offset',

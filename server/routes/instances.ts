@@ -1,9 +1,9 @@
 import { Hono, type TypedResponse } from 'hono';
 import { z } from 'zod';
 import { instanceIdSchema, type InstanceList } from '../../shared/instance.ts';
-import { rangeToMs, taskExportQuerySchema, taskQuerySchema } from '../../shared/task-query.ts';
-import { LIST_PARAMS_MAX, type Task, taskIdSchema, type TaskDetail, type TaskList } from '../../shared/task.ts';
-import type { TaskQuery } from '../../shared/task-query.ts';
+import { LIST_PARAMS_MAX, rangeToMs } from '../../shared/contract.ts';
+import { type TaskQuery, taskExportQuerySchema, taskQuerySchema } from '../../shared/task-query.ts';
+import { type Task, taskIdSchema, type TaskDetail, type TaskList } from '../../shared/task.ts';
 import { UpstreamError } from '../dms/errors.ts';
 import { ApiFailure } from '../errors.ts';
 import type { InstanceDirectory } from '../instances.ts';

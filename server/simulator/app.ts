@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { HttpBindings } from '@hono/node-server';
 import { Hono } from 'hono';
+import { INSTANCE_ID_PATTERN, TASK_ID_PATTERN } from '../../shared/contract.ts';
 import type { Credentials } from '../dms/signer.ts';
 import { type ControlInternals, type SimulatorControl, controlRoutes } from './control.ts';
 import type { OperationName } from './faults.ts';
@@ -47,9 +48,6 @@ const READ_ONLY = dmsError(
   'DMS.00403002',
   'A tenant has the read-only permission and cannot perform operations on DMS.',
 );
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-const TASK_ID = /^[0-9a-f]{32}$/;
 
 /** `YYYYMMDDHHmmss` (UTC) to epoch ms; undefined unless it names a real instant. */
 export const parseDmsTime = (value: string): number | undefined => {
@@ -199,7 +197,7 @@ export const createSimulatorApp = (options: SimulatorAppOptions) => {
   });
 
   const checkInstance = (id: string) =>
-    !UUID.test(id)
+    !INSTANCE_ID_PATTERN.test(id)
       ? { body: INVALID_INSTANCE, status: 400 as const }
       : !store.instance(id)
         ? { body: NO_INSTANCE, status: 404 as const }
@@ -259,7 +257,7 @@ export const createSimulatorApp = (options: SimulatorAppOptions) => {
     .get('/:projectId/instances/:instanceId/tasks/:taskId', (c) => {
       const err = checkInstance(c.req.param('instanceId'));
       if (err) return c.json(err.body, err.status);
-      if (!TASK_ID.test(c.req.param('taskId'))) return c.json(INVALID_TASK, 400);
+      if (!TASK_ID_PATTERN.test(c.req.param('taskId'))) return c.json(INVALID_TASK, 400);
       const task = store.task(c.req.param('instanceId'), c.req.param('taskId'), clock());
       if (task) return c.json({ task_count: '1', tasks: [task] });
       const behaviour = control.behaviour();
@@ -270,7 +268,7 @@ export const createSimulatorApp = (options: SimulatorAppOptions) => {
     .delete('/:projectId/instances/:instanceId/tasks/:taskId', (c) => {
       const err = checkInstance(c.req.param('instanceId'));
       if (err) return c.json(err.body, err.status);
-      if (!TASK_ID.test(c.req.param('taskId'))) return c.json(INVALID_TASK, 400);
+      if (!TASK_ID_PATTERN.test(c.req.param('taskId'))) return c.json(INVALID_TASK, 400);
       const result = store.deleteTask(c.req.param('instanceId'), c.req.param('taskId'), clock());
       if (result === 'deleted') return c.body(null, 204);
       const { status, ...body } =

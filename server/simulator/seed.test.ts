@@ -1,5 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { DAY, HISTORY_DAYS, TASK_STATUSES, seed, taskAt } from './seed.ts';
+import { TASK_STATUSES } from '../../shared/contract.ts';
+import { DAY, HISTORY_DAYS, seed, taskAt } from './seed.ts';
 import { type RunningSimulator, startSimulator } from './server.ts';
 import { readAnswer, sdkFetch } from './test-client.ts';
 

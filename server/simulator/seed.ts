@@ -1,3 +1,4 @@
+import type { TaskStatus } from '../../shared/contract.ts';
 import { createRandom, mixSeed, type Random } from './random.ts';
 
 /** An instance as DMS answers it; real answers carry more fields than any SDK model lists. */
@@ -44,8 +45,6 @@ export interface SimInstance {
   disk_encrypted: boolean;
 }
 
-export const TASK_STATUSES = ['CREATED', 'EXECUTING', 'SUCCESS', 'FAILED', 'DELETED', 'CANCELLED'] as const;
-export type TaskStatus = (typeof TASK_STATUSES)[number];
 export type FinalStatus = 'SUCCESS' | 'FAILED' | 'CANCELLED' | 'DELETED';
 
 /** A task on the wire, as DMS answers it. */

@@ -1,4 +1,5 @@
-import type { Task, TaskStatus } from '../../shared/task.ts';
+import type { TaskStatus } from '../../shared/contract.ts';
+import type { Task } from '../../shared/task.ts';
 import { taskStatusSchema } from '../../shared/task.ts';
 import type { DmsTask } from '../dms/types.ts';
 

@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { TASK_STATUSES, type Task } from '../../shared/task.ts';
-import { SORT_KEYS, type TaskQuery } from '../../shared/task-query.ts';
+import { SORT_KEYS, TASK_STATUSES } from '../../shared/contract.ts';
+import type { Task } from '../../shared/task.ts';
+import type { TaskQuery } from '../../shared/task-query.ts';
 import { queryWindow } from './query.ts';
 
 const taskArb: fc.Arbitrary<Task> = fc.record({

@@ -1,5 +1,6 @@
 import type { Task, TaskList } from '../../shared/task.ts';
-import type { SortKey, TaskQuery } from '../../shared/task-query.ts';
+import type { SortKey } from '../../shared/contract.ts';
+import type { TaskQuery } from '../../shared/task-query.ts';
 
 type Facets = TaskList['facets'];
 type Filter = (i: number) => boolean;

@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { rangeToMs } from '../../shared/task-query.ts';
+import { rangeToMs } from '../../shared/contract.ts';
 import { createDmsClient, type DmsCallInfo } from '../dms/client.ts';
 import { ApiFailure } from '../errors.ts';
 import { type RunningSimulator, startSimulator } from '../simulator/server.ts';

@@ -1,6 +1,5 @@
-import { DEFAULT_RANGE } from '../../shared/task-query.ts';
+import { DEFAULT_RANGE, UNFINISHED_STATUSES } from '../../shared/contract.ts';
 import type { Task } from '../../shared/task.ts';
-import { UNFINISHED_STATUSES } from '../../shared/task.ts';
 import { type DmsClient, formatDmsTime } from '../dms/client.ts';
 import { ApiFailure } from '../errors.ts';
 import { toTask } from './normalise.ts';

@@ -1,7 +1,8 @@
 import { keepPreviousData, queryOptions } from '@tanstack/react-query';
 import type { TaskDetail, TaskList } from '../../../shared/task.ts';
 import { getJson, hasArray, hasObject } from '../../lib/api.ts';
-import { IDLE_POLL_MS, POLL_MS, UNFINISHED } from './constants.ts';
+import { UNFINISHED_STATUSES } from '../../../shared/contract.ts';
+import { IDLE_POLL_MS, POLL_MS } from './constants.ts';
 import type { ApiQuery } from './url-state.ts';
 
 const instancePath = (instanceId: string) => `/api/instances/${encodeURIComponent(instanceId)}`;
@@ -14,7 +15,8 @@ export const taskKeys = {
   detail: (instanceId: string, taskId: string) => [...taskKeys.details(), instanceId, taskId] as const,
 };
 
-export const hasUnfinished = (data: TaskList | undefined) => !!data?.tasks.some((t) => UNFINISHED.includes(t.status));
+export const hasUnfinished = (data: TaskList | undefined) =>
+  !!data?.tasks.some((t) => UNFINISHED_STATUSES.includes(t.status));
 
 export const taskListOptions = (instanceId: string, query: ApiQuery) =>
   queryOptions({
@@ -33,7 +35,7 @@ export const taskDetailOptions = (instanceId: string, taskId: string) =>
     queryKey: taskKeys.detail(instanceId, taskId),
     queryFn: ({ signal }) =>
       getJson(`${instancePath(instanceId)}/tasks/${encodeURIComponent(taskId)}`, hasObject<TaskDetail>('task'), signal),
-    refetchInterval: (q) => (q.state.data && UNFINISHED.includes(q.state.data.task.status) ? POLL_MS : false),
+    refetchInterval: (q) => (q.state.data && UNFINISHED_STATUSES.includes(q.state.data.task.status) ? POLL_MS : false),
   });
 
 /** The export of the whole filtered set: every filter, no paging. */

@@ -1,7 +1,7 @@
 import { lazy, Suspense, useState } from 'react';
 import { useNow } from '../../components/use-now.ts';
 import { formatShort, zoneLabel, type Zone } from '../../lib/dates.ts';
-import { RANGE_PRESETS, rangeToMs } from './constants.ts';
+import { RANGE_PRESETS, rangeToMs } from '../../../shared/contract.ts';
 import type { RangeState, TaskSearchPatch } from './url-state.ts';
 
 // The form (and date-fns' parse) loads when asked for, not with the first view.

@@ -1,4 +1,4 @@
-import type { TaskStatus } from '../../../shared/task.ts';
+import type { TaskStatus } from '../../../shared/contract.ts';
 
 /** Colour and text together: the word is always there, the colour only helps. */
 export function StatusBadge({ status }: { status: TaskStatus }) {

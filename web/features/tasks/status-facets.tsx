@@ -1,5 +1,5 @@
-import type { TaskStatus } from '../../../shared/task.ts';
-import { TASK_STATUSES } from './constants.ts';
+import type { TaskStatus } from '../../../shared/contract.ts';
+import { TASK_STATUSES } from '../../../shared/contract.ts';
 
 /** Counts per status in the window (other filters applied); a click toggles the status filter. */
 export function StatusFacets({

@@ -1,6 +1,6 @@
 import { cleanup, screen } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { LIST_PARAMS_MAX } from '../../../shared/task.ts';
+import { LIST_PARAMS_MAX } from '../../../shared/contract.ts';
 import { aTask, renderWithApp, stubFetch } from '../../test/render.tsx';
 import { TaskDetailPanel } from './task-detail-panel.tsx';
 

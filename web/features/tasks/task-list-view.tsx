@@ -1,6 +1,6 @@
 import { useQuery } from '@tanstack/react-query';
 import { useCallback, useEffect, useRef, useState, type ReactNode } from 'react';
-import type { TaskStatus } from '../../../shared/task.ts';
+import type { TaskStatus } from '../../../shared/contract.ts';
 import { ErrorPanel } from '../../components/error-panel.tsx';
 import { formatShort, zoneLabel } from '../../lib/dates.ts';
 import { useZone } from '../../lib/zone.ts';

@@ -8,7 +8,7 @@ import { formatDuration, formatExact, zoneLabel } from '../../lib/dates.ts';
 import { listPath, taskPath } from '../../lib/router.ts';
 import { useZone } from '../../lib/zone.ts';
 import { taskDetailOptions } from './api.ts';
-import { TASK_ID_PATTERN, UNFINISHED } from './constants.ts';
+import { TASK_ID_PATTERN, UNFINISHED_STATUSES } from '../../../shared/contract.ts';
 import { ParamsViewer } from './params-viewer.tsx';
 import { StatusBadge } from './status-badge.tsx';
 
@@ -48,7 +48,7 @@ export function TaskPage({ instanceId, taskId }: { instanceId: string; taskId: s
     );
   const { task } = detail.data;
   const link = new URL(taskPath(instanceId, taskId), location.origin).href;
-  const running = UNFINISHED.includes(task.status);
+  const running = UNFINISHED_STATUSES.includes(task.status);
   return (
     <article className="task-page" aria-labelledby="task-title">
       <nav aria-label="Breadcrumb" className="breadcrumb">

@@ -12,10 +12,10 @@ import {
 } from '@tanstack/react-table';
 import { Fragment, useEffect, type ReactNode } from 'react';
 import type { Task } from '../../../shared/task.ts';
-import type { SortKey } from '../../../shared/task-query.ts';
+import type { SortKey } from '../../../shared/contract.ts';
 import { RelativeTime } from '../../components/relative-time.tsx';
 import { formatDuration, type Zone } from '../../lib/dates.ts';
-import { SORT_KEYS, UNFINISHED } from './constants.ts';
+import { SORT_KEYS, UNFINISHED_STATUSES } from '../../../shared/contract.ts';
 import { StatusBadge } from './status-badge.tsx';
 import { preloadTaskDetailPanel, preloadTaskDetailPanelWhenIdle, TaskDetail } from './task-detail-loader.tsx';
 import { defaultOrder } from './url-state.ts';
@@ -41,7 +41,7 @@ const columns = (meta: Meta) =>
       header: 'End',
       sortDescFirst: true,
       cell: (c) =>
-        UNFINISHED.includes(c.row.original.status) ? (
+        UNFINISHED_STATUSES.includes(c.row.original.status) ? (
           <span className="muted">running</span>
         ) : (
           <RelativeTime value={c.getValue()} zone={meta.zone} />

@@ -2,7 +2,14 @@ import fc from 'fast-check';
 import { createSerializer } from 'nuqs';
 import { describe, expect, it } from 'vitest';
 import { taskQuerySchema } from '../../../shared/task-query.ts';
-import { findUrlProblems, rangeState, taskSearchParsers, toApiQuery, type TaskSearch } from './url-state.ts';
+import {
+  findUrlProblems,
+  rangeState,
+  TASK_SEARCH_KEYS,
+  taskSearchParsers,
+  toApiQuery,
+  type TaskSearch,
+} from './url-state.ts';
 
 const parseAll = (search: string): TaskSearch => {
   const params = new URLSearchParams(search);
@@ -33,24 +40,7 @@ const rawValue = fc.oneof(
   fc.stringMatching(/^[0-9a-f]{32}$/),
 );
 const searchString = fc
-  .dictionary(
-    fc.constantFrom(
-      'range',
-      'from',
-      'to',
-      'zone',
-      'status',
-      'name',
-      'user',
-      'q',
-      'sort',
-      'order',
-      'page',
-      'pageSize',
-      'open',
-    ),
-    rawValue,
-  )
+  .dictionary(fc.constantFrom(...TASK_SEARCH_KEYS), rawValue)
   .map((d) => new URLSearchParams(d).toString());
 
 describe('URL state', () => {

@@ -7,22 +7,30 @@ import {
   type Options,
 } from 'nuqs';
 import { useCallback, useMemo } from 'react';
-import type { TaskStatus } from '../../../shared/task.ts';
-import type { SortKey } from '../../../shared/task-query.ts';
-import { zoneParser } from '../../lib/zone.ts';
 import {
+  DEFAULT_ORDER,
+  DEFAULT_PAGE_SIZE,
   DEFAULT_RANGE,
+  DEFAULT_SORT,
+  PAGE_MAX,
   PAGE_SIZE_MAX,
   PAGE_SIZE_MIN,
+  QUERY_LIMITS,
   RANGE_PATTERN,
   SORT_KEYS,
+  SORT_ORDERS,
+  type SortKey,
   TASK_ID_PATTERN,
+  TASK_QUERY_KEYS,
   TASK_STATUSES,
-  DEFAULT_PAGE_SIZE,
-} from './constants.ts';
+  type TaskQueryKey,
+  type TaskStatus,
+} from '../../../shared/contract.ts';
+import { zoneParser } from '../../lib/zone.ts';
 
-// Each parser accepts a subset of what shared/task-query.ts's taskQuerySchema accepts
-// (url-state.test.ts proves it), so a URL the SPA keeps is one the server takes.
+// The parsers are built from the same constants as shared/task-query.ts's taskQuerySchema, and
+// each accepts a subset of what it accepts (url-state.test.ts proves it), so a URL the SPA
+// keeps is one the server takes.
 
 const text = (max: number, pattern?: RegExp) =>
   createParser<string>({
@@ -62,31 +70,39 @@ const list = <T extends string>(valid: (s: string) => s is T) =>
         .split(',')
         .map((s) => s.trim())
         .filter(Boolean);
-      return items.length <= 100 && items.every(valid) ? items : null;
+      return items.length <= QUERY_LIMITS.listItems && items.every(valid) ? items : null;
     },
     serialize: (v) => v.join(','),
     eq: sameList,
   });
 
 const isStatus = (s: string): s is TaskStatus => (TASK_STATUSES as readonly string[]).includes(s);
-const isName = (s: string): s is string => s.length <= 128;
+const isName = (s: string): s is string => s.length <= QUERY_LIMITS.name;
 
-export const taskSearchParsers = {
+/** One parser per key of the API's query (the compiler checks the list), and the view's own keys. */
+const apiQueryParsers = {
   range: text(5, RANGE_PATTERN),
   from: instant,
   to: instant,
-  zone: zoneParser,
   status: list(isStatus).withDefault([]),
   name: list(isName).withDefault([]),
-  user: text(128).withDefault(''),
-  q: text(256).withDefault(''),
-  sort: parseAsStringLiteral(SORT_KEYS).withDefault('createdAt'),
-  order: parseAsStringLiteral(['asc', 'desc'] as const).withDefault('desc'),
-  page: int(1, 1_000_000).withDefault(1),
+  user: text(QUERY_LIMITS.user).withDefault(''),
+  q: text(QUERY_LIMITS.q).withDefault(''),
+  sort: parseAsStringLiteral(SORT_KEYS).withDefault(DEFAULT_SORT),
+  order: parseAsStringLiteral(SORT_ORDERS).withDefault(DEFAULT_ORDER),
+  page: int(1, PAGE_MAX).withDefault(1),
   pageSize: int(PAGE_SIZE_MIN, PAGE_SIZE_MAX).withDefault(DEFAULT_PAGE_SIZE),
+} satisfies Record<TaskQueryKey, unknown>;
+
+export const taskSearchParsers = {
+  ...apiQueryParsers,
+  zone: zoneParser,
   /** The task whose params are open in the list. */
   open: text(32, TASK_ID_PATTERN),
 };
+
+/** Every search param the list view reads: the API's query keys and the view's own. */
+export const TASK_SEARCH_KEYS = [...TASK_QUERY_KEYS, 'zone', 'open'] as const satisfies readonly (keyof TaskSearch)[];
 
 export type TaskSearch = inferParserType<typeof taskSearchParsers>;
 export type TaskSearchPatch = Partial<Nullable<TaskSearch>>;
@@ -150,18 +166,7 @@ export const toApiQuery = (s: TaskSearch): ApiQuery => {
 };
 
 /** Fields that, when they change, send the reader back to page 1. */
-const PAGE_RESETTING: readonly (keyof TaskSearch)[] = [
-  'range',
-  'from',
-  'to',
-  'status',
-  'name',
-  'user',
-  'q',
-  'sort',
-  'order',
-  'pageSize',
-];
+const PAGE_RESETTING: readonly string[] = TASK_QUERY_KEYS.filter((k) => k !== 'page');
 
 export const defaultOrder = (sort: SortKey): 'asc' | 'desc' =>
   sort === 'name' || sort === 'userName' || sort === 'status' ? 'asc' : 'desc';
@@ -170,7 +175,7 @@ export const useTaskSearch = () => {
   const [search, set] = useQueryStates(taskSearchParsers, { history: 'push' });
   const update = useCallback(
     (patch: TaskSearchPatch, options?: Options) => {
-      const resets = Object.keys(patch).some((k) => PAGE_RESETTING.includes(k as keyof TaskSearch));
+      const resets = Object.keys(patch).some((k) => PAGE_RESETTING.includes(k));
       return set(resets && !('page' in patch) ? { ...patch, page: null } : patch, options);
     },
     [set],

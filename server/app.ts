@@ -3,7 +3,7 @@ import { serveStatic } from '@hono/node-server/serve-static';
 import type { ApiError, Health } from '../shared/api-error.ts';
 import { onError } from './errors.ts';
 import type { InstanceDirectory } from './instances.ts';
-import { type LogSink, requestLog, stdoutSink } from './log.ts';
+import { errorsOnly, type LogSink, requestIds, requestLog, stdoutSink } from './log.ts';
 import { healthRoutes } from './routes/health.ts';
 import { instanceRoutes } from './routes/instances.ts';
 import { accessControl, hostGuard, immutableAssets, noCache, securityHeaders } from './security.ts';
@@ -30,7 +30,7 @@ export const createApp = (options: AppOptions) => {
     .route('/instances', instanceRoutes({ directory, windows, rollingStepMs: options.rollingStepMs ?? 5_000 }));
 
   const app = new Hono();
-  app.use(requestLog(options.log ?? stdoutSink));
+  app.use(requestIds(), requestLog(options.log ?? stdoutSink), errorsOnly());
   app.use(securityHeaders());
   app.use(hostGuard({ allowed: options.allowedHosts ?? [] }));
   app.use(accessControl(options.access ?? {}));

@@ -53,6 +53,6 @@ export const onError = (err: Error, c: Context) => {
   }
   // The client went away mid-call (a closed tab, a cancelled query): nginx's 499, not a server fault.
   if (c.req.raw.signal.aborted) return c.body(null, 499 as StatusCode);
-  console.error(JSON.stringify({ level: 'error', msg: 'unhandled', error: err.name, detail: err.message }));
+  // logged, with its stack, on the request's own line (log.ts)
   return c.json<ApiError>({ error: { code: 'INTERNAL', message: 'Internal error' } }, 500);
 };

@@ -1,16 +1,21 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { randomBytes } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
+import type { Context } from 'hono';
 import { createMiddleware } from 'hono/factory';
+import { requestId, type RequestIdVariables } from 'hono/request-id';
+import { routePath } from 'hono/route';
 
 /** Where log lines go: stdout in production, a capture in tests. */
 export type LogSink = (line: string) => void;
 export const stdoutSink: LogSink = (line) => process.stdout.write(`${line}\n`);
 
+/** hono/request-id with this console's id shape (32 hex, as DMS's own request ids). */
+export const requestIds = () => requestId({ generator: () => randomUUID().replaceAll('-', '') });
+
 export const writeLog = (sink: LogSink, fields: Record<string, unknown>) =>
   sink(JSON.stringify({ time: new Date().toISOString(), ...fields }));
 
 interface RequestScope {
-  requestId: string;
   upstreamCalls: number;
 }
 const scope = new AsyncLocalStorage<RequestScope>();
@@ -24,27 +29,60 @@ export const countUpstreamCall = () => {
   if (s) s.upstreamCalls += 1;
 };
 
-export type RequestLogVariables = { requestId: string };
+/** HTTP's unofficial "client closed request" (nginx): the client left before its answer. */
+export const CLIENT_CLOSED_REQUEST = 499;
+
+/** What a log line says of an error: never a request body or query, which may hold user data. */
+const describeError = (err: Error, status: number) => ({
+  name: err.name,
+  message: err.message,
+  // a stack only where it helps: a fault of this server, not an answered 4xx or upstream error
+  ...(status >= 500 && status !== 502 && status !== 503 && status !== 504 ? { stack: err.stack } : {}),
+});
 
 /**
  * One JSON line per request: method, route pattern (never the query string, never bodies),
- * status, duration, upstream calls and the request id it also answers in `X-Request-Id`.
+ * status, duration, upstream calls, the error that shaped the answer if one did, and the request
+ * id (hono/request-id: it also answers it in `X-Request-Id`, and keeps a proxy's id when sent).
+ * Mount after `requestIds()`.
  */
 export const requestLog = (sink: LogSink) =>
-  createMiddleware<{ Variables: RequestLogVariables }>(async (c, next) => {
+  createMiddleware<{ Variables: RequestIdVariables }>(async (c, next) => {
     const started = performance.now();
-    const s: RequestScope = { requestId: randomBytes(16).toString('hex'), upstreamCalls: 0 };
-    c.set('requestId', s.requestId);
+    const s: RequestScope = { upstreamCalls: 0 };
     await scope.run(s, next);
-    c.header('X-Request-Id', s.requestId);
+    const status = c.res.status;
+    const error = c.error;
     writeLog(sink, {
-      level: c.res.status >= 500 ? 'error' : 'info',
+      level:
+        status >= 500 ? 'error' : status === CLIENT_CLOSED_REQUEST ? 'info' : error || status >= 400 ? 'warn' : 'info',
       msg: 'request',
       method: c.req.method,
-      route: c.req.routePath,
-      status: c.res.status,
+      route: routePath(c),
+      status,
       durationMs: Math.round((performance.now() - started) * 10) / 10,
       upstreamCalls: s.upstreamCalls,
-      requestId: s.requestId,
+      requestId: c.get('requestId'),
+      ...(error ? { error: describeError(error, status) } : {}),
     });
+  });
+
+/** Thrown in place of a non-Error value, so Hono's onError sees it (compose skips non-Errors). */
+export class ThrownValue extends Error {
+  override readonly name = 'ThrownValue';
+}
+
+/**
+ * Node's adapter aborts a request whose client went away with a string reason, and an upstream
+ * call rejects with that string; Hono hands only Errors to onError, so without this the string
+ * escapes the app and the adapter answers a bare 500 at `/*`. Mount right after requestLog.
+ */
+export const errorsOnly = () =>
+  createMiddleware(async (_c: Context, next) => {
+    try {
+      await next();
+    } catch (thrown) {
+      if (thrown instanceof Error) throw thrown;
+      throw new ThrownValue(typeof thrown === 'string' ? thrown : 'A non-Error value was thrown', { cause: thrown });
+    }
   });

@@ -7,7 +7,8 @@ import { createApp } from './app.ts';
 import type { Config } from './config.ts';
 import { createDmsClient } from './dms/client.ts';
 import { createInstanceDirectory, type Upstream } from './instances.ts';
-import { countUpstreamCall, type LogSink, requestLog, stdoutSink, writeLog } from './log.ts';
+import { countUpstreamCall, type LogSink, requestIds, requestLog, stdoutSink, ThrownValue, writeLog } from './log.ts';
+import { onError } from './errors.ts';
 import { securityHeaders } from './security.ts';
 import { startSimulator } from './simulator/server.ts';
 import { createWindowStore } from './tasks/window.ts';
@@ -88,15 +89,20 @@ export const startConsole = async (config: Config, options: StartOptions = {}) =
 
   // Node's adapter answers a request target that is not a URL (a backslash in the path) with a
   // bare 400 before the app runs; answer it with the error body and headers every answer has.
-  const refusal = new Hono()
-    .use(requestLog(log), securityHeaders())
+  // Anything else that escapes the app is answered 500 here and logged with its stack.
+  const refusal = new Hono<{ Bindings: { error: unknown } }>()
+    .use(requestIds(), requestLog(log), securityHeaders())
     .get('/bad-target', (c) =>
       c.json<ApiError>({ error: { code: 'BAD_REQUEST', message: 'The request path is not a valid URL' } }, 400),
     )
-    .all('*', (c) => c.json<ApiError>({ error: { code: 'INTERNAL', message: 'Internal error' } }, 500));
+    .all('*', (c) => {
+      throw c.env.error instanceof Error ? c.env.error : new ThrownValue(String(c.env.error), { cause: c.env.error });
+    })
+    .onError(onError);
   const listener = getRequestListener(app.fetch, {
     hostname: config.host,
-    errorHandler: (e) => refusal.request(e instanceof RequestError ? '/bad-target' : '/failed'),
+    errorHandler: (error) =>
+      error instanceof RequestError ? refusal.request('/bad-target') : refusal.request('/failed', {}, { error }),
   });
   const server = await new Promise<Server>((resolve) => {
     const s = createServer(listener).listen(config.port, config.host, () => resolve(s));

@@ -97,15 +97,21 @@ describe('ListBackgroundTasks', () => {
     });
   });
 
-  it('takes start and offset as the same 1-based index; limit 1–100', async () => {
+  it('takes start as a 1-based index and offset as a 0-based one (paging: both); limit 1–100', async () => {
     const end = '20991231235959';
     const first = (await get(`/instances/${orders}/tasks`, { start: 1, limit: 5, end_time: end })).json.tasks as Task[];
     const byStart = (await get(`/instances/${orders}/tasks`, { start: 3, limit: 2, end_time: end })).json
       .tasks as Task[];
-    const byOffset = (await get(`/instances/${orders}/tasks`, { offset: 3, limit: 2, end_time: end })).json
+    const byOffset = (await get(`/instances/${orders}/tasks`, { offset: 2, limit: 2, end_time: end })).json
+      .tasks as Task[];
+    const byBoth = (await get(`/instances/${orders}/tasks`, { start: 3, offset: 2, limit: 2, end_time: end })).json
       .tasks as Task[];
     expect(byStart.map((t) => t.id)).toEqual(first.slice(2, 4).map((t) => t.id));
     expect(byOffset.map((t) => t.id)).toEqual(byStart.map((t) => t.id));
+    expect(byBoth.map((t) => t.id)).toEqual(byStart.map((t) => t.id));
+    expect(((await get(`/instances/${orders}/tasks`, { offset: 0, limit: 1 })).json.tasks as Task[])[0]).toEqual(
+      (await get(`/instances/${orders}/tasks`, { limit: 1 })).json.tasks[0],
+    );
     expect(((await get(`/instances/${orders}/tasks`, { limit: 100 })).json.tasks as Task[]).length).toBe(100);
     for (const q of [{ limit: 101 }, { limit: 0 }, { start: 0 }, { limit: '' }, { offset: '-1' }] as Record<
       string,
@@ -116,6 +122,27 @@ describe('ListBackgroundTasks', () => {
     const beyond = await get(`/instances/${orders}/tasks`, { start: 1_000_000 });
     expect(beyond.json.tasks).toEqual([]);
     expect(Number(beyond.json.task_count)).toBeGreaterThan(10_000);
+  });
+
+  it.each([
+    ['start', { start: 3 }, { offset: 2 }],
+    ['offset', { offset: 2 }, { start: 3 }],
+  ] as const)('paging %s honours only its own parameter and ignores the other', async (mode, honoured, ignored) => {
+    sim.control.setBehaviour({ paging: mode });
+    try {
+      const end = '20991231235959';
+      const first = (await get(`/instances/${orders}/tasks`, { limit: 5, end_time: end })).json.tasks as Task[];
+      const page = (q: Record<string, number>) =>
+        get(`/instances/${orders}/tasks`, { ...q, limit: 2, end_time: end }).then((a) =>
+          (a.json.tasks as Task[]).map((t) => t.id),
+        );
+      expect(await page(honoured)).toEqual(first.slice(2, 4).map((t) => t.id));
+      // the wrong name reads page 1 again, as a DMS that does not know it would
+      expect(await page(ignored)).toEqual(first.slice(0, 2).map((t) => t.id));
+      expect(await page({ ...honoured, ...ignored })).toEqual(first.slice(2, 4).map((t) => t.id));
+    } finally {
+      sim.control.setBehaviour({ paging: 'both' });
+    }
   });
 
   it('filters created_at by begin_time/end_time in UTC seconds, both inclusive', async () => {
@@ -133,6 +160,28 @@ describe('ListBackgroundTasks', () => {
     expect(day.json.task_count).toBe(
       String(all.filter((t) => t.created_at.startsWith(pivot.created_at.slice(0, 10))).length),
     );
+  });
+
+  it('plays a non-UTC zone for begin_time/end_time, and an exclusive end', async () => {
+    const all = sim.data.tasks.get(orders)!;
+    const pivot = all[500]!;
+    const utc = (iso: string) => iso.slice(0, 19).replace(/\D/g, '');
+    const inSecond = (iso: string) => all.filter((t) => t.created_at.slice(0, 19) === iso.slice(0, 19));
+    const second = utc(pivot.created_at);
+    const ids = (q: Record<string, string>) =>
+      get(`/instances/${orders}/tasks`, { ...q, limit: 100 }).then((a) => (a.json.tasks as Task[]).map((t) => t.id));
+    try {
+      sim.control.setBehaviour({ timeZoneOffsetMin: 480 });
+      // UTC+8: the same instant is named 8 hours later
+      const local = utc(new Date(Date.parse(pivot.created_at) + 8 * 3_600_000).toISOString());
+      expect(await ids({ begin_time: local, end_time: local })).toEqual(inSecond(pivot.created_at).map((t) => t.id));
+      sim.control.setBehaviour({ timeZoneOffsetMin: 0, endExclusive: true });
+      expect(await ids({ begin_time: second, end_time: second })).toEqual([]);
+      const next = utc(new Date(Date.parse(pivot.created_at) + 1000).toISOString());
+      expect(await ids({ begin_time: second, end_time: next })).toEqual(inSecond(pivot.created_at).map((t) => t.id));
+    } finally {
+      sim.control.setBehaviour({ timeZoneOffsetMin: 0, endExclusive: false });
+    }
   });
 
   it('pages through a pinned window without gaps or repeats', async () => {

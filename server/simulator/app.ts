@@ -235,23 +235,34 @@ export const createSimulatorApp = (options: SimulatorAppOptions) => {
       const instanceId = c.req.param('instanceId');
       const err = checkInstance(instanceId);
       if (err) return c.json(err.body, err.status);
-      // `start` (Python SDK, Terraform) and `offset` (newer docs, Go/Node SDKs): the same 1-based index
-      const start = intParam(c.req.query('start') ?? c.req.query('offset'), 1, 1, 1_000_000_000);
+      const { paging, timeZoneOffsetMin, endExclusive } = control.behaviour();
+      // `start` (Python SDK, Terraform) is a 1-based index, `offset` (newer docs, Go/Node SDKs) a
+      // 0-based one; the switch says which this DMS honours, and the other is ignored.
+      const startRaw = paging === 'offset' ? undefined : c.req.query('start');
+      const offsetRaw = paging === 'start' ? undefined : c.req.query('offset');
+      const fromOffset = offsetRaw === undefined ? undefined : intParam(offsetRaw, 0, 0, 1_000_000_000);
+      const start =
+        startRaw !== undefined
+          ? intParam(startRaw, 1, 1, 1_000_000_000)
+          : offsetRaw === undefined
+            ? 1
+            : fromOffset === undefined
+              ? undefined
+              : fromOffset + 1;
       const limit = intParam(c.req.query('limit'), 10, 1, 100);
       if (start === undefined || limit === undefined) return c.json(INVALID_PARAM, 400);
       const beginRaw = c.req.query('begin_time');
       const endRaw = c.req.query('end_time');
-      const beginMs = beginRaw === undefined ? undefined : parseDmsTime(beginRaw);
-      const endMs = endRaw === undefined ? undefined : parseDmsTime(endRaw);
-      if ((beginRaw !== undefined && beginMs === undefined) || (endRaw !== undefined && endMs === undefined)) {
+      const zone = timeZoneOffsetMin * 60_000;
+      const beginLocal = beginRaw === undefined ? undefined : parseDmsTime(beginRaw);
+      const endLocal = endRaw === undefined ? undefined : parseDmsTime(endRaw);
+      if ((beginRaw !== undefined && beginLocal === undefined) || (endRaw !== undefined && endLocal === undefined)) {
         return c.json(BAD_TIME, 400);
       }
-      // end_time names a whole second: a task created within it is inside
-      const { total, tasks } = store.listTasks(
-        instanceId,
-        { beginMs, endMs: endMs === undefined ? undefined : endMs + 999, start, limit },
-        clock(),
-      );
+      const beginMs = beginLocal === undefined ? undefined : beginLocal - zone;
+      // end_time names a whole second: a task created within it is inside, unless the end is exclusive
+      const endMs = endLocal === undefined ? undefined : endLocal - zone + (endExclusive ? -1 : 999);
+      const { total, tasks } = store.listTasks(instanceId, { beginMs, endMs, start, limit }, clock());
       return c.json({ task_count: String(total), tasks });
     })
     .get('/:projectId/instances/:instanceId/tasks/:taskId', (c) => {

@@ -222,6 +222,9 @@ describe('control internals', () => {
       SIMULATOR_LATENCY_MS: '20',
       SIMULATOR_THROTTLE: '100',
       SIMULATOR_UNKNOWN_TASK: 'not-found',
+      SIMULATOR_PAGING: 'offset',
+      SIMULATOR_TIME_ZONE_OFFSET_MIN: '-300',
+      SIMULATOR_END_EXCLUSIVE: 'true',
       SIMULATOR_SEED: '9',
     });
     expect(s.faults).toMatchObject({
@@ -229,8 +232,16 @@ describe('control internals', () => {
       latencyMs: 20,
       throttle: { limitPerMinute: 100, retryAfter: false },
     });
-    expect(s.behaviour.unknownTask).toBe('not-found');
+    expect(s.behaviour).toMatchObject({
+      unknownTask: 'not-found',
+      paging: 'offset',
+      timeZoneOffsetMin: -300,
+      endExclusive: true,
+    });
+    expect(settingsFromEnv({}).behaviour).toMatchObject({ paging: 'both', timeZoneOffsetMin: 0, endExclusive: false });
     expect(s.seed).toBe(9);
+    expect(() => settingsFromEnv({ SIMULATOR_PAGING: 'page' })).toThrow(/SIMULATOR_PAGING/);
+    expect(() => settingsFromEnv({ SIMULATOR_END_EXCLUSIVE: 'yes' })).toThrow(/SIMULATOR_END_EXCLUSIVE/);
     expect(() => settingsFromEnv({ SIMULATOR_ERROR_RATE: 'lots' })).toThrow(/SIMULATOR_ERROR_RATE/);
     expect(() => settingsFromEnv({ SIMULATOR_FAULTS: '{' })).toThrow(/SIMULATOR_FAULTS/);
   });

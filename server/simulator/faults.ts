@@ -81,6 +81,21 @@ export const behaviourSchema = z.strictObject({
     error_code: 'DMS.00400017',
     error_msg: 'This DMS instance job task is still running.',
   }),
+  /**
+   * Which paging parameter ListBackgroundTasks honours (docs/UPSTREAM.md: the sources disagree):
+   * `start` (1-based index) only, `offset` (0-based record offset) only, or either. The one not
+   * honoured is ignored, so a client that sends only it reads page 1 again.
+   */
+  paging: z.enum(['start', 'offset', 'both']).default('both'),
+  /** begin_time/end_time read as local time at UTC+this many minutes (DMS does not document the zone). */
+  timeZoneOffsetMin: z
+    .number()
+    .int()
+    .min(-14 * 60)
+    .max(14 * 60)
+    .default(0),
+  /** end_time excludes its own second (DMS does not document whether the end is inclusive). */
+  endExclusive: z.boolean().default(false),
 });
 export type Behaviour = z.infer<typeof behaviourSchema>;
 export type BehaviourInput = z.input<typeof behaviourSchema>;
@@ -94,6 +109,9 @@ export const SIMULATOR_ENV_DOC: Record<string, string> = {
   SIMULATOR_THROTTLE: 'calls a minute per AK before 429 (the real gateway: 100)',
   SIMULATOR_CLOCK_SKEW_MS: "the gateway's clock offset in ms",
   SIMULATOR_UNKNOWN_TASK: "'not-found' or 'empty': the answer for a well-formed unknown task id",
+  SIMULATOR_PAGING: "'start', 'offset' or 'both' (default): the paging parameter ListBackgroundTasks honours",
+  SIMULATOR_TIME_ZONE_OFFSET_MIN: 'begin_time/end_time read at UTC+minutes (default 0)',
+  SIMULATOR_END_EXCLUSIVE: "'true': end_time excludes its own second",
   SIMULATOR_SEED: 'seed of the generated data',
 };
 
@@ -128,9 +146,20 @@ export const settingsFromEnv = (env: Record<string, string | undefined>) => {
   if (skew !== undefined) overrides.clockSkewMs = skew;
   const faults = faultsSchema.safeParse({ ...(base as object), ...overrides });
   if (!faults.success) throw new Error(`SIMULATOR_FAULTS (or SIMULATOR_*): ${z.prettifyError(faults.error)}`);
-  const behaviour = behaviourSchema.safeParse(
-    env.SIMULATOR_UNKNOWN_TASK ? { unknownTask: env.SIMULATOR_UNKNOWN_TASK } : {},
-  );
-  if (!behaviour.success) throw new Error(`SIMULATOR_UNKNOWN_TASK: ${z.prettifyError(behaviour.error)}`);
+  const switches: Record<string, unknown> = {};
+  if (env.SIMULATOR_UNKNOWN_TASK) switches.unknownTask = env.SIMULATOR_UNKNOWN_TASK;
+  if (env.SIMULATOR_PAGING) switches.paging = env.SIMULATOR_PAGING;
+  const zone = envNumber(env, 'SIMULATOR_TIME_ZONE_OFFSET_MIN');
+  if (zone !== undefined) switches.timeZoneOffsetMin = zone;
+  if (env.SIMULATOR_END_EXCLUSIVE) {
+    if (!['true', 'false'].includes(env.SIMULATOR_END_EXCLUSIVE))
+      throw new Error(`SIMULATOR_END_EXCLUSIVE is not true or false: ${env.SIMULATOR_END_EXCLUSIVE}`);
+    switches.endExclusive = env.SIMULATOR_END_EXCLUSIVE === 'true';
+  }
+  const behaviour = behaviourSchema.safeParse(switches);
+  if (!behaviour.success)
+    throw new Error(
+      `SIMULATOR_UNKNOWN_TASK, SIMULATOR_PAGING or SIMULATOR_TIME_ZONE_OFFSET_MIN: ${z.prettifyError(behaviour.error)}`,
+    );
   return { faults: faults.data, behaviour: behaviour.data, seed: envNumber(env, 'SIMULATOR_SEED') };
 };

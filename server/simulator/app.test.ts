@@ -110,7 +110,7 @@ describe('ListBackgroundTasks', () => {
     expect(byOffset.map((t) => t.id)).toEqual(byStart.map((t) => t.id));
     expect(byBoth.map((t) => t.id)).toEqual(byStart.map((t) => t.id));
     expect(((await get(`/instances/${orders}/tasks`, { offset: 0, limit: 1 })).json.tasks as Task[])[0]).toEqual(
-      (await get(`/instances/${orders}/tasks`, { limit: 1 })).json.tasks[0],
+      ((await get(`/instances/${orders}/tasks`, { limit: 1 })).json.tasks as Task[])[0],
     );
     expect(((await get(`/instances/${orders}/tasks`, { limit: 100 })).json.tasks as Task[]).length).toBe(100);
     for (const q of [{ limit: 101 }, { limit: 0 }, { start: 0 }, { limit: '' }, { offset: '-1' }] as Record<

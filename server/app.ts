@@ -5,6 +5,7 @@ import { onError } from './errors.ts';
 import type { InstanceDirectory } from './instances.ts';
 import { errorsOnly, type LogSink, requestIds, requestLog, stdoutSink } from './log.ts';
 import { healthRoutes } from './routes/health.ts';
+import { insightsRoutes } from './routes/insights.ts';
 import { instanceRoutes } from './routes/instances.ts';
 import { accessControl, hostGuard, immutableAssets, noCache, securityHeaders } from './security.ts';
 import type { WindowStore } from './tasks/window.ts';
@@ -27,7 +28,8 @@ export const createApp = (options: AppOptions) => {
   const { mode, directory, windows, staticRoot } = options;
   const api = new Hono()
     .route('/health', healthRoutes(mode))
-    .route('/instances', instanceRoutes({ directory, windows, rollingStepMs: options.rollingStepMs ?? 5_000 }));
+    .route('/instances', instanceRoutes({ directory, windows, rollingStepMs: options.rollingStepMs ?? 5_000 }))
+    .route('/instances', insightsRoutes({ directory, windows, rollingStepMs: options.rollingStepMs ?? 5_000 }));
 
   const app = new Hono();
   app.use(requestIds(), requestLog(options.log ?? stdoutSink), errorsOnly());

@@ -45,6 +45,10 @@ export const QUERY_LIMITS = { name: 128, user: 128, q: 256, listItems: 100 } as 
 export const EXPORT_FORMATS = ['csv', 'json'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 
+/** Flags the insights put on tasks (slow outliers, stuck runs); `flag=` keeps only those. */
+export const TASK_FLAGS = ['outlier', 'stuck'] as const;
+export type TaskFlag = (typeof TASK_FLAGS)[number];
+
 /** Every search param of the task list query (taskQuerySchema has exactly these keys). */
 export const TASK_QUERY_KEYS = [
   'range',
@@ -54,6 +58,7 @@ export const TASK_QUERY_KEYS = [
   'name',
   'user',
   'q',
+  'flag',
   'sort',
   'order',
   'page',

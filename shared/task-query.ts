@@ -11,6 +11,7 @@ import {
   RANGE_PATTERN,
   SORT_KEYS,
   SORT_ORDERS,
+  TASK_FLAGS,
   TASK_STATUSES,
   type TaskQueryKey,
 } from './contract.ts';
@@ -40,6 +41,7 @@ const taskQueryFields = {
   name: commaList(z.string().min(1).max(QUERY_LIMITS.name)).optional(),
   user: z.string().max(QUERY_LIMITS.user).optional(),
   q: z.string().max(QUERY_LIMITS.q).optional(),
+  flag: z.enum(TASK_FLAGS).optional(),
   sort: sortKeySchema.default(DEFAULT_SORT),
   order: z.enum(SORT_ORDERS).default(DEFAULT_ORDER),
   page: z.coerce.number().int().min(1).max(PAGE_MAX).default(1),

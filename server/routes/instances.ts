@@ -10,6 +10,7 @@ import type { InstanceDirectory } from '../instances.ts';
 import { toTask } from '../tasks/normalise.ts';
 import { exportFilename, exportStream } from '../tasks/export.ts';
 import { queryWindow } from '../tasks/query.ts';
+import { flaggedTasks } from '../tasks/stats.ts';
 import { type WindowEntry, type WindowStore, windowKeyFor } from '../tasks/window.ts';
 import { validate } from '../validate.ts';
 
@@ -40,7 +41,8 @@ const taskListBody = (entry: WindowEntry, query: TaskQuery): Uint8Array<ArrayBuf
   const key = JSON.stringify(query);
   let body = cache.get(key);
   if (body === undefined) {
-    const result = queryWindow(entry.tasks, query);
+    const tasks = query.flag ? flaggedTasks(entry.tasks, entry.fetchedAt, query.flag) : entry.tasks;
+    const result = queryWindow(tasks, query);
     const json = JSON.stringify({
       tasks: result.page.map(forList),
       total: result.matching.length,
@@ -112,7 +114,8 @@ export const instanceRoutes = ({ directory, windows, rollingStepMs }: InstanceRo
         const { instanceId } = c.req.valid('param');
         const query = c.req.valid('query');
         const { instance, entry } = await loadWindow(instanceId, query);
-        const { matching } = queryWindow(entry.tasks, { ...query, page: 1, pageSize: Number.MAX_SAFE_INTEGER });
+        const tasks = query.flag ? flaggedTasks(entry.tasks, entry.fetchedAt, query.flag) : entry.tasks;
+        const { matching } = queryWindow(tasks, { ...query, page: 1, pageSize: Number.MAX_SAFE_INTEGER });
         const window = windowJson(entry);
         const filename = exportFilename(instance, window, query.format);
         return c.body(

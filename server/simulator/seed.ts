@@ -373,6 +373,59 @@ const specials = (r: Random, nowMs: number, userIds: ReadonlyMap<string, string>
   ];
 };
 
+/**
+ * Tasks the insights must find, on their own random stream so the rest of the seed is unchanged:
+ * a few ordinary runs of two names (so each has its 5 runs in the last day), two slow outliers,
+ * one resize stuck in EXECUTING, and two config changes a key apart (a pair to diff).
+ */
+export const insightSpecials = (r: Random, nowMs: number, userIds: ReadonlyMap<string, string>): TaskRecord[] => {
+  const run = (name: string, user: string, createdMs: number, durationMs: number, params: unknown): TaskRecord => ({
+    id: taskId(r),
+    name,
+    user_name: user,
+    user_id: userIds.get(user)!,
+    params: JSON.stringify(params),
+    createdMs,
+    startMs: createdMs + 3_000,
+    endMs: createdMs + durationMs,
+    final: 'SUCCESS',
+  });
+  const resize = (storage: number) => ({
+    old_spec_code: 'dms.instance.rabbitmq.cluster.c3.2u4g.3',
+    new_spec_code: 'dms.instance.rabbitmq.cluster.c3.4u8g.3',
+    new_storage_space: storage,
+    oper_type: 'vertical',
+  });
+  const ordinary = Array.from({ length: 5 }, (_, i) => [
+    run('resizeInstance', 'ops-admin', nowMs - (12 + i * 2) * HOUR, r.int(15, 22) * MINUTE, resize(600)),
+    run('restartInstance', 'sre-bot', nowMs - (13 + i * 2) * HOUR, r.int(100, 160) * 1_000, { force: false }),
+  ]).flat();
+  return [
+    ...ordinary,
+    // outliers: a resize about 3.5× its median, a restart over ten times its median
+    run('resizeInstance', 'ops-admin', nowMs - 6 * HOUR, 62 * MINUTE, { ...resize(900), note: 'slow disk copy' }),
+    {
+      ...run('restartInstance', 'sre-bot', nowMs - 9 * HOUR, 40 * MINUTE, { force: true, reason: 'hung broker' }),
+      final: 'FAILED',
+    },
+    // stuck: executing for two hours at seed time, and for a month more
+    { ...run('resizeInstance', 'li.na', nowMs - 2 * HOUR, 30 * DAY, resize(1200)) },
+    // the pair to diff: the same change, one key apart (and one more key), minutes apart
+    run('modifyInstanceConfig', 'ops-admin', nowMs - 7 * HOUR, 40_000, {
+      configs: [{ name: 'heartbeat', value: '60' }],
+      apply: 'immediately',
+    }),
+    {
+      ...run('modifyInstanceConfig', 'ops-admin', nowMs - 7 * HOUR + 5 * MINUTE, 35_000, {
+        configs: [{ name: 'heartbeat', value: '0' }],
+        apply: 'immediately',
+        force: true,
+      }),
+      final: 'FAILED',
+    },
+  ];
+};
+
 /** Deterministic for a seed and a `now`: the same instances, and tasks at the same offsets from now. */
 export const seed = (seedValue: number, nowMs: number): Seeded => {
   const r = createRandom(seedValue);
@@ -386,6 +439,7 @@ export const seed = (seedValue: number, nowMs: number): Seeded => {
       for (let i = 0; i < 3; i++) tasks.push(makeTask(tr, nowMs - tr.int(1_000, 90_000), userIds));
     }
     if (index === 0) tasks.push(...specials(tr, nowMs, userIds));
+    if (index === 0) tasks.push(...insightSpecials(createRandom(mixSeed(seedValue, index, 14)), nowMs, userIds));
     tasks.sort((a, b) => a.createdMs - b.createdMs);
     return { instance, plan, tasks };
   });

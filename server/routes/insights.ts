@@ -1,0 +1,65 @@
+import { Hono, type TypedResponse } from 'hono';
+import { z } from 'zod';
+import { instanceIdSchema } from '../../shared/instance.ts';
+import { type Insights, type InsightsQuery, insightsQuerySchema } from '../../shared/insights.ts';
+import { rangeToMs } from '../../shared/task-query.ts';
+import { ApiFailure } from '../errors.ts';
+import type { InstanceDirectory } from '../instances.ts';
+import { queryWindow } from '../tasks/query.ts';
+import { flaggedTasks, histogram, insightsOf } from '../tasks/stats.ts';
+import { type WindowEntry, type WindowStore, windowKeyFor } from '../tasks/window.ts';
+import { validate } from '../validate.ts';
+
+export interface InsightsRoutesOptions {
+  directory: InstanceDirectory;
+  windows: WindowStore;
+  rollingStepMs: number;
+}
+
+const instanceParam = z.object({ instanceId: instanceIdSchema });
+
+/** The answer is a pure function of the window and the query: kept with the window, serialised once. */
+const BODIES_PER_WINDOW = 32;
+const bodies = new WeakMap<WindowEntry, Map<string, Uint8Array<ArrayBuffer>>>();
+
+const insightsBody = (entry: WindowEntry, query: InsightsQuery): Uint8Array<ArrayBuffer> => {
+  let cache = bodies.get(entry);
+  if (!cache) bodies.set(entry, (cache = new Map()));
+  const key = JSON.stringify([query.status, query.name, query.user, query.q, query.flag, query.tz]);
+  let body = cache.get(key);
+  if (body === undefined) {
+    const base = query.flag ? flaggedTasks(entry.tasks, entry.fetchedAt, query.flag) : entry.tasks;
+    // The table's filters, through the list's own (cached) filter; its sort is irrelevant here.
+    const { matching } = queryWindow(base, { ...query, sort: 'createdAt', order: 'desc', page: 1, pageSize: 1 });
+    const answer: Insights = {
+      window: { from: new Date(entry.from).toISOString(), to: new Date(entry.to).toISOString() },
+      fetchedAt: new Date(entry.fetchedAt).toISOString(),
+      histogram: { tz: query.tz, ...histogram(matching, entry.from, entry.to, query.tz) },
+      ...insightsOf(entry.tasks, matching, entry.fetchedAt),
+    };
+    body = new TextEncoder().encode(JSON.stringify(answer));
+    if (cache.size >= BODIES_PER_WINDOW) cache.delete(cache.keys().next().value!);
+    cache.set(key, body);
+  }
+  return body;
+};
+
+/** `GET /:instanceId/insights`: histogram, durations, outliers and stuck tasks of the list's window. */
+export const insightsRoutes = ({ directory, windows, rollingStepMs }: InsightsRoutesOptions) =>
+  new Hono().get(
+    '/:instanceId/insights',
+    validate('param', instanceParam),
+    validate('query', insightsQuerySchema),
+    async (c) => {
+      const { instanceId } = c.req.valid('param');
+      const query = c.req.valid('query');
+      const found = await directory.find(instanceId);
+      if (!found)
+        throw new ApiFailure(404, 'INSTANCE_NOT_FOUND', `No instance ${instanceId} in the configured projects`);
+      const target = windowKeyFor(instanceId, query, Date.now(), rangeToMs, rollingStepMs);
+      const entry = await windows.get(found.upstream, target);
+      return c.body(insightsBody(entry, query), 200, {
+        'content-type': 'application/json',
+      }) as unknown as Response & TypedResponse<Insights, 200, 'json'>;
+    },
+  );

@@ -56,3 +56,22 @@ export const insightsSchema = z.object({
   stuck: z.array(z.object({ id: z.string(), name: z.string(), runningMs: z.number(), p95Ms: z.number() })),
 });
 export type Insights = z.infer<typeof insightsSchema>;
+
+/** One bar of the timeline: epoch ms, `end` null while the task is CREATED or EXECUTING. */
+export const timelineTaskSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  status: z.string(),
+  user: z.string(),
+  start: z.number(),
+  end: z.number().nullable(),
+});
+export type TimelineTask = z.infer<typeof timelineTaskSchema>;
+
+export const timelineSchema = z.object({
+  window: z.object({ from: z.string(), to: z.string() }),
+  fetchedAt: z.string(),
+  /** Every task matching the list's filters, oldest first (a window holds at most WINDOW_MAX_TASKS). */
+  tasks: z.array(timelineTaskSchema),
+});
+export type Timeline = z.infer<typeof timelineSchema>;

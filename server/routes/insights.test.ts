@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apiErrorSchema } from '../../shared/api-error.ts';
-import { insightsSchema } from '../../shared/insights.ts';
+import { insightsSchema, timelineSchema } from '../../shared/insights.ts';
 import { taskListSchema } from '../../shared/task.ts';
 import { createApp } from '../app.ts';
 import { createDmsClient } from '../dms/client.ts';
@@ -86,6 +86,19 @@ describe('GET /api/instances/{id}/insights', () => {
     expect(Date.parse(all.histogram.buckets.at(-1)!.end)).toBeGreaterThan(Date.parse(to));
     // the outliers follow the filters: a name filter leaves only that name's
     expect(failed.outliers.every((o) => o.name === 'restartInstance')).toBe(true);
+  });
+
+  it('gives the timeline every matching task, oldest first, running ones without an end', async () => {
+    const res = await app.request(`/api/instances/${orders()}/timeline?from=${from}&to=${to}&name=resizeInstance`);
+    const { tasks } = timelineSchema.parse(await res.json());
+    const listed = await list('name=resizeInstance&pageSize=500&sort=createdAt&order=asc');
+    expect(tasks.map((t) => t.id)).toEqual(listed.tasks.map((t) => t.id));
+    for (const [i, t] of tasks.entries()) {
+      const l = listed.tasks[i]!;
+      expect([t.name, t.status, t.user, t.start]).toEqual([l.name, l.status, l.userName, Date.parse(l.createdAt)]);
+      expect(t.end).toBe(l.durationMs === null ? null : Date.parse(l.updatedAt));
+    }
+    expect(tasks.some((t) => t.end === null)).toBe(true);
   });
 
   it('answers 400 for an unknown zone or flag, naming the parameter', async () => {

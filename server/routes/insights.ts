@@ -1,8 +1,8 @@
 import { Hono, type TypedResponse } from 'hono';
 import { z } from 'zod';
 import { instanceIdSchema } from '../../shared/instance.ts';
-import { type Insights, type InsightsQuery, insightsQuerySchema } from '../../shared/insights.ts';
-import { rangeToMs } from '../../shared/task-query.ts';
+import { type Insights, type InsightsQuery, insightsQuerySchema, type Timeline } from '../../shared/insights.ts';
+import { rangeToMs, taskQuerySchema, type TaskQuery } from '../../shared/task-query.ts';
 import { ApiFailure } from '../errors.ts';
 import type { InstanceDirectory } from '../instances.ts';
 import { queryWindow } from '../tasks/query.ts';
@@ -44,22 +44,63 @@ const insightsBody = (entry: WindowEntry, query: InsightsQuery): Uint8Array<Arra
   return body;
 };
 
-/** `GET /:instanceId/insights`: histogram, durations, outliers and stuck tasks of the list's window. */
-export const insightsRoutes = ({ directory, windows, rollingStepMs }: InsightsRoutesOptions) =>
-  new Hono().get(
-    '/:instanceId/insights',
-    validate('param', instanceParam),
-    validate('query', insightsQuerySchema),
-    async (c) => {
-      const { instanceId } = c.req.valid('param');
+const timelineBodies = new WeakMap<WindowEntry, Map<string, Uint8Array<ArrayBuffer>>>();
+
+const timelineBody = (entry: WindowEntry, query: TaskQuery): Uint8Array<ArrayBuffer> => {
+  let cache = timelineBodies.get(entry);
+  if (!cache) timelineBodies.set(entry, (cache = new Map()));
+  const key = JSON.stringify([query.status, query.name, query.user, query.q, query.flag]);
+  let body = cache.get(key);
+  if (body === undefined) {
+    const base = query.flag ? flaggedTasks(entry.tasks, entry.fetchedAt, query.flag) : entry.tasks;
+    const { matching } = queryWindow(base, { ...query, sort: 'createdAt', order: 'asc', page: 1, pageSize: 1 });
+    const answer: Timeline = {
+      window: { from: new Date(entry.from).toISOString(), to: new Date(entry.to).toISOString() },
+      fetchedAt: new Date(entry.fetchedAt).toISOString(),
+      tasks: matching.map((t) => ({
+        id: t.id,
+        name: t.name,
+        status: t.status,
+        user: t.userName,
+        start: Date.parse(t.createdAt),
+        end: t.durationMs === null ? null : Date.parse(t.updatedAt),
+      })),
+    };
+    body = new TextEncoder().encode(JSON.stringify(answer));
+    if (cache.size >= 8) cache.delete(cache.keys().next().value!);
+    cache.set(key, body);
+  }
+  return body;
+};
+
+/**
+ * `GET /:instanceId/insights` (histogram, durations, outliers and stuck tasks) and
+ * `GET /:instanceId/timeline` (every matching task as a bar) of the list's window.
+ */
+export const insightsRoutes = ({ directory, windows, rollingStepMs }: InsightsRoutesOptions) => {
+  const loadWindow = async (instanceId: string, query: TaskQuery) => {
+    const found = await directory.find(instanceId);
+    if (!found) throw new ApiFailure(404, 'INSTANCE_NOT_FOUND', `No instance ${instanceId} in the configured projects`);
+    return windows.get(found.upstream, windowKeyFor(instanceId, query, Date.now(), rangeToMs, rollingStepMs));
+  };
+  return new Hono()
+    .get(
+      '/:instanceId/insights',
+      validate('param', instanceParam),
+      validate('query', insightsQuerySchema),
+      async (c) => {
+        const query = c.req.valid('query');
+        const entry = await loadWindow(c.req.valid('param').instanceId, query);
+        return c.body(insightsBody(entry, query), 200, {
+          'content-type': 'application/json',
+        }) as unknown as Response & TypedResponse<Insights, 200, 'json'>;
+      },
+    )
+    .get('/:instanceId/timeline', validate('param', instanceParam), validate('query', taskQuerySchema), async (c) => {
       const query = c.req.valid('query');
-      const found = await directory.find(instanceId);
-      if (!found)
-        throw new ApiFailure(404, 'INSTANCE_NOT_FOUND', `No instance ${instanceId} in the configured projects`);
-      const target = windowKeyFor(instanceId, query, Date.now(), rangeToMs, rollingStepMs);
-      const entry = await windows.get(found.upstream, target);
-      return c.body(insightsBody(entry, query), 200, {
+      const entry = await loadWindow(c.req.valid('param').instanceId, query);
+      return c.body(timelineBody(entry, query), 200, {
         'content-type': 'application/json',
-      }) as unknown as Response & TypedResponse<Insights, 200, 'json'>;
-    },
-  );
+      }) as unknown as Response & TypedResponse<Timeline, 200, 'json'>;
+    });
+};

@@ -108,8 +108,9 @@ describe('histogram buckets', () => {
           }
         },
       ),
+      { numRuns: 60 },
     );
-  });
+  }, 30_000);
 
   it('adapts the step: minutes for 1 h, 15 min for 24 h, 2 h for 7 d, days for 90 d', () => {
     const steps = [HOUR, DAY, 7 * DAY, 90 * DAY].map((span) => planBuckets(T0, T0 + span, 'UTC'));

@@ -1,0 +1,59 @@
+import { useQuery } from '@tanstack/react-query';
+import type { TaskFlag } from '../../../shared/task-query.ts';
+import type { TaskStatus } from '../../../shared/task.ts';
+import type { Zone } from '../../lib/dates.ts';
+import { insightsOptions } from './api.ts';
+import { DurationsPanel } from './durations-panel.tsx';
+import { Histogram } from './histogram.tsx';
+import './insights.css';
+
+export interface InsightsPanelProps {
+  instanceId: string;
+  /** The insights query (insightsQuery of the list's query): the list's filters and the zone. */
+  query: Record<string, string>;
+  zone: Zone;
+  status: readonly TaskStatus[];
+  flag: TaskFlag | null;
+  onRange: (from: string, to: string) => void;
+  onToggleStatus: (status: TaskStatus) => void;
+  onFlag: (flag: TaskFlag | null) => void;
+}
+
+/** Above the table: the histogram, the outlier and stuck filters, and durations by name. Loaded on demand. */
+export function InsightsPanel(props: InsightsPanelProps) {
+  const { data, error } = useQuery(insightsOptions(props.instanceId, props.query));
+  if (error) return null; // the list above says what failed; the insights are extra
+  if (!data) return <div className="insights insights--loading" aria-hidden="true" />;
+  const flagButton = (flag: TaskFlag, label: string, count: number) => (
+    <button
+      type="button"
+      className={`facet flag-filter flag-filter--${flag}`}
+      aria-pressed={props.flag === flag}
+      onClick={() => props.onFlag(props.flag === flag ? null : flag)}
+    >
+      {label}
+      <span className="facet__count">{count.toLocaleString('en')}</span>
+    </button>
+  );
+  return (
+    <section className="insights" aria-label="Insights">
+      <Histogram
+        histogram={data.histogram}
+        zone={props.zone}
+        selected={props.status}
+        onRange={props.onRange}
+        onToggleStatus={props.onToggleStatus}
+      />
+      <div className="insights__bar">
+        <div className="facets" role="group" aria-label="Flagged tasks">
+          {flagButton('outlier', 'Only outliers', data.outliers.length)}
+          {flagButton('stuck', 'Only stuck', data.stuck.length)}
+        </div>
+        <details className="durations-panel">
+          <summary>Durations by task name</summary>
+          <DurationsPanel durations={data.durations} />
+        </details>
+      </div>
+    </section>
+  );
+}

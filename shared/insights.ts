@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { taskQuerySchema } from './task-query.ts';
 
-export { TASK_FLAGS, type TaskFlag } from './task-query.ts';
+export { TASK_FLAGS, type TaskFlag } from './contract.ts';
 
 /** A finished task slower than this many times its name's median is an outlier. */
 export const OUTLIER_FACTOR = 3;

@@ -1,7 +1,8 @@
 import { TZDate } from '@date-fns/tz';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { TASK_STATUSES, type Task } from '../../shared/task.ts';
+import { TASK_STATUSES } from '../../shared/contract.ts';
+import type { Task } from '../../shared/task.ts';
 import { flaggedTasks, histogram, insightsOf, percentile, planBuckets, windowStats } from './stats.ts';
 
 const HOUR = 3_600_000;

@@ -1,7 +1,7 @@
 import { TZDate } from '@date-fns/tz';
 import { addDays, startOfDay } from 'date-fns';
 import { MAX_BUCKETS, MIN_RUNS, OUTLIER_FACTOR, type DurationStat } from '../../shared/insights.ts';
-import type { TaskFlag } from '../../shared/task-query.ts';
+import type { TaskFlag } from '../../shared/contract.ts';
 import type { Task } from '../../shared/task.ts';
 
 const MINUTE = 60_000;

@@ -1,7 +1,7 @@
 import { format } from 'date-fns';
 import { useId, useLayoutEffect, useRef, useState, type KeyboardEvent, type PointerEvent } from 'react';
 import type { Insights } from '../../../shared/insights.ts';
-import type { TaskStatus } from '../../../shared/task.ts';
+import type { TaskStatus } from '../../../shared/contract.ts';
 import { context, formatShort, type Zone } from '../../lib/dates.ts';
 
 /** Stacking order, bottom up: what went wrong sits on the baseline where it is easiest to see. */

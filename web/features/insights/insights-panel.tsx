@@ -1,6 +1,6 @@
 import { useQuery } from '@tanstack/react-query';
-import type { TaskFlag } from '../../../shared/task-query.ts';
-import type { TaskStatus } from '../../../shared/task.ts';
+import type { TaskFlag } from '../../../shared/contract.ts';
+import type { TaskStatus } from '../../../shared/contract.ts';
 import type { Zone } from '../../lib/dates.ts';
 import { insightsOptions } from './api.ts';
 import { DurationsPanel } from './durations-panel.tsx';

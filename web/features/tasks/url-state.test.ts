@@ -25,7 +25,20 @@ const parseAll = (search: string): TaskSearch => {
 
 const rawValue = fc.oneof(
   fc.string({ maxLength: 12 }),
-  fc.constantFrom('24h', '7d', '0h', '15m', '99999d', 'FAILED', 'FAILED,SUCCESS', 'FAILED,nope', 'asc', 'up'),
+  fc.constantFrom(
+    '24h',
+    '7d',
+    '0h',
+    '15m',
+    '99999d',
+    'FAILED',
+    'FAILED,SUCCESS',
+    'FAILED,nope',
+    'asc',
+    'up',
+    'outlier',
+    'stuck',
+  ),
   fc.constantFrom(
     '2026-11-27T00:00:00Z',
     '2026-11-28T00:00:00.000Z',

@@ -20,6 +20,7 @@ import {
   SORT_KEYS,
   SORT_ORDERS,
   type SortKey,
+  TASK_FLAGS,
   TASK_ID_PATTERN,
   TASK_QUERY_KEYS,
   TASK_STATUSES,
@@ -88,6 +89,7 @@ const apiQueryParsers = {
   name: list(isName).withDefault([]),
   user: text(QUERY_LIMITS.user).withDefault(''),
   q: text(QUERY_LIMITS.q).withDefault(''),
+  flag: parseAsStringLiteral(TASK_FLAGS),
   sort: parseAsStringLiteral(SORT_KEYS).withDefault(DEFAULT_SORT),
   order: parseAsStringLiteral(SORT_ORDERS).withDefault(DEFAULT_ORDER),
   page: int(1, PAGE_MAX).withDefault(1),
@@ -158,6 +160,7 @@ export const toApiQuery = (s: TaskSearch): ApiQuery => {
   if (s.name.length) q.name = s.name.join(',');
   if (s.user) q.user = s.user;
   if (s.q) q.q = s.q;
+  if (s.flag) q.flag = s.flag;
   q.sort = s.sort;
   q.order = s.order;
   q.page = String(s.page);

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Task } from '../../shared/task.ts';
-import { csvCell, exportFilename, exportStream } from './export.ts';
+import { CSV_CELL_MAX, csvCell, exportFilename, exportStream, truncationMarker } from './export.ts';
 
 /** A strict RFC 4180 reader, to check what a spreadsheet would see. */
 const parseCsv = (text: string): string[][] => {
@@ -65,6 +65,33 @@ describe('CSV cells', () => {
           expect(row![0]).toBe(expected);
         },
       ),
+    );
+  });
+
+  it("cuts a cell over Excel's limit with a marker that names the whole length, never half a character", () => {
+    fc.assert(
+      fc.property(
+        fc.string({ unit: fc.constantFrom('a', '"', ',', '\n', '😀', '=', 'é'), minLength: 1, maxLength: 200 }),
+        fc.integer({ min: CSV_CELL_MAX - 300, max: CSV_CELL_MAX + 3_000 }),
+        (unit, length) => {
+          const s = unit.repeat(Math.ceil(length / unit.length)).slice(0, length);
+          const [row] = parseCsv(`${csvCell(s)},end\r\n`);
+          const cell = row![0]!;
+          const guarded = /^[=+\-@\t\r]/.test(s) ? `'${s}` : s;
+          expect(cell.length).toBeLessThanOrEqual(CSV_CELL_MAX);
+          if (guarded.length <= CSV_CELL_MAX) expect(cell).toBe(guarded);
+          else {
+            const marker = truncationMarker(guarded.length);
+            expect(cell.endsWith(marker)).toBe(true);
+            const kept = cell.slice(0, -marker.length);
+            expect(guarded.startsWith(kept)).toBe(true);
+            expect(kept.length).toBeGreaterThanOrEqual(CSV_CELL_MAX - marker.length - 1);
+            expect(new TextDecoder('utf-8', { fatal: true }).decode(new TextEncoder().encode(kept))).toBe(kept);
+            expect(/[\uD800-\uDBFF]$/.test(kept)).toBe(false);
+          }
+        },
+      ),
+      { numRuns: 60 },
     );
   });
 

@@ -12,14 +12,31 @@ export const CSV_COLUMNS = [
   'params',
 ] as const satisfies readonly (keyof Task)[];
 
+/** Excel's limit on one cell's text; a longer cell spills into the next rows and breaks the sheet. */
+export const CSV_CELL_MAX = 32_767;
+
+/** What ends a cut cell, with the length it had: the JSON export carries the whole text. */
+export const truncationMarker = (length: number) =>
+  ` …[truncated: ${length.toLocaleString('en')} characters in all; the JSON export has them whole]`;
+
+const fitCell = (text: string): string => {
+  if (text.length <= CSV_CELL_MAX) return text;
+  const marker = truncationMarker(text.length);
+  let end = CSV_CELL_MAX - marker.length;
+  // Never split a surrogate pair: half a character is not valid UTF-8.
+  if (/[\uD800-\uDBFF]/.test(text[end - 1]!)) end--;
+  return text.slice(0, end) + marker;
+};
+
 /**
  * One CSV cell (RFC 4180 quoting). Text that a spreadsheet would run as a formula (= + - @,
- * or a leading tab/CR) gets a leading apostrophe first, so an exported task cannot execute.
+ * or a leading tab/CR) gets a leading apostrophe first, so an exported task cannot execute;
+ * text longer than Excel's cell limit is cut with a marker.
  */
 export const csvCell = (value: string | number | null): string => {
   if (value === null) return '';
   if (typeof value === 'number') return String(value);
-  const guarded = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+  const guarded = fitCell(/^[=+\-@\t\r]/.test(value) ? `'${value}` : value);
   return /[",\r\n]/.test(guarded) ? `"${guarded.replaceAll('"', '""')}"` : guarded;
 };
 

@@ -17,12 +17,15 @@ export function CopyButton({
   text,
   label,
   ariaLabel,
+  hiddenSuffix,
   className = 'button',
 }: {
   /** What to copy; a function is called only on click (for text that is costly to build). */
   text: string | (() => string);
   label: string;
   ariaLabel?: string;
+  /** Read after the label by screen readers only, so the accessible name still starts with what is seen. */
+  hiddenSuffix?: string;
   className?: string;
 }) {
   const [state, setState] = useState<'idle' | 'copied' | 'failed'>('idle');
@@ -45,6 +48,7 @@ export function CopyButton({
       }}
     >
       <span aria-live="polite">{state === 'copied' ? 'Copied' : state === 'failed' ? 'Copy failed' : label}</span>
+      {hiddenSuffix && <span className="visually-hidden">{hiddenSuffix}</span>}
     </button>
   );
 }

@@ -1,7 +1,7 @@
 import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
 import fc from 'fast-check';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { ParamsViewer, parseParams } from './params-viewer.tsx';
+import { FIRST_CHILDREN, MORE_STEP, ParamsViewer, parseParams } from './params-viewer.tsx';
 
 afterEach(() => {
   cleanup();
@@ -11,12 +11,41 @@ afterEach(() => {
 describe('ParamsViewer', () => {
   it('shows JSON highlighted and folds what is deeper than two levels', () => {
     const { container } = render(
-      <ParamsViewer params='{"configs":[{"name":"max_connections","deep":{"x":1}}],"force":false}' />,
+      <ParamsViewer params='{"configs":[{"name":"max_connections","deep":{"x":1}}],"force":false,"mode":"fast"}' />,
     );
-    expect(screen.getByText('"max_connections"').className).toBe('json-string');
+    expect(screen.getByText('"fast"').className).toBe('json-string');
     expect(screen.getByText('false').className).toBe('json-boolean');
     const details = [...container.querySelectorAll('details')];
-    expect(details.map((d) => d.open)).toEqual([true, true, false, false]);
+    // configs[0] is folded, and a folded node renders nothing inside (its "deep" is not there yet)
+    expect(details.map((d) => d.open)).toEqual([true, true, false]);
+    expect(screen.queryByText('"deep"')).toBeNull();
+    fireEvent.click(screen.getByText('2 keys'));
+    expect(screen.getByText('"max_connections"').className).toBe('json-string');
+    expect(screen.getByText('"deep"')).toBeTruthy();
+  });
+
+  it('pluralises counts', () => {
+    render(<ParamsViewer params='{"one":{"a":1},"many":[1,2],"single":[3]}' />);
+    expect(screen.getByText('3 keys')).toBeTruthy();
+    expect(screen.getByText('1 key')).toBeTruthy();
+    expect(screen.getByText('2 items')).toBeTruthy();
+    expect(screen.getByText('1 item')).toBeTruthy();
+  });
+
+  it('folds a long array past the first children and shows more in steps', () => {
+    const items = Array.from({ length: 500 }, (_, i) => i);
+    const { container } = render(<ParamsViewer params={JSON.stringify({ items })} />);
+    const lines = () => container.querySelectorAll('.json-children .json-children > li.json-line').length;
+    // role queries are slow over hundreds of nodes in happy-dom: the buttons are read by their text
+    const more = () => [...container.querySelectorAll<HTMLButtonElement>('.json-more__button')];
+    expect(lines()).toBe(FIRST_CHILDREN);
+    expect(container.querySelectorAll('button.copy-value').length).toBeLessThan(FIRST_CHILDREN + 3);
+    expect(more().map((b) => b.textContent)).toEqual([`… ${500 - FIRST_CHILDREN} more`, 'show all']);
+    fireEvent.click(more()[0]!);
+    expect(lines()).toBe(FIRST_CHILDREN + MORE_STEP);
+    fireEvent.click(more()[1]!);
+    expect(lines()).toBe(500);
+    expect(more()).toEqual([]);
   });
 
   it('shows a string that is not JSON raw, with a note', () => {
@@ -25,14 +54,29 @@ describe('ParamsViewer', () => {
     expect(screen.getByText('force=true; reason=oops {').tagName).toBe('PRE');
   });
 
-  it('copies one value, or the whole params', async () => {
+  it('copies one value, the params as DMS sent them, or formatted', async () => {
     const writeText = vi.fn(async () => {});
     vi.stubGlobal('navigator', { clipboard: { writeText } });
-    render(<ParamsViewer params='{"a":{"b":"hello"}}' />);
-    fireEvent.click(screen.getByRole('button', { name: 'Copy value of params.a.b' }));
+    const sent = '{"a": {"b":"hello"} }';
+    render(<ParamsViewer params={sent} />);
+    fireEvent.click(screen.getByRole('button', { name: 'copy params.a.b' }));
     await waitFor(() => expect(writeText).toHaveBeenCalledWith('hello'));
-    fireEvent.click(screen.getByRole('button', { name: 'Copy all params' }));
+    fireEvent.click(screen.getByRole('button', { name: 'Copy params' }));
+    await waitFor(() => expect(writeText).toHaveBeenLastCalledWith(sent));
+    fireEvent.click(screen.getByRole('button', { name: 'Copy formatted' }));
     await waitFor(() => expect(writeText).toHaveBeenLastCalledWith('{\n  "a": {\n    "b": "hello"\n  }\n}'));
+  });
+
+  it('gives every button an accessible name that starts with its visible text', () => {
+    render(<ParamsViewer params='{"a":{"b":[1,{"c":null}]},"d":"x"}' />);
+    for (const button of screen.getAllByRole('button')) {
+      const visible = [...button.childNodes]
+        .filter((n) => !(n instanceof HTMLElement && n.classList.contains('visually-hidden')))
+        .map((n) => n.textContent)
+        .join('');
+      expect(button.getAttribute('aria-label')).toBeNull();
+      expect(button.textContent.startsWith(visible)).toBe(true);
+    }
   });
 
   it('builds copy text only on click, so a big params renders without serialising each subtree', async () => {
@@ -44,7 +88,7 @@ describe('ParamsViewer', () => {
       render(<ParamsViewer params={JSON.stringify(nested)} />);
       const subtreeCalls = () => stringify.mock.calls.filter(([v]) => typeof v === 'object' && v !== null).length;
       expect(subtreeCalls()).toBe(1); // the test's own call above
-      fireEvent.click(screen.getByRole('button', { name: 'Copy value of params.configs[3]' }));
+      fireEvent.click(screen.getByRole('button', { name: 'copy params.configs[3]' }));
       await waitFor(() => expect(writeText).toHaveBeenCalledWith(JSON.stringify(nested.configs[3], null, 2)));
     } finally {
       stringify.mockRestore();

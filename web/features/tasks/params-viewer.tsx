@@ -1,9 +1,13 @@
-import { useMemo } from 'react';
+import { useMemo, useState } from 'react';
 import { CopyButton } from '../../components/copy-button.tsx';
 import './params-viewer.css';
 
 /** Objects and arrays deeper than this start folded. */
 export const FOLD_DEPTH = 2;
+/** An open array or object shows this many children first… */
+export const FIRST_CHILDREN = 20;
+/** …and this many more on each "more". */
+export const MORE_STEP = 100;
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
@@ -20,6 +24,8 @@ export const parseParams = (params: string): ParsedParams => {
     };
   }
 };
+
+const count = (n: number, one: string, many: string) => `${n.toLocaleString('en')} ${n === 1 ? one : many}`;
 
 const childPath = (path: string, key: string | number) =>
   typeof key === 'number'
@@ -49,55 +55,76 @@ function Leaf({ value }: { value: Exclude<Json, Json[] | { [key: string]: Json }
   return <span className="json-boolean">{String(value)}</span>;
 }
 
+/** Shown on hover or focus only; its name starts with the visible "copy" and names the node. */
+function CopyNode({ path, text }: { path: string; text: string | (() => string) }) {
+  return <CopyButton className="copy-value" text={text} label="copy" hiddenSuffix={` ${path}`} />;
+}
+
+/** The children of an open node: the first few, then more on request, so a huge array stays short. */
+function Children({ entries, path, depth }: { entries: [string | number, Json][]; path: string; depth: number }) {
+  const [shown, setShown] = useState(FIRST_CHILDREN);
+  const rest = entries.length - shown;
+  return (
+    <ul className="json-children">
+      {entries.slice(0, shown).map(([k, v]) => (
+        <JsonNode key={k} name={k} value={v} path={childPath(path, k)} depth={depth + 1} />
+      ))}
+      {rest > 0 && (
+        <li className="json-more">
+          <button type="button" className="json-more__button" onClick={() => setShown((s) => s + MORE_STEP)}>
+            … {rest.toLocaleString('en')} more
+          </button>
+          {rest > MORE_STEP && (
+            <button type="button" className="json-more__button" onClick={() => setShown(entries.length)}>
+              show all
+            </button>
+          )}
+        </li>
+      )}
+    </ul>
+  );
+}
+
 function JsonNode({ name, value, path, depth }: { name?: string | number; value: Json; path: string; depth: number }) {
+  const [open, setOpen] = useState(depth < FOLD_DEPTH);
   if (value === null || typeof value !== 'object') {
     return (
       <li className="json-line">
         <Key name={name} />
         <Leaf value={value} />
-        <CopyButton
-          className="copy-value"
-          text={typeof value === 'string' ? value : () => JSON.stringify(value)}
-          label="copy"
-          ariaLabel={`Copy value of ${path}`}
-        />
+        <CopyNode path={path} text={typeof value === 'string' ? value : () => JSON.stringify(value)} />
       </li>
     );
   }
-  const entries: [string | number, Json][] = Array.isArray(value) ? value.map((v, i) => [i, v]) : Object.entries(value);
-  const [open, close] = Array.isArray(value) ? ['[', ']'] : ['{', '}'];
-  const count = Array.isArray(value) ? `${entries.length} items` : `${entries.length} keys`;
+  const isArray = Array.isArray(value);
+  const entries: [string | number, Json][] = isArray ? value.map((v, i) => [i, v]) : Object.entries(value);
+  const [openMark, closeMark] = isArray ? ['[', ']'] : ['{', '}'];
   if (entries.length === 0)
     return (
       <li className="json-line">
         <Key name={name} />
         <span className="json-punct">
-          {open}
-          {close}
+          {openMark}
+          {closeMark}
         </span>
       </li>
     );
   return (
     <li className="json-branch">
-      <details open={depth < FOLD_DEPTH}>
+      <details open={open} onToggle={(e) => setOpen(e.currentTarget.open)}>
         <summary>
           <Key name={name} />
-          <span className="json-punct">{open}</span>
-          <span className="json-count"> {count} </span>
+          <span className="json-punct">{openMark}</span>
+          <span className="json-count">
+            {' '}
+            {isArray ? count(entries.length, 'item', 'items') : count(entries.length, 'key', 'keys')}{' '}
+          </span>
         </summary>
-        <ul className="json-children">
-          {entries.map(([k, v]) => (
-            <JsonNode key={k} name={k} value={v} path={childPath(path, k)} depth={depth + 1} />
-          ))}
-        </ul>
-        <span className="json-punct">{close}</span>
+        {/* A folded node renders nothing inside: a large tree costs only what is open. */}
+        {open && <Children entries={entries} path={path} depth={depth} />}
+        <span className="json-punct">{closeMark}</span>
       </details>
-      <CopyButton
-        className="copy-value"
-        text={() => JSON.stringify(value, null, 2)}
-        label="copy"
-        ariaLabel={`Copy value of ${path}`}
-      />
+      <CopyNode path={path} text={() => JSON.stringify(value, null, 2)} />
     </li>
   );
 }
@@ -109,11 +136,9 @@ export function ParamsViewer({ params }: { params: string }) {
     <section className="params" aria-label="Params">
       <div className="params__bar">
         <h3 className="params__title">Params</h3>
-        <CopyButton
-          text={parsed.ok ? () => JSON.stringify(parsed.value, null, 2) : params}
-          label="Copy params"
-          ariaLabel="Copy all params"
-        />
+        {/* As DMS sent it: the string a support ticket or a replay needs, byte for byte. */}
+        <CopyButton text={params} label="Copy params" />
+        {parsed.ok && <CopyButton text={() => JSON.stringify(parsed.value, null, 2)} label="Copy formatted" />}
       </div>
       {parsed.ok ? (
         <ul className="json-tree">

@@ -74,11 +74,6 @@ function Children({ entries, path, depth }: { entries: [string | number, Json][]
           <button type="button" className="json-more__button" onClick={() => setShown((s) => s + MORE_STEP)}>
             … {rest.toLocaleString('en')} more
           </button>
-          {rest > MORE_STEP && (
-            <button type="button" className="json-more__button" onClick={() => setShown(entries.length)}>
-              show all
-            </button>
-          )}
         </li>
       )}
     </ul>
@@ -111,20 +106,28 @@ function JsonNode({ name, value, path, depth }: { name?: string | number; value:
     );
   return (
     <li className="json-branch">
-      <details open={open} onToggle={(e) => setOpen(e.currentTarget.open)}>
-        <summary>
+      <div className="json-head">
+        <button type="button" className="json-toggle" aria-expanded={open} onClick={() => setOpen((o) => !o)}>
+          <span className="json-caret" aria-hidden="true">
+            {open ? '▾' : '▸'}
+          </span>
           <Key name={name} />
           <span className="json-punct">{openMark}</span>
           <span className="json-count">
             {' '}
             {isArray ? count(entries.length, 'item', 'items') : count(entries.length, 'key', 'keys')}{' '}
           </span>
-        </summary>
-        {/* A folded node renders nothing inside: a large tree costs only what is open. */}
-        {open && <Children entries={entries} path={path} depth={depth} />}
-        <span className="json-punct">{closeMark}</span>
-      </details>
-      <CopyNode path={path} text={() => JSON.stringify(value, null, 2)} />
+          {!open && <span className="json-punct">{closeMark}</span>}
+        </button>
+        <CopyNode path={path} text={() => JSON.stringify(value, null, 2)} />
+      </div>
+      {/* A folded node renders nothing inside: a large tree costs only what is open. */}
+      {open && (
+        <>
+          <Children entries={entries} path={path} depth={depth} />
+          <span className="json-punct">{closeMark}</span>
+        </>
+      )}
     </li>
   );
 }

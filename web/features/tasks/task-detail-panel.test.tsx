@@ -26,7 +26,7 @@ describe('TaskDetailPanel', () => {
     renderWithApp(<TaskDetailPanel instanceId={INSTANCE} task={listed} zone="utc" />);
     expect(screen.getByRole('status').textContent).toMatch(/too large for the list/);
     const region = await screen.findByRole('region', { name: 'Params' });
-    expect(region.textContent).toContain('2000 items');
+    expect(region.textContent).toContain('2,000 items');
     expect(calls.map((u) => u.pathname)).toEqual([`/api/instances/${INSTANCE}/tasks/${listed.id}`]);
   });
 });

@@ -237,10 +237,14 @@ describe('a safe server', () => {
     expect(() => parseConfig({ HOST: '0.0.0.0' })).toThrow(ConfigError);
     expect(() => parseConfig({ HOST: '0.0.0.0' })).toThrow(/^HOST: .*CONSOLE_TOKEN/);
     expect(parseConfig({ HOST: '0.0.0.0', CONSOLE_TOKEN: 'a-long-shared-secret-token' }).host).toBe('0.0.0.0');
-    expect(parseConfig({ HOST: '0.0.0.0', CONSOLE_BASIC_AUTH: 'ops:pass-word-1' }).access.basic).toEqual({
+    expect(parseConfig({ HOST: '0.0.0.0', CONSOLE_BASIC_AUTH: 'ops:a-long-pass-word-1' }).access.basic).toEqual({
       user: 'ops',
-      pass: 'pass-word-1',
+      pass: 'a-long-pass-word-1',
     });
+    // a Basic password is as guessable as a token: the same 16-character floor
+    expect(() => parseConfig({ HOST: '0.0.0.0', CONSOLE_BASIC_AUTH: 'ops:pass-word-123' })).toThrow(
+      /^CONSOLE_BASIC_AUTH: .*16 characters/,
+    );
     expect(parseConfig({}).host).toBe('127.0.0.1');
     expect(() => parseConfig({ CONSOLE_TOKEN: 'short' })).toThrow(/^CONSOLE_TOKEN/);
   });
@@ -285,7 +289,7 @@ describe('a safe server', () => {
 
   it('requires the token or basic login when access control is set, except for health', async () => {
     const locked = build({
-      access: { token: 'a-long-shared-secret-token', basic: { user: 'ops', pass: 'pass-word-1' } },
+      access: { token: 'a-long-shared-secret-token', basic: { user: 'ops', pass: 'a-long-pass-word-1' } },
     });
     const status = async (path: string, authorization?: string) =>
       (await locked.request(path, { headers: authorization ? { authorization } : {} })).status;
@@ -297,7 +301,10 @@ describe('a safe server', () => {
     expect(await status('/api/instances', 'Bearer wrong-token')).toBe(401);
     expect(await status('/api/instances', basic('ops:wrong'))).toBe(401);
     expect(await status('/api/instances', 'Bearer a-long-shared-secret-token')).toBe(200);
-    expect(await status('/api/instances', basic('ops:pass-word-1'))).toBe(200);
+    expect(await status('/api/instances', basic('ops:a-long-pass-word-1'))).toBe(200);
+    expect(await status('/api/instances', basic('ops:a-long-shared-secret-token'))).toBe(200);
+    expect(await status('/api/instances', basic('ops'))).toBe(401);
+    expect(await status('/api/instances', 'Bearer a-long-shared-secret-token trailing')).toBe(401);
     expect(await status('/api/instances', basic('anyone:a-long-shared-secret-token'))).toBe(200);
   });
 

@@ -50,7 +50,7 @@ const envSchema = z.object({
   CONSOLE_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   CONSOLE_BASIC_AUTH: z
     .string()
-    .regex(/^[^:]+:.{8,}$/, 'must be user:password with a password of at least 8 characters')
+    .regex(/^[^:]+:.{16,}$/, 'must be user:password with a password of at least 16 characters')
     .optional(),
   ALLOWED_HOSTS: z
     .string()

@@ -1,4 +1,11 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { getConnInfo } from '@hono/node-server/conninfo';
+import type { Context } from 'hono';
+import { basicAuth } from 'hono/basic-auth';
+import { bearerAuth } from 'hono/bearer-auth';
+import { some } from 'hono/combine';
+import { HTTPException } from 'hono/http-exception';
+import { timingSafeEqual } from 'hono/utils/buffer';
+import { RateLimiterMemory } from 'rate-limiter-flexible';
 import { createMiddleware } from 'hono/factory';
 import { secureHeaders } from 'hono/secure-headers';
 import type { ApiError } from '../shared/api-error.ts';
@@ -42,50 +49,82 @@ export const hostGuard = (options: { allowed: readonly string[] }) => {
   });
 };
 
-const digest = (s: string) => createHash('sha256').update(s, 'utf8').digest();
-const sameSecret = (given: string, expected: string) => timingSafeEqual(digest(given), digest(expected));
-
-/**
- * Dashboard access control: `Authorization: Bearer <CONSOLE_TOKEN>`, or Basic with
- * CONSOLE_BASIC_AUTH's user:password (or any user and the token as password, so a browser's
- * own login prompt works with the token too). /api/health stays open for probes.
- */
-export const accessControl = (access: {
+export interface Access {
   token?: string | undefined;
   basic?: { user: string; pass: string } | undefined;
-}) =>
-  createMiddleware(async (c, next) => {
-    if (!access.token && !access.basic) return next();
+}
+
+/** Failed logins a client may make before it waits; at 10 a minute a 16-char secret is out of reach. */
+export const LOGIN_FAILURES_ALLOWED = { failures: 10, perSeconds: 60 };
+
+/** The socket's peer (Node's adapter); one key for in-process requests, which have none. */
+const clientOf = (c: Context) =>
+  (c.env as { incoming?: unknown } | undefined)?.incoming ? (getConnInfo(c).remote.address ?? 'unknown') : 'local';
+
+const unauthorized = (c: Context) => {
+  c.header('WWW-Authenticate', 'Basic realm="DMS Task Console", charset="UTF-8"');
+  return c.json<ApiError>(
+    { error: { code: 'UNAUTHORIZED', message: 'This console requires a login (CONSOLE_TOKEN or CONSOLE_BASIC_AUTH)' } },
+    401,
+  );
+};
+
+/**
+ * Dashboard access control: `Authorization: Bearer <CONSOLE_TOKEN>` (hono/bearer-auth), or Basic
+ * (hono/basic-auth) with CONSOLE_BASIC_AUTH's user:password or any user and the token as password,
+ * so a browser's own login prompt works with the token too; either one lets a request in
+ * (hono/combine's `some`). /api/health stays open for probes. A client whose logins keep failing
+ * is answered 429 with Retry-After, right credentials or not, until its failures age out
+ * (rate-limiter-flexible, in memory): guessing is capped at LOGIN_FAILURES_ALLOWED. A login that
+ * succeeds clears its client's count.
+ */
+export const accessControl = (access: Access, allowed = LOGIN_FAILURES_ALLOWED) => {
+  const { token, basic } = access;
+  if (!token && !basic) return createMiddleware((_c, next) => next());
+  const failures = new RateLimiterMemory({ points: allowed.failures, duration: allowed.perSeconds });
+  const check = some(
+    ...(token ? [bearerAuth({ token })] : []),
+    basicAuth({
+      verifyUser: async (user, pass) => {
+        // both comparisons run, so timing does not tell which part was wrong
+        const [userOk, passOk, tokenOk] = await Promise.all([
+          basic ? timingSafeEqual(basic.user, user) : false,
+          basic ? timingSafeEqual(basic.pass, pass) : false,
+          token ? timingSafeEqual(token, pass) : false,
+        ]);
+        return (userOk && passOk) || tokenOk;
+      },
+    }),
+  );
+  return createMiddleware(async (c, next) => {
     if (c.req.path === '/api/health') return next();
-    const header = c.req.header('authorization') ?? '';
-    const [scheme = '', value = ''] = header.split(' ', 2);
-    let ok = false;
-    if (scheme.toLowerCase() === 'bearer' && access.token) ok = sameSecret(value, access.token);
-    if (scheme.toLowerCase() === 'basic') {
-      // Node's base64 decoder skips what it cannot read; it never throws.
-      const decoded = Buffer.from(value, 'base64').toString('utf8');
-      const colon = decoded.indexOf(':');
-      const user = colon < 0 ? '' : decoded.slice(0, colon);
-      const pass = colon < 0 ? '' : decoded.slice(colon + 1);
-      // Both comparisons run so timing does not tell which part was wrong.
-      const basicOk = access.basic ? sameSecret(user, access.basic.user) && sameSecret(pass, access.basic.pass) : false;
-      const tokenOk = access.token ? sameSecret(pass, access.token) : false;
-      ok = basicOk || tokenOk;
-    }
-    if (!ok) {
-      c.header('WWW-Authenticate', 'Basic realm="DMS Task Console", charset="UTF-8"');
+    const client = clientOf(c);
+    const record = await failures.get(client);
+    if (record && record.consumedPoints >= allowed.failures) {
+      c.header('Retry-After', String(Math.max(1, Math.ceil(record.msBeforeNext / 1000))));
       return c.json<ApiError>(
-        {
-          error: {
-            code: 'UNAUTHORIZED',
-            message: 'This console requires a login (CONSOLE_TOKEN or CONSOLE_BASIC_AUTH)',
-          },
-        },
-        401,
+        { error: { code: 'TOO_MANY_LOGINS', message: 'Too many failed logins from this address; wait, then retry' } },
+        429,
       );
     }
+    let admitted = false;
+    try {
+      // the check runs on its own, so an error further down is never taken for a failed login
+      await check(c, async () => {
+        admitted = true;
+      });
+    } catch (error) {
+      if (!(error instanceof HTTPException)) throw error;
+    }
+    if (!admitted) {
+      await failures.penalty(client);
+      return unauthorized(c);
+    }
+    // whoever holds the secret has nothing left to guess: mistypes before it are forgiven
+    if (record) await failures.delete(client);
     await next();
   });
+};
 
 /** Strict headers on every answer: no inline script, no framing, no referrer, no sniffing. */
 export const securityHeaders = () =>

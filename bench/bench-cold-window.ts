@@ -23,7 +23,7 @@ export const run = async (): Promise<BenchResult[]> => {
     let rows = 0;
     for (let i = 0; i < RUNS; i++) {
       // A fresh store each time, so every read is cold.
-      const store = createWindowStore({ ttlMs: 60_000, maxTasks: 20_000, maxWaitMs: 10_000 });
+      const store = createWindowStore({ ttlMs: 60_000, maxTasks: 20_000 });
       sim.control.clearRequests();
       const t0 = performance.now();
       const entry = await store.get({ client }, target);

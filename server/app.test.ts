@@ -8,25 +8,27 @@ import { instanceListSchema } from '../shared/instance.ts';
 import { LIST_PARAMS_MAX, TASK_EXPORT_QUERY_KEYS } from '../shared/contract.ts';
 import { taskDetailSchema, taskListSchema } from '../shared/task.ts';
 import { createApp } from './app.ts';
+import { type CallBudget, createCallBudget } from './budget.ts';
 import { createDmsClient } from './dms/client.ts';
 import { createInstanceDirectory } from './instances.ts';
 import { countUpstreamCall } from './log.ts';
 import { type RunningSimulator, startSimulator } from './simulator/server.ts';
 import { createWindowStore } from './tasks/window.ts';
-import { createTokenBucket, type TokenBucket } from './token-bucket.ts';
 import { ConfigError, parseConfig } from './config.ts';
 
 let sim: RunningSimulator;
 let calls = 0;
 const logs: string[] = [];
 
-const build = (over: Partial<Parameters<typeof createApp>[0]> = {}, budget?: TokenBucket) => {
+const build = (over: Partial<Parameters<typeof createApp>[0]> = {}, budget?: CallBudget) => {
   const client = createDmsClient({
     endpoint: sim.url,
     projectId: sim.projectId,
     credentials: { ak: sim.ak, sk: sim.sk },
     maxAttempts: 1,
-    timeoutMs: 500,
+    // Short, for the hang test; not so short that eight pages in flight on a busy machine miss it.
+    timeoutMs: 2_000,
+    limiter: budget,
     onCall: () => {
       calls++;
       countUpstreamCall();
@@ -35,7 +37,7 @@ const build = (over: Partial<Parameters<typeof createApp>[0]> = {}, budget?: Tok
   return createApp({
     mode: 'simulator',
     directory: createInstanceDirectory([{ projectId: sim.projectId, region: 'simulator', client, budget }]),
-    windows: createWindowStore({ ttlMs: 5_000, maxTasks: 10_000, maxWaitMs: 10_000 }),
+    windows: createWindowStore({ ttlMs: 5_000, maxTasks: 10_000 }),
     log: (line) => logs.push(line),
     ...over,
   });
@@ -173,13 +175,47 @@ describe('the API over the simulator', () => {
   });
 
   it('answers 503 with Retry-After when the call budget cannot cover a window', async () => {
-    const poor = build({}, createTokenBucket(10));
+    const budget = createCallBudget({ ratePerMinute: 100, maxWaitMs: 0 });
+    const poor = build({}, budget);
+    await poor.request('/api/instances');
+    await budget.reserve(95);
+    calls = 0;
     const res = await poor.request(`/api/instances/${id('prod-orders')}/tasks?range=30d`);
     expect(res.status).toBe(503);
-    expect(Number(res.headers.get('retry-after'))).toBeGreaterThan(60);
+    expect(Number(res.headers.get('retry-after'))).toBeGreaterThan(0);
     const error = await errorOf(res);
     expect(error.code).toBe('UPSTREAM_BUDGET');
     expect(error.message).toMatch(/try again in \d+ s/);
+    expect(calls).toBe(1);
+  });
+
+  it('holds task-detail reads to the budget: what does not fit is refused at once, and the list keeps its share', async () => {
+    const budget = createCallBudget({ ratePerMinute: 20, maxWaitMs: 0 });
+    const poor = build({}, budget);
+    await poor.request('/api/instances');
+    const instanceId = id('staging-events');
+    // A closed window of finished tasks first, so there is something cached to answer from.
+    const window = `from=${new Date(Date.now() - 3 * 86_400_000).toISOString()}&to=${new Date(Date.now() - 2 * 86_400_000).toISOString()}`;
+    const list = taskListSchema.parse(
+      await (await poor.request(`/api/instances/${instanceId}/tasks?${window}`)).json(),
+    );
+    const left = await budget.available();
+    calls = 0;
+    // Ids no window holds, so each one asks DMS.
+    const answers = await Promise.all(
+      Array.from({ length: 60 }, (_, i) =>
+        poor.request(`/api/instances/${instanceId}/tasks/${i.toString(16).padStart(32, '0')}`),
+      ),
+    );
+    const statuses = answers.map((r) => r.status);
+    expect(statuses.filter((s) => s === 404)).toHaveLength(left);
+    expect(statuses.filter((s) => s === 503)).toHaveLength(60 - left);
+    expect(answers.find((r) => r.status === 503)!.headers.get('retry-after')).toMatch(/^\d+$/);
+    expect(calls).toBe(left);
+    // The cached window still answers without a call.
+    const again = await poor.request(`/api/instances/${instanceId}/tasks?${window}&sort=name`);
+    expect(again.status).toBe(200);
+    expect(taskListSchema.parse(await again.json()).total).toBe(list.total);
   });
 
   it('exports every matching task as CSV or JSON, named after instance and window', async () => {

@@ -1,4 +1,5 @@
 import type { Instance } from '../shared/instance.ts';
+import type { CallBudget } from './budget.ts';
 import type { DmsClient } from './dms/client.ts';
 import type { DmsInstance } from './dms/types.ts';
 
@@ -7,7 +8,7 @@ export interface Upstream {
   region: string;
   client: DmsClient;
   /** The credential's call budget, shared by every upstream of that credential. */
-  budget?: { waitMsFor(calls: number): number; ratePerMinute: number };
+  budget?: Pick<CallBudget, 'reserve'>;
 }
 
 const toInstance = (i: DmsInstance, u: Upstream): Instance => {

@@ -4,6 +4,7 @@ import { getRequestListener, RequestError } from '@hono/node-server';
 import { Hono } from 'hono';
 import type { ApiError } from '../shared/api-error.ts';
 import { createApp } from './app.ts';
+import { type CallBudget, createCallBudget } from './budget.ts';
 import type { Config } from './config.ts';
 import { createDmsClient } from './dms/client.ts';
 import { createInstanceDirectory, type Upstream } from './instances.ts';
@@ -12,7 +13,6 @@ import { onError } from './errors.ts';
 import { securityHeaders } from './security.ts';
 import { startSimulator } from './simulator/server.ts';
 import { createWindowStore } from './tasks/window.ts';
-import { createTokenBucket, type TokenBucket } from './token-bucket.ts';
 
 export interface StartOptions {
   staticRoot?: string | undefined;
@@ -28,13 +28,17 @@ export const startConsole = async (config: Config, options: StartOptions = {}) =
   const log = options.log ?? stdoutSink;
   const simulator = config.mode === 'simulator' ? await startSimulator() : undefined;
   // One budget per credential: the gateway throttles per user, whatever the project or region.
-  const buckets = new Map<string, TokenBucket>();
+  const buckets = new Map<string, CallBudget>();
   const bucketFor = (ak: string) => {
     let b = buckets.get(ak);
-    if (!b) buckets.set(ak, (b = createTokenBucket(config.upstreamRatePerMinute)));
+    if (!b)
+      buckets.set(
+        ak,
+        (b = createCallBudget({ ratePerMinute: config.upstreamRatePerMinute, maxWaitMs: config.upstreamMaxWaitMs })),
+      );
     return b;
   };
-  const clientHooks = (bucket: TokenBucket) => ({
+  const clientHooks = (bucket: CallBudget) => ({
     limiter: bucket,
     onCall: (info: { operation: string; status: number; attempt: number }) => {
       countUpstreamCall();
@@ -73,7 +77,6 @@ export const startConsole = async (config: Config, options: StartOptions = {}) =
   const windows = createWindowStore({
     ttlMs: config.windowCacheTtlMs,
     maxTasks: config.windowMaxTasks,
-    maxWaitMs: config.upstreamMaxWaitMs,
     retainMs: options.windowRetainMs,
   });
   const app = createApp({

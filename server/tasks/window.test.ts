@@ -3,7 +3,7 @@ import { rangeToMs } from '../../shared/contract.ts';
 import { createDmsClient, type DmsCallInfo } from '../dms/client.ts';
 import { ApiFailure } from '../errors.ts';
 import { type RunningSimulator, startSimulator } from '../simulator/server.ts';
-import { createTokenBucket } from '../token-bucket.ts';
+import { type CallBudget, createCallBudget } from '../budget.ts';
 import { createWindowStore, type WindowTarget, windowKeyFor } from './window.ts';
 
 const MINUTE = 60_000;
@@ -12,8 +12,9 @@ const clock = () => t;
 let sim: RunningSimulator;
 let calls: DmsCallInfo[] = [];
 
-const client = (maxAttempts = 1) =>
+const client = (maxAttempts = 1, limiter?: CallBudget) =>
   createDmsClient({
+    limiter,
     endpoint: sim.url,
     projectId: sim.projectId,
     credentials: { ak: sim.ak, sk: sim.sk },
@@ -21,9 +22,32 @@ const client = (maxAttempts = 1) =>
     onCall: (info) => calls.push(info),
   });
 const store = (over: Partial<Parameters<typeof createWindowStore>[0]> = {}) =>
-  createWindowStore({ ttlMs: 5_000, maxTasks: 20_000, maxWaitMs: 10_000, now: clock, ...over });
+  createWindowStore({ ttlMs: 5_000, maxTasks: 20_000, now: clock, ...over });
 const instanceId = (name: string) => sim.data.instances.find((i) => i.name === name)!.instance_id;
 const rolling = (id: string, range: string): WindowTarget => windowKeyFor(id, { range }, t, rangeToMs, 5_000);
+/** A client whose requests wait at a gate until the test opens it. */
+const gated = () => {
+  let open!: () => void;
+  let arrived!: () => void;
+  const gate = new Promise<void>((r) => (open = r));
+  const first = new Promise<void>((r) => (arrived = r));
+  return {
+    open,
+    arrived: first,
+    client: createDmsClient({
+      endpoint: sim.url,
+      projectId: sim.projectId,
+      credentials: { ak: sim.ak, sk: sim.sk },
+      maxAttempts: 1,
+      onCall: (info) => calls.push(info),
+      fetch: async (input, init) => {
+        arrived();
+        await gate;
+        return fetch(input, init);
+      },
+    }),
+  };
+};
 /** What the simulator holds for the window, by its own data. */
 const truth = (target: WindowTarget, pinnedEnd: number) =>
   (sim.data.tasks.get(target.instanceId) ?? []).filter((x) => {
@@ -127,63 +151,158 @@ describe('window store over the simulator', () => {
     }
   });
 
-  it('answers 503 with a wait when the budget cannot cover the window', async () => {
-    const windows = store({ maxWaitMs: 5_000 });
-    const bucket = createTokenBucket(10);
-    const target = rolling(instanceId('prod-orders'), '30d');
+  it('admits a window only when all its calls fit the budget, else refuses it having spent one call', async () => {
+    const windows = store();
+    const budget = createCallBudget({ ratePerMinute: 100, maxWaitMs: 0 });
+    const target = rolling(instanceId('prod-orders'), '7d');
+    await store().get({ client: client() }, target);
+    const pages = calls.length;
+    calls = [];
+    expect(pages).toBeGreaterThan(3);
+    expect(pages).toBeLessThan(90);
+    // Other work holds all but a few calls of this minute's budget.
+    const other = await budget.reserve(100 - (pages - 1));
     const refusal = (await windows
-      .get({ client: client(), budget: bucket }, target)
+      .get({ client: client(1, budget), budget }, target)
       .catch((e: unknown) => e)) as ApiFailure;
+    expect(refusal).toBeInstanceOf(ApiFailure);
     expect(refusal.status).toBe(503);
-    expect(refusal.extra.retryAfterSeconds).toBeGreaterThan(60);
+    expect(refusal.code).toBe('UPSTREAM_BUDGET');
+    expect(refusal.extra.retryAfterSeconds).toBeGreaterThan(0);
     expect(refusal.message).toMatch(/try again in \d+ s/);
+    expect(calls).toHaveLength(1);
+    // Only the call made is gone from the budget; once the other work gives back, the window fits.
+    expect(await budget.available()).toBe(pages - 2);
+    other.close();
+    calls = [];
+    const entry = await windows.get({ client: client(1, budget), budget }, target);
+    expect(calls).toHaveLength(pages);
+    expect(entry.tasks.length).toBeGreaterThan(300);
+    expect(await budget.available()).toBe(100 - 1 - pages);
+  }, 20_000);
+
+  it('knows a refused window by its size and refuses it again without a call', async () => {
+    const windows = store();
+    const budget = createCallBudget({ ratePerMinute: 100, maxWaitMs: 0 });
+    const target = rolling(instanceId('prod-orders'), '30d');
+    await budget.reserve(95);
+    await expect(windows.get({ client: client(), budget }, target)).rejects.toThrow(/try again/);
+    expect(calls).toHaveLength(1);
+    await expect(windows.get({ client: client(), budget }, target)).rejects.toThrow(/try again/);
     expect(calls).toHaveLength(1);
   });
 
-  it('keeps the newer rolling window when an older fetch of the same range finishes after it', async () => {
+  it('never refreshes consecutive keys of one rolling range in parallel: the newer waits and takes the delta', async () => {
     const windows = store();
-    const id = instanceId('staging-events');
-    const source = { client: client() };
-    sim.control.patchFaults({ hang: { ms: 600, count: 1 } });
-    const older = windows.get(source, rolling(id, '7d'));
-    await new Promise((r) => setTimeout(r, 150));
+    const id = instanceId('prod-orders');
+    const gate = gated();
+    const source = { client: gate.client };
+    const olderTarget = rolling(id, '7d');
+    const older = windows.get(source, olderTarget);
+    await gate.arrived;
     t += 5_000;
     try {
       const newerTarget = rolling(id, '7d');
-      const newer = await windows.get(source, newerTarget);
-      await older;
+      expect(newerTarget.to).toBeGreaterThan(olderTarget.to);
+      const newer = windows.get(source, newerTarget);
+      gate.open();
+      const [o, n] = await Promise.all([older, newer]);
+      const full = Math.ceil(o.tasks.length / 100);
+      // The older window's pages, then at most a narrow re-read and the new second for the newer one.
+      expect(calls.length).toBeGreaterThanOrEqual(full);
+      expect(calls.length).toBeLessThanOrEqual(full + 2);
       calls = [];
-      expect(await windows.get(source, newerTarget)).toBe(newer);
+      expect(await windows.get(source, newerTarget)).toBe(n);
       expect(calls).toHaveLength(0);
     } finally {
       t -= 5_000;
     }
   });
 
-  it('never caches a window one of whose pages failed', async () => {
+  it('never caches a window one of whose pages failed, and spends no retry on it', async () => {
     const windows = store();
-    const target = rolling(instanceId('prod-orders'), '7d');
-    let armed = true;
+    const target = rolling(instanceId('prod-orders'), '30d');
+    const budget = createCallBudget({ ratePerMinute: 10_000, maxWaitMs: 0 });
+    // The first page passes; the next eight (all in flight) wait here until the test answers them.
+    const held: ((answer: Response) => void)[] = [];
+    let seen = 0;
     const failing = createDmsClient({
       endpoint: sim.url,
       projectId: sim.projectId,
       credentials: { ak: sim.ak, sk: sim.sk },
-      maxAttempts: 1,
-      onCall: (info) => {
-        calls.push(info);
-        if (armed && calls.length === 2) {
-          armed = false;
-          sim.control.patchFaults({ errorRate: 1 });
-        }
+      maxAttempts: 4,
+      baseDelayMs: 1,
+      maxDelayMs: 1,
+      limiter: budget,
+      onCall: (info) => calls.push(info),
+      fetch: async (input, init) => {
+        if (seen++ === 0 || held.length >= 8) return fetch(input, init);
+        return new Promise<Response>((resolve) => held.push(resolve));
       },
     });
-    await expect(windows.get({ client: failing }, target)).rejects.toThrow(/500/);
-    // the first page, then each of the 4 workers stops at most one page after the failure
-    expect(calls.length).toBeLessThanOrEqual(1 + 2 * 4);
-    sim.control.reset();
+    const answer = (status: number) =>
+      new Response(JSON.stringify({ error_code: 'DMS.00400000', error_msg: 'refused' }), {
+        status,
+        headers: { 'content-type': 'application/json' },
+      });
+    const result = windows.get({ client: failing, budget }, target).catch((e: unknown) => e);
+    await vi.waitFor(() => expect(held).toHaveLength(8));
+    const reserved = await budget.available();
+    // One page fails for good (a 400 is not retried): the window is lost, its reservation given back.
+    held[0]!(answer(400));
+    await vi.waitFor(async () => expect(await budget.available()).toBeGreaterThan(reserved));
+    // The seven still in flight fail in a way that would be retried: no retry is sent.
+    for (const release of held.slice(1)) release(answer(503));
+    expect(await result).toMatchObject({ name: 'UpstreamError' });
+    expect(calls).toHaveLength(1 + 8);
     calls = [];
     const entry = await windows.get({ client: client() }, target);
     expect(calls.length).toBe(Math.ceil(entry.tasks.length / 100));
+  });
+
+  it('answers WINDOW_CHANGED when a task is deleted while a refresh reads, and keeps the last good window', async () => {
+    const windows = store();
+    const id = instanceId('prod-orders');
+    const deleter = client();
+    let deleted: string | undefined;
+    let armed = false;
+    const source = {
+      client: createDmsClient({
+        endpoint: sim.url,
+        projectId: sim.projectId,
+        credentials: { ak: sim.ak, sk: sim.sk },
+        maxAttempts: 1,
+        onCall: (info) => calls.push(info),
+        // After the refresh's first page is answered, a finished task on it is deleted upstream.
+        fetch: async (input, init) => {
+          const res = await fetch(input, init);
+          if (armed && String(input).includes('/tasks?')) {
+            armed = false;
+            const body = (await res.clone().json()) as { tasks: { id: string; status: string }[] };
+            deleted = body.tasks.find((x) => x.status === 'SUCCESS' || x.status === 'FAILED')!.id;
+            await deleter.deleteTask(id, deleted);
+          }
+          return res;
+        },
+      }),
+    };
+    const first = await windows.get(source, rolling(id, '7d'));
+    t += 2 * 60 * MINUTE;
+    armed = true;
+    const target = rolling(id, '7d');
+    const failure = (await windows.get(source, target).catch((e: unknown) => e)) as ApiFailure;
+    expect(failure).toBeInstanceOf(ApiFailure);
+    expect(failure.code).toBe('WINDOW_CHANGED');
+    expect(failure.status).toBe(502);
+    expect(deleted).toBeDefined();
+    // The refresh read more than one page, so the deletion fell between its pages.
+    expect(calls.filter((c) => c.operation === 'ListBackgroundTasks').length).toBeGreaterThan(
+      Math.ceil(first.tasks.length / 100) + 1,
+    );
+    const again = await windows.get(source, target);
+    expect(again.byId.has(deleted!)).toBe(false);
+    const fresh = await store().get({ client: client() }, target);
+    expect(again.tasks.map((x) => x.id).sort()).toEqual(fresh.tasks.map((x) => x.id).sort());
   });
 });
 

@@ -1,6 +1,7 @@
 import { DEFAULT_RANGE, UNFINISHED_STATUSES } from '../../shared/contract.ts';
 import type { Task } from '../../shared/task.ts';
 import { type DmsClient, formatDmsTime } from '../dms/client.ts';
+import type { CallBudget, Reservation } from '../budget.ts';
 import { ApiFailure } from '../errors.ts';
 import { toTask } from './normalise.ts';
 
@@ -10,7 +11,7 @@ const SECOND = 1000;
 /** What a window fetch needs from the upstream: a client and the credential's call budget. */
 export interface WindowSource {
   client: DmsClient;
-  budget?: { waitMsFor(calls: number): number; ratePerMinute: number } | undefined;
+  budget?: Pick<CallBudget, 'reserve'> | undefined;
 }
 
 /** The window a request asks for: exact bounds (ms), and the cache key they share. */
@@ -40,8 +41,6 @@ export interface WindowStoreOptions {
   ttlMs: number;
   /** Windows with more tasks are refused (narrow the range). */
   maxTasks: number;
-  /** Longest a fetch may queue for the budget before it is refused with Retry-After. */
-  maxWaitMs: number;
   concurrency?: number;
   /** How long a stale window stays as the base of an incremental refresh. */
   retainMs?: number;
@@ -70,16 +69,15 @@ export const windowKeyFor = (
 
 const keyOf = (t: WindowTarget) => `${t.instanceId}|${t.from}|${t.to}`;
 
-const budgetRefusal = (calls: number, waitMs: number, ratePerMinute: number) => {
-  const seconds = Math.max(1, Math.ceil(waitMs / SECOND));
-  return new ApiFailure(
-    503,
-    'UPSTREAM_BUDGET',
-    `This window needs about ${calls} more DMS calls and the call budget (${ratePerMinute} a minute) ` +
-      `has no room for them now: try again in ${seconds} s, or narrow the range.`,
-    { retryAfterSeconds: seconds },
-  );
-};
+/** Work with no budget to draw from (tests, tools): nothing to reserve, nothing to refuse. */
+const unlimited = (): Reservation => ({
+  remaining: Infinity,
+  extend: async () => {},
+  run: (work) => work(),
+  close() {},
+});
+const reserve = (source: WindowSource, calls: number) => source.budget?.reserve(calls) ?? Promise.resolve(unlimited());
+const pagesOf = (total: number) => Math.max(1, Math.ceil(total / PAGE_LIMIT));
 
 /**
  * Whole windows of tasks, each fetched once with `end_time` pinned and shared: single flight
@@ -88,11 +86,13 @@ const budgetRefusal = (calls: number, waitMs: number, ratePerMinute: number) => 
  */
 export const createWindowStore = (options: WindowStoreOptions) => {
   const now = options.now ?? Date.now;
-  const concurrency = options.concurrency ?? 4;
+  const concurrency = options.concurrency ?? 8;
   const retainMs = options.retainMs ?? 10 * 60_000;
   const maxEntries = options.maxEntries ?? 24;
   const entries = new Map<string, WindowEntry>();
   const inflight = new Map<string, Promise<WindowEntry>>();
+  /** The newest fetch of each rolling range (instance and span). */
+  const lanes = new Map<string, Promise<WindowEntry>>();
   /**
    * Totals seen per key, so a refused window is refused again without spending a call; a hint is
    * trusted for one cache TTL, since tasks can be deleted upstream and the window shrink.
@@ -103,11 +103,6 @@ export const createWindowStore = (options: WindowStoreOptions) => {
     return hint && now() - hint.at < options.ttlMs ? hint.total : undefined;
   };
 
-  const checkBudget = (source: WindowSource, calls: number) => {
-    if (!source.budget || calls <= 0) return;
-    const wait = source.budget.waitMsFor(calls);
-    if (wait > options.maxWaitMs) throw budgetRefusal(calls, wait, source.budget.ratePerMinute);
-  };
   const checkSize = (total: number) => {
     if (total > options.maxTasks)
       throw new ApiFailure(
@@ -117,11 +112,39 @@ export const createWindowStore = (options: WindowStoreOptions) => {
       );
   };
 
-  /** Every task created in [beginMs, endMs] (whole seconds, as DMS filters), in pages of 100. */
-  const list = async (source: WindowSource, instanceId: string, beginMs: number, endMs: number, hintKey?: string) => {
+  /**
+   * Every task created in [beginMs, endMs] (whole seconds, as DMS filters), in pages of 100, every
+   * call reserved before the first is made (`reservation`, when the caller holds one, pays the first page).
+   */
+  const list = async (
+    source: WindowSource,
+    instanceId: string,
+    beginMs: number,
+    endMs: number,
+    { hintKey, reservation: held }: { hintKey?: string; reservation?: Reservation } = {},
+  ) => {
     const hint = hintFor(hintKey);
     if (hint !== undefined) checkSize(hint);
-    checkBudget(source, hint === undefined ? 1 : Math.max(1, Math.ceil(hint / PAGE_LIMIT)));
+    // A held reservation pays this listing's first page; a hint reserves the whole window up front.
+    const reserved = held ? 1 : hint === undefined ? 1 : pagesOf(hint);
+    const reservation = held ?? (await reserve(source, reserved));
+    try {
+      return await reservation.run(() =>
+        listReserved(source, instanceId, beginMs, endMs, { reservation, reserved, hintKey }),
+      );
+    } finally {
+      // What a smaller window or a failed one did not draw goes back to the budget.
+      if (!held) reservation.close();
+    }
+  };
+
+  const listReserved = async (
+    source: WindowSource,
+    instanceId: string,
+    beginMs: number,
+    endMs: number,
+    { reservation, reserved, hintKey }: { reservation: Reservation; reserved: number; hintKey: string | undefined },
+  ) => {
     const beginTime = formatDmsTime(beginMs);
     const endTime = formatDmsTime(endMs);
     const page = (start: number) =>
@@ -131,7 +154,8 @@ export const createWindowStore = (options: WindowStoreOptions) => {
     checkSize(first.task_count);
     const starts: number[] = [];
     for (let start = 1 + PAGE_LIMIT; start <= first.task_count; start += PAGE_LIMIT) starts.push(start);
-    checkBudget(source, starts.length);
+    // All the rest fit the budget now, or none is asked for: the window is refused having spent one call.
+    await reservation.extend(Math.max(0, 1 + starts.length - reserved));
     const rest: Awaited<ReturnType<typeof page>>[] = [];
     let next = 0;
     let failure: { error: unknown } | undefined;
@@ -144,6 +168,8 @@ export const createWindowStore = (options: WindowStoreOptions) => {
             rest[index] = await page(starts[index]!);
           } catch (error) {
             failure ??= { error };
+            // Retries of the other pages in flight are refused, not sent.
+            reservation.close();
           }
         }
       }),
@@ -188,7 +214,9 @@ export const createWindowStore = (options: WindowStoreOptions) => {
   const fetchWhole = async (source: WindowSource, target: WindowTarget): Promise<WindowEntry> => {
     const end = pinnedEnd(target.to);
     const tasks =
-      end < floorSecond(target.from) ? [] : await list(source, target.instanceId, target.from, end, keyOf(target));
+      end < floorSecond(target.from)
+        ? []
+        : await list(source, target.instanceId, target.from, end, { hintKey: keyOf(target) });
     return makeEntry(target, tasks, end + SECOND - 1);
   };
 
@@ -203,21 +231,30 @@ export const createWindowStore = (options: WindowStoreOptions) => {
     const newest = keep.reduce((m, t) => Math.max(m, createdMs(t)), target.from);
     let begin = floorSecond(Math.max(newest, target.from));
     const shows: Task[] = [];
+    let showing: Task[] = [];
     if (unfinished.length > 0) {
       const oldest = floorSecond(Math.min(...unfinished.map(createdMs)));
       const narrow = Math.max(1, Math.ceil(keep.filter((t) => createdMs(t) >= oldest).length / PAGE_LIMIT));
       // One narrow listing from the oldest unfinished task, or one ShowBackgroundTask each: the cheaper.
       if (narrow <= unfinished.length) begin = Math.min(begin, oldest);
-      else {
-        checkBudget(source, unfinished.length + 1);
-        for (const t of unfinished.filter((u) => createdMs(u) < begin)) {
+      else showing = unfinished.filter((u) => createdMs(u) < begin);
+    }
+    const listing = end >= begin;
+    // The re-reads and the listing's first page, reserved together before any is made.
+    const reservation = await reserve(source, showing.length + (listing ? 1 : 0));
+    let listed: Task[] = [];
+    try {
+      await reservation.run(async () => {
+        for (const t of showing) {
           const fresh = await source.client.showTask(target.instanceId, t.id);
           if (fresh) shows.push(toTask(fresh));
           else keep.splice(keep.indexOf(t), 1);
         }
-      }
+      });
+      if (listing) listed = await list(source, target.instanceId, begin, end, { reservation });
+    } finally {
+      reservation.close();
     }
-    const listed = end < begin ? [] : await list(source, target.instanceId, begin, end);
     const merged = new Map<string, Task>();
     for (const t of keep) if (createdMs(t) < begin) merged.set(t.id, t);
     for (const t of shows) merged.set(t.id, t);
@@ -276,15 +313,25 @@ export const createWindowStore = (options: WindowStoreOptions) => {
       if (cached && now() - cached.fetchedAt < options.ttlMs) return Promise.resolve(cached);
       const running = inflight.get(key);
       if (running) return running;
-      const base = baseFor(target);
-      const promise = (base ? refresh(source, base, target) : fetchWhole(source, target))
+      // A rolling range's next key waits for its previous one and refreshes from it: never both at once.
+      const lane = target.rollingMs === undefined ? undefined : `${target.instanceId}|${target.rollingMs}`;
+      const ahead = lane === undefined ? undefined : lanes.get(lane);
+      const fetch = () => {
+        const base = baseFor(target);
+        return base ? refresh(source, base, target) : fetchWhole(source, target);
+      };
+      const promise = (ahead ? ahead.then(fetch, fetch) : fetch())
         .then((entry) => {
           entries.set(key, entry);
           evict(key, entry);
           return entry;
         })
-        .finally(() => inflight.delete(key));
+        .finally(() => {
+          inflight.delete(key);
+          if (lane !== undefined && lanes.get(lane) === promise) lanes.delete(lane);
+        });
       inflight.set(key, promise);
+      if (lane !== undefined) lanes.set(lane, promise);
       return promise;
     },
     /** A task from any cached window of the instance (unfinished ones only from a fresh window). */

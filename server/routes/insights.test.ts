@@ -25,7 +25,7 @@ beforeAll(async () => {
   app = createApp({
     mode: 'simulator',
     directory: createInstanceDirectory([{ projectId: sim.projectId, region: 'simulator', client }]),
-    windows: createWindowStore({ ttlMs: 60_000, maxTasks: 10_000, maxWaitMs: 10_000 }),
+    windows: createWindowStore({ ttlMs: 60_000, maxTasks: 10_000 }),
     log: () => undefined,
   });
 });

@@ -1,5 +1,5 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
 import { getRequestListener, RequestError } from '@hono/node-server';
 import { Hono } from 'hono';
 import type { ApiError } from '../shared/api-error.ts';
@@ -110,6 +110,30 @@ export const startConsole = async (config: Config, options: StartOptions = {}) =
   const server = await new Promise<Server>((resolve) => {
     const s = createServer(listener).listen(config.port, config.host, () => resolve(s));
   });
+  // Sockets that carry a request the app has been handed; every other socket is idle or still
+  // sending its request, and is closed at shutdown (closeIdleConnections spares the latter, so
+  // a few slowloris sockets would hold the exit until the forced one).
+  const sockets = new Set<Socket>();
+  const answering = new Map<Socket, number>();
+  server.on('connection', (socket) => {
+    sockets.add(socket);
+    socket.once('close', () => {
+      sockets.delete(socket);
+      answering.delete(socket);
+    });
+  });
+  server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+    const socket = req.socket;
+    answering.set(socket, (answering.get(socket) ?? 0) + 1);
+    res.once('close', () => {
+      const left = (answering.get(socket) ?? 1) - 1;
+      if (left > 0) answering.set(socket, left);
+      else answering.delete(socket);
+    });
+  });
+  const closeUnanswering = () => {
+    for (const socket of sockets) if (!answering.has(socket)) socket.destroySoon();
+  };
   const { port } = server.address() as AddressInfo;
   const shownHost = config.host.includes(':') ? `[${config.host}]` : config.host;
 
@@ -117,15 +141,15 @@ export const startConsole = async (config: Config, options: StartOptions = {}) =
   /** Stops accepting, lets requests in flight finish, then stops the simulator. */
   const close = () =>
     (closing ??= new Promise<void>((resolve) => {
-      // Keep-alive sockets would hold close() open until they time out: close each as soon as
-      // it is idle, i.e. once the request it carries has been answered.
+      // A socket whose answer is sent goes at once; one that starts a request after the signal
+      // is not answered (a new connection would be refused the same way).
       const http = server;
-      const sweep = setInterval(() => http.closeIdleConnections(), 50);
+      const sweep = setInterval(closeUnanswering, 50);
       http.close(() => {
         clearInterval(sweep);
         resolve();
       });
-      http.closeIdleConnections();
+      closeUnanswering();
     })
       .then(() => windows.close())
       .then(() => simulator?.close()));

@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { request as httpRequest } from 'node:http';
+import { connect } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { apiErrorSchema } from '../../shared/api-error.ts';
@@ -100,5 +101,30 @@ describe('graceful stop', () => {
     expect(await app.exited).toBe(0);
     // two attempts of 400 ms and a backoff of at most 250 ms, far below the 15 s forced exit
     expect(performance.now() - started).toBeLessThan(3_000);
+  }, 30_000);
+
+  it('SIGTERM with slowloris sockets (requests half sent): they are closed and the process exits 0', async () => {
+    const app = await spawnConsole(sim, {});
+    const { port } = new URL(app.url);
+    const slow = await Promise.all(
+      Array.from(
+        { length: 5 },
+        () =>
+          new Promise<{ closed: Promise<void> }>((resolve) => {
+            const socket = connect(Number(port), '127.0.0.1', () => {
+              // headers never finished: no blank line ever comes
+              socket.write('GET /api/health HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ');
+              resolve({ closed: new Promise((r) => socket.once('close', () => r())) });
+            });
+            socket.on('error', () => {});
+          }),
+      ),
+    );
+    // the server has taken the five connections once a later one is answered
+    expect((await get(`${app.url}/api/health`)).status).toBe(200);
+    app.child.kill('SIGTERM');
+    // 0, not the 1 of the forced exit 15 s later
+    expect(await app.exited).toBe(0);
+    await Promise.all(slow.map((s) => s.closed));
   }, 30_000);
 });

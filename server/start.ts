@@ -11,7 +11,6 @@ import { createInstanceDirectory, type Upstream } from './instances.ts';
 import { countUpstreamCall, type LogSink, requestIds, requestLog, stdoutSink, ThrownValue, writeLog } from './log.ts';
 import { onError } from './errors.ts';
 import { securityHeaders } from './security.ts';
-import { startSimulator } from './simulator/server.ts';
 import { createWindowStore } from './tasks/window.ts';
 
 export interface StartOptions {
@@ -26,7 +25,9 @@ export interface StartOptions {
 /** Builds the console for a config (live, or simulator mode with the embedded simulator) and listens. */
 export const startConsole = async (config: Config, options: StartOptions = {}) => {
   const log = options.log ?? stdoutSink;
-  const simulator = config.mode === 'simulator' ? await startSimulator() : undefined;
+  // loaded only in simulator mode: a live console carries none of the simulator's code or seed
+  const simulator =
+    config.mode === 'simulator' ? await (await import('./simulator/server.ts')).startSimulator() : undefined;
   // One budget per credential: the gateway throttles per user, whatever the project or region.
   const buckets = new Map<string, CallBudget>();
   const bucketFor = (ak: string) => {

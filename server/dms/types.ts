@@ -59,29 +59,15 @@ export const dmsTaskListSchema = z.object({
 });
 export type DmsTaskList = z.infer<typeof dmsTaskListSchema>;
 
+/** Only the fields the console shows: any other field, however malformed, cannot fail a listing. */
 export const dmsInstanceSchema = z.object({
   instance_id: z.string(),
   name: z.string(),
   status: z.string(),
-  engine: z.string().optional(),
   engine_version: z.string().nullish(),
   type: z.string().nullish(),
   specification: z.string().nullish(),
   resource_spec_code: z.string().nullish(),
-  broker_num: nullableNumber,
-  storage_space: nullableNumber,
-  used_storage_space: nullableNumber,
-  connect_address: z.string().nullish(),
-  port: nullableNumber,
-  enterprise_project_id: z.string().nullish(),
-  charging_mode: nullableNumber,
-  vpc_name: z.string().nullish(),
-  maintain_begin: z.string().nullish(),
-  maintain_end: z.string().nullish(),
-  tags: z
-    .array(z.object({ key: z.string(), value: z.string().nullish() }))
-    .nullish()
-    .transform((v) => v ?? []),
   /** Epoch milliseconds, sent as a string upstream; null when absent or not a number. */
   created_at: nullableNumber,
 });

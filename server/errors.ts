@@ -20,6 +20,17 @@ export class ApiFailure extends Error {
 const upstreamStatus = (e: UpstreamError): ContentfulStatusCode =>
   e.details.kind === 'timeout' ? 504 : e.details.status === 429 || e.details.kind === 'throttled-locally' ? 503 : 502;
 
+/** An upstream failure as the API names it, in an error answer or beside a failed target. */
+export const upstreamErrorBody = (err: UpstreamError): ApiError['error'] => {
+  const { status, errorCode, errorMsg, requestId } = err.details;
+  return {
+    // a wrong clock is fixed on this server, not upstream: the SPA advises on this code
+    code: err.details.kind === 'clock-skew' ? 'UPSTREAM_CLOCK_SKEW' : 'UPSTREAM_ERROR',
+    message: err.message,
+    upstream: { status, errorCode, errorMsg, requestId },
+  };
+};
+
 /** The single place errors become the JSON error body. */
 export const onError = (err: Error, c: Context) => {
   if (err instanceof ApiFailure) {
@@ -31,19 +42,9 @@ export const onError = (err: Error, c: Context) => {
     );
   }
   if (err instanceof UpstreamError) {
-    const { status, errorCode, errorMsg, requestId, retryAfterSeconds } = err.details;
+    const { retryAfterSeconds } = err.details;
     if (retryAfterSeconds !== undefined) c.header('Retry-After', String(Math.ceil(retryAfterSeconds)));
-    return c.json<ApiError>(
-      {
-        error: {
-          // a wrong clock is fixed on this server, not upstream: the SPA advises on this code
-          code: err.details.kind === 'clock-skew' ? 'UPSTREAM_CLOCK_SKEW' : 'UPSTREAM_ERROR',
-          message: err.message,
-          upstream: { status, errorCode, errorMsg, requestId },
-        },
-      },
-      upstreamStatus(err),
-    );
+    return c.json<ApiError>({ error: upstreamErrorBody(err) }, upstreamStatus(err));
   }
   if (err instanceof HTTPException) {
     return c.json<ApiError>(

@@ -1,5 +1,8 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDmsClient } from './dms/client.ts';
+import { UpstreamError } from './dms/errors.ts';
 import { createInstanceDirectory } from './instances.ts';
 import { type RunningSimulator, startSimulator } from './simulator/server.ts';
 
@@ -24,11 +27,110 @@ describe('instance directory', () => {
     const original = instance.created_at;
     instance.created_at = '1e17';
     try {
-      const listed = await directory().list();
+      const listed = (await directory().list()).instances;
       expect(listed.find((i) => i.id === instance.instance_id)?.createdAt).toBeNull();
       expect(listed.filter((i) => i.id !== instance.instance_id).every((i) => i.createdAt !== null)).toBe(true);
     } finally {
       instance.created_at = original;
+    }
+  });
+});
+
+/**
+ * A hostile upstream: claims 1e9 instances and sends one a page. `hold(n)` keeps the n-th request
+ * (1-based) unanswered and resolves when it arrives, with a promise of its socket closing.
+ */
+const startLiar = async () => {
+  const seen: number[] = [];
+  const held = new Map<number, (r: { closed: Promise<void> }) => void>();
+  const server = createServer((req, res) => {
+    const offset = Number(new URL(req.url ?? '/', 'http://x').searchParams.get('offset'));
+    seen.push(offset);
+    const hold = held.get(seen.length);
+    if (hold) {
+      hold({ closed: new Promise((resolve) => res.on('close', () => resolve())) });
+      return;
+    }
+    const id = `00000000-0000-4000-8000-${offset.toString(16).padStart(12, '0')}`;
+    res.setHeader('content-type', 'application/json');
+    res.end(
+      JSON.stringify({ instances: [{ instance_id: id, name: `i${offset}`, status: 'RUNNING' }], instance_num: 1e9 }),
+    );
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    seen,
+    hold: (n: number) => new Promise<{ closed: Promise<void> }>((resolve) => held.set(n, resolve)),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+};
+
+const PROJECT = '0123456789abcdef0123456789abcdef';
+const liarClient = (url: string, over: Partial<Parameters<typeof createDmsClient>[0]> = {}) =>
+  createDmsClient({ endpoint: url, projectId: PROJECT, credentials: { ak: 'AK', sk: 'SK' }, maxAttempts: 1, ...over });
+
+describe('an upstream that lies about instance_num', () => {
+  it('ends the listing at the page cap with a clear error, after exactly that many calls', async () => {
+    const liar = await startLiar();
+    try {
+      const error = await liarClient(liar.url, { maxInstancePages: 7 })
+        .listInstances()
+        .catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(UpstreamError);
+      expect((error as UpstreamError).details.kind).toBe('invalid-response');
+      expect((error as UpstreamError).message).toMatch(/more instances than 7 pages/);
+      expect(liar.seen).toEqual([0, 1, 2, 3, 4, 5, 6]);
+    } finally {
+      await liar.close();
+    }
+  });
+
+  it('ends the listing at its deadline when a page never comes', async () => {
+    const liar = await startLiar();
+    try {
+      void liar.hold(3);
+      const error = await liarClient(liar.url, { listDeadlineMs: 300, timeoutMs: 60_000 })
+        .listInstances()
+        .catch((e: unknown) => e);
+      expect((error as UpstreamError).details.kind).toBe('timeout');
+      expect((error as UpstreamError).message).toMatch(/did not finish within 300 ms \(\d pages read\)/);
+    } finally {
+      await liar.close();
+    }
+  });
+
+  it('stops calling upstream when the last request waiting for the listing leaves', async () => {
+    const liar = await startLiar();
+    try {
+      const dir = createInstanceDirectory([
+        { projectId: PROJECT, region: 'liar', client: liarClient(liar.url, { timeoutMs: 60_000 }) },
+      ]);
+      const held = liar.hold(4);
+      const a = new AbortController();
+      const b = new AbortController();
+      const first = dir.list(a.signal).catch((e: unknown) => e);
+      const second = dir.list(b.signal).catch((e: unknown) => e);
+      const { closed } = await held;
+      expect(liar.seen).toEqual([0, 1, 2, 3]); // the two requests share one listing
+      a.abort(new Error('first client left'));
+      expect(await first).toMatchObject({ message: 'first client left' });
+      b.abort(new Error('second client left'));
+      await closed; // the upstream call in flight is cancelled, not left to run
+      expect(await second).toMatchObject({ message: 'second client left' });
+      expect(liar.seen).toEqual([0, 1, 2, 3]);
+      // nothing cached from the abandoned listing: the next request starts afresh
+      const next = liar.hold(6);
+      void dir.list(new AbortController().signal);
+      await next;
+      expect(liar.seen.slice(4)).toEqual([0, 1]);
+    } finally {
+      await liar.close();
     }
   });
 });

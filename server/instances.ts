@@ -1,7 +1,9 @@
-import type { Instance } from '../shared/instance.ts';
+import type { Instance, TargetFailure } from '../shared/instance.ts';
 import type { CallBudget } from './budget.ts';
 import type { DmsClient } from './dms/client.ts';
+import { UpstreamError } from './dms/errors.ts';
 import type { DmsInstance } from './dms/types.ts';
+import { upstreamErrorBody } from './errors.ts';
 
 export interface Upstream {
   projectId: string;
@@ -27,26 +29,121 @@ const toInstance = (i: DmsInstance, u: Upstream): Instance => {
   };
 };
 
-/** The instances of every configured project/region, and which upstream holds each. */
-export const createInstanceDirectory = (upstreams: Upstream[], ttlMs = 30_000) => {
-  let cached: { at: number; promise: Promise<{ instance: Instance; upstream: Upstream }[]> } | undefined;
-  const load = () => {
-    if (!cached || Date.now() - cached.at > ttlMs) {
-      const promise = Promise.all(
-        upstreams.map(async (u) =>
-          (await u.client.listInstances()).map((i) => ({ instance: toInstance(i, u), upstream: u })),
-        ),
-      ).then((lists) => lists.flat());
-      cached = { at: Date.now(), promise };
-      promise.catch(() => {
-        if (cached?.promise === promise) cached = undefined;
-      });
-    }
-    return cached.promise;
+interface Entry {
+  instance: Instance;
+  upstream: Upstream;
+}
+/** What one target's listing came to: its instances, or why it failed. */
+type Listing = { ok: true; entries: Entry[] } | { ok: false; error: unknown };
+
+interface Load {
+  promise: Promise<Listing>;
+  controller: AbortController;
+  waiters: number;
+  /** Set when the listing has ended. */
+  outcome?: { at: number; ok: boolean };
+}
+
+/** A failed target as the instance list names it. */
+const targetFailure = (u: Upstream, error: unknown): TargetFailure => ({
+  projectId: u.projectId,
+  region: u.region,
+  endpoint: u.client.endpoint,
+  error:
+    error instanceof UpstreamError
+      ? upstreamErrorBody(error)
+      : {
+          code: 'INTERNAL',
+          message: `Listing the instances failed (${error instanceof Error ? error.name : 'error'})`,
+        },
+});
+
+/**
+ * The instances of every configured project/region, and which upstream holds each. Each target
+ * is listed on its own, so one that fails (a dead endpoint, a refused key) never hides the
+ * others; its failure is kept `failTtlMs` so a dead target is not retried on every request. A
+ * listing is shared by the requests waiting for it and aborted when the last of them leaves, so
+ * no call is spent for nobody.
+ */
+export const createInstanceDirectory = (upstreams: Upstream[], ttlMs = 30_000, failTtlMs = 5_000) => {
+  const loads = new Map<Upstream, Load>();
+
+  const start = (u: Upstream): Load => {
+    const controller = new AbortController();
+    const load: Load = {
+      controller,
+      waiters: 0,
+      promise: u.client.listInstances(controller.signal).then(
+        (list): Listing => ({ ok: true, entries: list.map((i) => ({ instance: toInstance(i, u), upstream: u })) }),
+        (error: unknown): Listing => ({ ok: false, error }),
+      ),
+    };
+    void load.promise.then((l) => (load.outcome = { at: Date.now(), ok: l.ok }));
+    loads.set(u, load);
+    return load;
   };
+
+  const current = (u: Upstream): Load => {
+    const load = loads.get(u);
+    const fresh = (o: NonNullable<Load['outcome']>) => Date.now() - o.at <= (o.ok ? ttlMs : failTtlMs);
+    return load && (!load.outcome || fresh(load.outcome)) ? load : start(u);
+  };
+
+  /** One waiter on one target's listing; the waiter may leave (its signal), the listing goes on for the others. */
+  const join = (u: Upstream, signal?: AbortSignal): Promise<Listing> => {
+    if (signal?.aborted) return Promise.reject(signal.reason as Error);
+    const load = current(u);
+    load.waiters++;
+    return new Promise<Listing>((resolve, reject) => {
+      const leave = () => {
+        load.waiters--;
+        reject(signal!.reason as Error);
+        if (load.waiters === 0 && !load.outcome) {
+          if (loads.get(u) === load) loads.delete(u);
+          load.controller.abort(signal!.reason);
+        }
+      };
+      signal?.addEventListener('abort', leave, { once: true });
+      void load.promise.then((listing) => {
+        if (signal?.aborted) return;
+        signal?.removeEventListener('abort', leave);
+        load.waiters--;
+        resolve(listing);
+      });
+    });
+  };
+
   return {
-    list: async () => (await load()).map((e) => e.instance),
-    find: async (instanceId: string) => (await load()).find((e) => e.instance.id === instanceId),
+    /** Every healthy target's instances, and each failed target with its error. */
+    list: async (signal?: AbortSignal): Promise<{ instances: Instance[]; failures: TargetFailure[] }> => {
+      const listings = await Promise.all(upstreams.map((u) => join(u, signal)));
+      return {
+        instances: listings.flatMap((l) => (l.ok ? l.entries.map((e) => e.instance) : [])),
+        failures: listings.flatMap((l, i) => (l.ok ? [] : [targetFailure(upstreams[i]!, l.error)])),
+      };
+    },
+    /**
+     * The instance and its upstream, as soon as a healthy target names it (a slow or dead target
+     * does not delay it); undefined when no target has it; a failed target's error when the
+     * instance is in no healthy target, since it may be in the failed one.
+     */
+    find: (instanceId: string, signal?: AbortSignal): Promise<Entry | undefined> =>
+      new Promise((resolve, reject) => {
+        let pending = upstreams.length;
+        let failed: unknown;
+        if (pending === 0) resolve(undefined);
+        for (const u of upstreams)
+          join(u, signal).then((listing) => {
+            if (listing.ok) {
+              const entry = listing.entries.find((e) => e.instance.id === instanceId);
+              if (entry) resolve(entry);
+            } else failed ??= listing.error;
+            if (--pending === 0) {
+              if (failed === undefined) resolve(undefined);
+              else reject(failed as Error);
+            }
+          }, reject);
+      }),
   };
 };
 export type InstanceDirectory = ReturnType<typeof createInstanceDirectory>;

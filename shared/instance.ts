@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { apiErrorSchema } from './api-error.ts';
 import { INSTANCE_ID_PATTERN } from './contract.ts';
 
 export const instanceIdSchema = z.string().regex(INSTANCE_ID_PATTERN, 'must be a UUID');
@@ -16,5 +17,18 @@ export const instanceSchema = z.object({
 });
 export type Instance = z.infer<typeof instanceSchema>;
 
-export const instanceListSchema = z.object({ instances: z.array(instanceSchema) });
+/** A configured project/region whose instances could not be listed, and why. */
+export const targetFailureSchema = z.object({
+  projectId: z.string(),
+  region: z.string(),
+  endpoint: z.string(),
+  error: apiErrorSchema.shape.error,
+});
+export type TargetFailure = z.infer<typeof targetFailureSchema>;
+
+/** The healthy targets' instances, and each target that failed: one broken region never hides the others. */
+export const instanceListSchema = z.object({
+  instances: z.array(instanceSchema),
+  failures: z.array(targetFailureSchema),
+});
 export type InstanceList = z.infer<typeof instanceListSchema>;

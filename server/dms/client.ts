@@ -39,6 +39,10 @@ export interface DmsClientOptions {
   maxDelayMs?: number;
   /** A longer Retry-After is cut to this. Default 30 s. */
   maxRetryAfterMs?: number;
+  /** The whole instance listing (every page) ends by then. Default 60 s. */
+  listDeadlineMs?: number;
+  /** Pages of 50 the instance listing reads at most (2,000 instances). Default 40. */
+  maxInstancePages?: number;
   /** Awaited before every HTTP attempt (the BFF's token bucket). */
   limiter?: { acquire(signal?: AbortSignal): Promise<void> };
   onCall?: (info: DmsCallInfo) => void;
@@ -76,6 +80,8 @@ const DEFAULTS = {
   baseDelayMs: 250,
   maxDelayMs: 4_000,
   maxRetryAfterMs: 30_000,
+  listDeadlineMs: 60_000,
+  maxInstancePages: 40,
 };
 
 const defaultSleep = (ms: number, signal?: AbortSignal) =>
@@ -145,6 +151,8 @@ export const createDmsClient = (options: DmsClientOptions) => {
     baseDelayMs: options.baseDelayMs ?? DEFAULTS.baseDelayMs,
     maxDelayMs: options.maxDelayMs ?? DEFAULTS.maxDelayMs,
     maxRetryAfterMs: options.maxRetryAfterMs ?? DEFAULTS.maxRetryAfterMs,
+    listDeadlineMs: options.listDeadlineMs ?? DEFAULTS.listDeadlineMs,
+    maxInstancePages: options.maxInstancePages ?? DEFAULTS.maxInstancePages,
   };
   const doFetch = options.fetch ?? fetch;
   const sleep = options.sleep ?? defaultSleep;
@@ -326,18 +334,48 @@ export const createDmsClient = (options: DmsClientOptions) => {
 
   return {
     projectId,
-    /** ListInstancesDetails, every page (offset/limit 50) until instance_num. */
+    endpoint: base.href.replace(/\/+$/, ''),
+    /**
+     * ListInstancesDetails, every page (offset/limit 50) until instance_num, within a page cap
+     * and a deadline: an upstream that claims 1e9 instances and sends one a page must end in an
+     * error, not in a listing that never finishes and spends the call budget for ever.
+     */
     async listInstances(signal?: AbortSignal): Promise<DmsInstance[]> {
       const byId = new Map<string, DmsInstance>();
-      for (let offset = 0; ;) {
-        const page = await call({
+      const deadline = AbortSignal.timeout(o.listDeadlineMs);
+      const both = signal ? AbortSignal.any([signal, deadline]) : deadline;
+      let pages = 0;
+      const stop = (message: string, kind: 'timeout' | 'invalid-response') =>
+        fail(`DMS ListInstancesDetails ${message}`, {
           operation: 'ListInstancesDetails',
-          method: 'GET',
-          path: '/instances',
-          query: { engine: 'rabbitmq', offset, limit: INSTANCE_PAGE },
-          schema: dmsInstanceListSchema,
-          signal,
+          status: 0,
+          errorCode: null,
+          errorMsg: null,
+          requestId: null,
+          kind,
         });
+      for (let offset = 0; ;) {
+        if (pages >= o.maxInstancePages)
+          throw stop(
+            `claims more instances than ${o.maxInstancePages} pages hold (${byId.size} read, ${offset} asked past): the listing was stopped`,
+            'invalid-response',
+          );
+        let page;
+        try {
+          page = await call({
+            operation: 'ListInstancesDetails',
+            method: 'GET',
+            path: '/instances',
+            query: { engine: 'rabbitmq', offset, limit: INSTANCE_PAGE },
+            schema: dmsInstanceListSchema,
+            signal: both,
+          });
+        } catch (error) {
+          if (deadline.aborted && !signal?.aborted)
+            throw stop(`did not finish within ${o.listDeadlineMs} ms (${pages} pages read)`, 'timeout');
+          throw error;
+        }
+        pages++;
         for (const i of page.instances) if (!byId.has(i.instance_id)) byId.set(i.instance_id, i);
         offset += page.instances.length;
         if (page.instances.length === 0 || offset >= page.instance_num) return [...byId.values()];

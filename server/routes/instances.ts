@@ -60,30 +60,34 @@ const taskListBody = (entry: WindowEntry, query: TaskQuery): Uint8Array<ArrayBuf
 };
 
 export const instanceRoutes = ({ directory, windows, rollingStepMs }: InstanceRoutesOptions) => {
-  const requireInstance = async (instanceId: string) => {
-    const entry = await directory.find(instanceId);
+  const requireInstance = async (instanceId: string, signal: AbortSignal) => {
+    const entry = await directory.find(instanceId, signal);
     if (!entry) throw new ApiFailure(404, 'INSTANCE_NOT_FOUND', `No instance ${instanceId} in the configured projects`);
     return entry;
   };
-  const loadWindow = async (instanceId: string, query: { range?: string; from?: string; to?: string }) => {
-    const { instance, upstream } = await requireInstance(instanceId);
+  const loadWindow = async (
+    instanceId: string,
+    query: { range?: string; from?: string; to?: string },
+    signal: AbortSignal,
+  ) => {
+    const { instance, upstream } = await requireInstance(instanceId, signal);
     const target = windowKeyFor(instanceId, query, Date.now(), rangeToMs, rollingStepMs);
     return { instance, entry: await windows.get(upstream, target) };
   };
 
   return new Hono()
-    .get('/', async (c) => c.json<InstanceList>({ instances: await directory.list() }, 200))
+    .get('/', async (c) => c.json<InstanceList>(await directory.list(c.req.raw.signal), 200))
     .get('/:instanceId/tasks', validate('param', instanceParam), validate('query', taskQuerySchema), async (c) => {
       const { instanceId } = c.req.valid('param');
       const query = c.req.valid('query');
-      const { entry } = await loadWindow(instanceId, query);
+      const { entry } = await loadWindow(instanceId, query, c.req.raw.signal);
       return c.body(taskListBody(entry, query), 200, {
         'content-type': 'application/json',
       }) as unknown as Response & TypedResponse<TaskList, 200, 'json'>; // the body is a TaskList, serialised once
     })
     .get('/:instanceId/tasks/:taskId', validate('param', taskParam), async (c) => {
       const { instanceId, taskId } = c.req.valid('param');
-      const { upstream } = await requireInstance(instanceId);
+      const { upstream } = await requireInstance(instanceId, c.req.raw.signal);
       const cached = windows.findTask(instanceId, taskId);
       if (cached) return c.json<TaskDetail>({ task: cached }, 200);
       let task;
@@ -113,7 +117,7 @@ export const instanceRoutes = ({ directory, windows, rollingStepMs }: InstanceRo
       async (c) => {
         const { instanceId } = c.req.valid('param');
         const query = c.req.valid('query');
-        const { instance, entry } = await loadWindow(instanceId, query);
+        const { instance, entry } = await loadWindow(instanceId, query, c.req.raw.signal);
         const tasks = query.flag ? flaggedTasks(entry.tasks, entry.fetchedAt, query.flag) : entry.tasks;
         const { matching } = queryWindow(tasks, { ...query, page: 1, pageSize: Number.MAX_SAFE_INTEGER });
         const window = windowJson(entry);

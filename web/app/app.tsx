@@ -4,6 +4,7 @@ import { ErrorPanel } from '../components/error-panel.tsx';
 import { Link } from '../components/link.tsx';
 import { InstancePicker } from '../features/instances/instance-picker.tsx';
 import { instanceListOptions } from '../features/instances/api.ts';
+import { TargetFailures } from '../features/instances/target-failures.tsx';
 import { TaskListView } from '../features/tasks/task-list-view.tsx';
 import { readLastInstance, rememberInstance } from '../lib/last-instance.ts';
 import { listPath, matchRoute, navigate, usePathname } from '../lib/router.ts';
@@ -52,7 +53,11 @@ function Home() {
     return (
       <section className="panel">
         <h1>No instances</h1>
-        <p>The configured projects and regions have no DMS for RabbitMQ instances.</p>
+        {data.failures.length === 0 ? (
+          <p>The configured projects and regions have no DMS for RabbitMQ instances.</p>
+        ) : (
+          <TargetFailures failures={data.failures} />
+        )}
       </section>
     );
   return (

@@ -2,6 +2,9 @@ import { queryOptions } from '@tanstack/react-query';
 import type { InstanceList } from '../../../shared/instance.ts';
 import { getJson, hasArray } from '../../lib/api.ts';
 
+const isInstanceList = (body: unknown): body is InstanceList =>
+  hasArray<InstanceList>('instances')(body) && hasArray<InstanceList>('failures')(body);
+
 export const instanceKeys = {
   all: ['instances'] as const,
   list: () => [...instanceKeys.all, 'list'] as const,
@@ -10,6 +13,6 @@ export const instanceKeys = {
 export const instanceListOptions = () =>
   queryOptions({
     queryKey: instanceKeys.list(),
-    queryFn: ({ signal }) => getJson('/api/instances', hasArray<InstanceList>('instances'), signal),
+    queryFn: ({ signal }) => getJson('/api/instances', isInstanceList, signal),
     staleTime: 60_000,
   });

@@ -2,6 +2,7 @@ import { useQuery } from '@tanstack/react-query';
 import { useEffect, useId, useRef, useState } from 'react';
 import type { Instance } from '../../../shared/instance.ts';
 import { instanceListOptions } from './api.ts';
+import { TargetFailures } from './target-failures.tsx';
 
 const matches = (i: Instance, filter: string) => {
   const f = filter.trim().toLowerCase();
@@ -69,6 +70,11 @@ export function InstancePicker({ instanceId, onSelect }: { instanceId?: string; 
         <span aria-hidden="true">▾</span>
       </button>
       {current && <InstanceFacts instance={current} />}
+      {!!data?.failures.length && (
+        <span className="instance-picker__failed">
+          ⚠ {data.failures.length === 1 ? '1 project/region' : `${data.failures.length} projects/regions`} unavailable
+        </span>
+      )}
       {open && (
         <div className="instance-picker__panel" id={panelId}>
           <input
@@ -87,6 +93,7 @@ export function InstancePicker({ instanceId, onSelect }: { instanceId?: string; 
             }}
           />
           {error && <p className="muted">Could not list instances: {error.message}</p>}
+          {data && <TargetFailures failures={data.failures} />}
           <ul className="instance-list" aria-label="Instances">
             {shown.map((i) => (
               <li key={i.id}>

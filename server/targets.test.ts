@@ -1,0 +1,106 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { apiErrorSchema } from '../shared/api-error.ts';
+import { instanceListSchema } from '../shared/instance.ts';
+import { taskListSchema } from '../shared/task.ts';
+import { parseConfig } from './config.ts';
+import { type RunningSimulator, startSimulator } from './simulator/server.ts';
+import { startConsole } from './start.ts';
+
+const AK = 'TARGETSAK00000000001';
+const SK = 'targets-secret-key-never-shown-0123456789';
+
+/** A loopback port nothing listens on: taken, then given back. */
+const deadPort = async () => {
+  const s = createServer();
+  await new Promise<void>((resolve) => s.listen(0, '127.0.0.1', resolve));
+  const { port } = s.address() as { port: number };
+  await new Promise<void>((resolve) => s.close(() => resolve()));
+  return port;
+};
+
+let healthy: RunningSimulator;
+let wrongKey: RunningSimulator;
+let consoleUrl: string;
+let dead: string;
+let close: () => Promise<void>;
+
+beforeAll(async () => {
+  healthy = await startSimulator({ ak: AK, sk: SK });
+  // knows our AK under another secret: every signature we make is refused
+  wrongKey = await startSimulator({ ak: AK, sk: 'a-different-secret-key-0123456789', projectId: 'f'.repeat(32) });
+  dead = `http://127.0.0.1:${await deadPort()}`;
+  const dir = mkdtempSync(join(tmpdir(), 'targets-'));
+  const file = join(dir, 'targets.json');
+  writeFileSync(
+    file,
+    JSON.stringify([
+      { projectId: healthy.projectId, region: 'cn-north-4', endpoint: healthy.url },
+      { projectId: wrongKey.projectId, region: 'cn-east-3', endpoint: wrongKey.url },
+      { projectId: 'e'.repeat(32), region: 'ap-southeast-1', endpoint: dead },
+    ]),
+  );
+  const config = parseConfig({
+    HOST: '127.0.0.1',
+    PORT: '0',
+    CLOUD_SDK_AK: AK,
+    CLOUD_SDK_SK: SK,
+    DMS_TARGETS_FILE: file,
+    DMS_TIMEOUT_MS: '2000',
+    DMS_MAX_ATTEMPTS: '2',
+  });
+  const running = await startConsole(config, { log: () => {} });
+  consoleUrl = running.url;
+  close = running.close;
+});
+afterAll(async () => {
+  await close();
+  await Promise.all([healthy.close(), wrongKey.close()]);
+});
+
+describe('several targets, some broken', () => {
+  it('lists the healthy targets’ instances with 200 and names each failed target with its error', async () => {
+    const res = await fetch(`${consoleUrl}/api/instances`);
+    expect(res.status).toBe(200);
+    const text = await res.text();
+    expect(text).not.toContain(SK);
+    const list = instanceListSchema.parse(JSON.parse(text));
+    expect(list.instances.map((i) => i.id).sort()).toEqual(healthy.data.instances.map((i) => i.instance_id).sort());
+    expect(list.instances.every((i) => i.region === 'cn-north-4')).toBe(true);
+    const byRegion = Object.fromEntries(list.failures.map((f) => [f.region, f]));
+    expect(Object.keys(byRegion).sort()).toEqual(['ap-southeast-1', 'cn-east-3']);
+
+    const refused = byRegion['cn-east-3']!;
+    expect(refused).toMatchObject({ projectId: wrongKey.projectId, endpoint: wrongKey.url });
+    expect(refused.error.code).toMatch(/^UPSTREAM_/);
+    expect(refused.error.upstream).toMatchObject({ status: 401, errorCode: 'APIGW.0301' });
+    expect(refused.error.upstream?.requestId).toMatch(/^[0-9a-f]{32}$/);
+    expect(refused.error.message).toMatch(/verify aksk signature fail/);
+
+    const unreachable = byRegion['ap-southeast-1']!;
+    expect(unreachable).toMatchObject({ projectId: 'e'.repeat(32), endpoint: dead });
+    expect(unreachable.error.code).toMatch(/^UPSTREAM_/);
+    expect(unreachable.error.upstream).toMatchObject({ status: 0, requestId: null });
+    expect(unreachable.error.message).toMatch(/could not be reached \(ECONNREFUSED\)/);
+  });
+
+  it('keeps the healthy target’s task routes working', async () => {
+    const instance = healthy.data.instances.find((i) => i.name === 'prod-orders')!;
+    const res = await fetch(`${consoleUrl}/api/instances/${instance.instance_id}/tasks?range=24h&pageSize=10`);
+    expect(res.status).toBe(200);
+    const list = taskListSchema.parse(await res.json());
+    const known = new Set(healthy.data.tasks.get(instance.instance_id)!.map((t) => t.id));
+    expect(list.total).toBeGreaterThan(0);
+    expect(list.tasks.every((t) => known.has(t.id))).toBe(true);
+  });
+
+  it('answers an instance in no healthy target with the failed target’s error, not a 404', async () => {
+    const res = await fetch(`${consoleUrl}/api/instances/00000000-0000-4000-8000-000000000000/tasks`);
+    expect(res.status).toBe(502);
+    const { error } = apiErrorSchema.parse(await res.json());
+    expect(error.code).toMatch(/^UPSTREAM_/);
+  });
+});

@@ -114,9 +114,12 @@ export const createInstanceDirectory = (upstreams: Upstream[], ttlMs = 30_000, f
   };
 
   return {
-    /** Every healthy target's instances, and each failed target with its error. */
+    /** Every healthy target's instances, and each failed target with its error; when all fail, the first error. */
     list: async (signal?: AbortSignal): Promise<{ instances: Instance[]; failures: TargetFailure[] }> => {
       const listings = await Promise.all(upstreams.map((u) => join(u, signal)));
+      // with nothing to show, the failure is the answer (the SPA's error panel advises on it)
+      const first = listings[0];
+      if (first && !first.ok && listings.every((l) => !l.ok)) throw first.error as Error;
       return {
         instances: listings.flatMap((l) => (l.ok ? l.entries.map((e) => e.instance) : [])),
         failures: listings.flatMap((l, i) => (l.ok ? [] : [targetFailure(upstreams[i]!, l.error)])),

@@ -17,11 +17,14 @@ const TaskPage = lazy(() => import('../features/tasks/task-page.tsx').then((m) =
 function SimulatorBanner() {
   const { data } = useQuery(healthOptions());
   if (data?.mode !== 'simulator') return null;
+  // In a landmark of its own, so a screen reader's landmark list does not skip it.
   return (
-    <p className="banner" role="note">
-      <strong>Simulator mode.</strong> No cloud credentials are configured, so these instances and tasks come from the
-      embedded DMS simulator. Set <code>CLOUD_SDK_AK</code> and <code>CLOUD_SDK_SK</code> to see your own.
-    </p>
+    <aside aria-label="Simulator mode">
+      <p className="banner" role="note">
+        <strong>Simulator mode.</strong> No cloud credentials are configured, so these instances and tasks come from the
+        embedded DMS simulator. Set <code>CLOUD_SDK_AK</code> and <code>CLOUD_SDK_SK</code> to see your own.
+      </p>
+    </aside>
   );
 }
 

@@ -138,7 +138,7 @@ export function ParamsViewer({ params }: { params: string }) {
   return (
     <section className="params" aria-label="Params">
       <div className="params__bar">
-        <h3 className="params__title">Params</h3>
+        <h2 className="params__title">Params</h2>
         {/* As DMS sent it: the string a support ticket or a replay needs, byte for byte. */}
         <CopyButton text={params} label="Copy params" />
         {parsed.ok && <CopyButton text={() => JSON.stringify(parsed.value, null, 2)} label="Copy formatted" />}

@@ -9,6 +9,7 @@ import { POLL_MS } from './constants.ts';
 import { DebouncedInput } from './debounced-input.tsx';
 import { describeFilters, EmptyState, SkeletonRows } from './list-states.tsx';
 import { NameFacets } from './name-facets.tsx';
+import { CONTROLS_ID, useNarrowControls } from './narrow-controls.tsx';
 import { Pagination } from './pagination.tsx';
 import { RangePicker, windowOf } from './range-picker.tsx';
 import { StatusFacets } from './status-facets.tsx';
@@ -58,6 +59,7 @@ export function TaskListView({ instanceId, instanceName }: { instanceId: string;
       ? `the last ${range.range}`
       : `${formatShort(window.from, zone)} – ${formatShort(window.to, zone)} ${zoneLabel(zone, window.to)}`;
   const filters = describeFilters(search);
+  const narrow = useNarrowControls(filters.length);
   const clearFilters = () => void update({ status: null, name: null, user: null, q: null });
   const toggleStatus = (s: TaskStatus) =>
     void update({ status: search.status.includes(s) ? search.status.filter((x) => x !== s) : [...search.status, s] });
@@ -112,7 +114,7 @@ export function TaskListView({ instanceId, instanceName }: { instanceId: string;
     );
 
   return (
-    <section className="task-list" aria-labelledby="task-list-title">
+    <section id={CONTROLS_ID} className={`task-list ${narrow.className}`} aria-labelledby="task-list-title">
       <h1 id="task-list-title" className="visually-hidden">
         Tasks{instanceName ? ` of ${instanceName}` : ''}
       </h1>
@@ -129,6 +131,7 @@ export function TaskListView({ instanceId, instanceName }: { instanceId: string;
           </button>
         </div>
       )}
+      {narrow.toggle}
       <RangePicker
         range={range}
         window={window}

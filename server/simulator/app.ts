@@ -184,6 +184,8 @@ export const createSimulatorApp = (options: SimulatorAppOptions) => {
       c.res = await spoil(c.res, badBody);
     }
     c.res.headers.set('X-Request-Id', requestId);
+    // the gateway's own clock, skew included: what a client compares its clock with
+    c.res.headers.set('Date', new Date(gatewayNow()).toUTCString());
     internals.record({
       at: new Date(startedAt).toISOString(),
       method: c.req.method,

@@ -4,7 +4,8 @@ import { ConfigError, parseConfig, type Config } from './config.ts';
 import { stdoutSink, writeLog } from './log.ts';
 import { startConsole } from './start.ts';
 
-const staticRoot = fileURLToPath(new URL('../dist', import.meta.url));
+// Built (dist/server/main.js) the SPA is beside it in dist/; from source (server/main.ts), in ../dist.
+const staticRoot = fileURLToPath(new URL(import.meta.url.endsWith('.js') ? '..' : '../dist', import.meta.url));
 
 const loadConfig = (): Config => {
   try {

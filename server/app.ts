@@ -4,6 +4,8 @@ import type { ApiError, Health } from '../shared/api-error.ts';
 import { onError } from './errors.ts';
 import type { InstanceDirectory } from './instances.ts';
 import { errorsOnly, type LogSink, requestIds, requestLog, stdoutSink } from './log.ts';
+import type { Diagnostics } from '../shared/diagnostics.ts';
+import { diagnosticsRoutes } from './routes/diagnostics.ts';
 import { healthRoutes } from './routes/health.ts';
 import { insightsRoutes } from './routes/insights.ts';
 import { instanceRoutes } from './routes/instances.ts';
@@ -22,6 +24,8 @@ export interface AppOptions {
   /** Host header values served besides the loopback names. */
   allowedHosts?: readonly string[];
   log?: LogSink;
+  /** Runs the doctor over every target (`GET /api/diagnostics`); absent: the route answers 404. */
+  diagnostics?: () => Promise<Diagnostics>;
 }
 
 export const createApp = (options: AppOptions) => {
@@ -29,7 +33,8 @@ export const createApp = (options: AppOptions) => {
   const api = new Hono()
     .route('/health', healthRoutes(mode))
     .route('/instances', instanceRoutes({ directory, windows, rollingStepMs: options.rollingStepMs ?? 5_000 }))
-    .route('/instances', insightsRoutes({ directory, windows, rollingStepMs: options.rollingStepMs ?? 5_000 }));
+    .route('/instances', insightsRoutes({ directory, windows, rollingStepMs: options.rollingStepMs ?? 5_000 }))
+    .route('/diagnostics', options.diagnostics ? diagnosticsRoutes(options.diagnostics) : new Hono());
 
   const app = new Hono();
   app.use(requestIds(), requestLog(options.log ?? stdoutSink), errorsOnly());

@@ -4,6 +4,7 @@ import { getRequestListener, RequestError } from '@hono/node-server';
 import { Hono } from 'hono';
 import type { ApiError } from '../shared/api-error.ts';
 import { createApp } from './app.ts';
+import { diagnose } from './diagnostics.ts';
 import { type CallBudget, createCallBudget } from './budget.ts';
 import type { Config } from './config.ts';
 import { createDmsClient } from './dms/client.ts';
@@ -89,6 +90,14 @@ export const startConsole = async (config: Config, options: StartOptions = {}) =
     access: config.access,
     allowedHosts: [...config.allowedHosts, ...(config.host.includes(':') ? [`[${config.host}]`] : [config.host])],
     log,
+    diagnostics: () => {
+      const credentials = simulator ? { ak: simulator.ak, sk: simulator.sk } : config.credentials!;
+      return diagnose(
+        upstreams.map((u) => ({ projectId: u.projectId, region: u.region, endpoint: u.client.endpoint })),
+        config.mode,
+        { credentials, timeoutMs: config.upstreamTimeoutMs, limiter: bucketFor(credentials.ak) },
+      );
+    },
   });
 
   // Node's adapter answers a request target that is not a URL (a backslash in the path) with a

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apiErrorSchema } from '../shared/api-error.ts';
+import type { Diagnostics } from '../shared/diagnostics.ts';
 import { instanceListSchema } from '../shared/instance.ts';
 import { taskListSchema } from '../shared/task.ts';
 import { parseConfig } from './config.ts';
@@ -12,6 +13,8 @@ import { startConsole } from './start.ts';
 
 const AK = 'TARGETSAK00000000001';
 const SK = 'targets-secret-key-never-shown-0123456789';
+const TOKEN = 'targets-console-token-0123456789';
+const authed = (url: string) => fetch(url, { headers: { authorization: `Bearer ${TOKEN}` } });
 
 /** A loopback port nothing listens on: taken, then given back. */
 const deadPort = async () => {
@@ -51,6 +54,7 @@ beforeAll(async () => {
     DMS_TARGETS_FILE: file,
     DMS_TIMEOUT_MS: '2000',
     DMS_MAX_ATTEMPTS: '2',
+    CONSOLE_TOKEN: TOKEN,
   });
   const running = await startConsole(config, { log: () => {} });
   consoleUrl = running.url;
@@ -63,7 +67,7 @@ afterAll(async () => {
 
 describe('several targets, some broken', () => {
   it('lists the healthy targets’ instances with 200 and names each failed target with its error', async () => {
-    const res = await fetch(`${consoleUrl}/api/instances`);
+    const res = await authed(`${consoleUrl}/api/instances`);
     expect(res.status).toBe(200);
     const text = await res.text();
     expect(text).not.toContain(SK);
@@ -89,7 +93,7 @@ describe('several targets, some broken', () => {
 
   it('keeps the healthy target’s task routes working', async () => {
     const instance = healthy.data.instances.find((i) => i.name === 'prod-orders')!;
-    const res = await fetch(`${consoleUrl}/api/instances/${instance.instance_id}/tasks?range=24h&pageSize=10`);
+    const res = await authed(`${consoleUrl}/api/instances/${instance.instance_id}/tasks?range=24h&pageSize=10`);
     expect(res.status).toBe(200);
     const list = taskListSchema.parse(await res.json());
     const known = new Set(healthy.data.tasks.get(instance.instance_id)!.map((t) => t.id));
@@ -98,9 +102,29 @@ describe('several targets, some broken', () => {
   });
 
   it('answers an instance in no healthy target with the failed target’s error, not a 404', async () => {
-    const res = await fetch(`${consoleUrl}/api/instances/00000000-0000-4000-8000-000000000000/tasks`);
+    const res = await authed(`${consoleUrl}/api/instances/00000000-0000-4000-8000-000000000000/tasks`);
     expect(res.status).toBe(502);
     const { error } = apiErrorSchema.parse(await res.json());
     expect(error.code).toMatch(/^UPSTREAM_/);
+  });
+
+  it('reports each target at /api/diagnostics, behind the access control', async () => {
+    expect((await fetch(`${consoleUrl}/api/diagnostics`)).status).toBe(401);
+    const res = await authed(`${consoleUrl}/api/diagnostics`);
+    expect(res.status).toBe(200);
+    const text = await res.text();
+    expect(text).not.toContain(SK);
+    const report = JSON.parse(text) as Diagnostics;
+    expect(report.usable).toBe(false);
+    const status = (region: string, name: string) =>
+      report.targets.find((t) => t.region === region)!.checks.find((c) => c.name === name)!.status;
+    expect(report.targets.map((t) => [t.region, t.usable])).toEqual([
+      ['cn-north-4', true],
+      ['cn-east-3', false],
+      ['ap-southeast-1', false],
+    ]);
+    expect(status('cn-north-4', 'paging')).toBe('ok');
+    expect(status('cn-east-3', 'credentials')).toBe('fail');
+    expect(status('ap-southeast-1', 'reachable')).toBe('fail');
   });
 });

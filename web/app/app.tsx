@@ -1,15 +1,19 @@
 import { useQuery } from '@tanstack/react-query';
+import { useQueryStates } from 'nuqs';
 import { lazy, Suspense, useEffect } from 'react';
 import { ErrorPanel } from '../components/error-panel.tsx';
 import { Link } from '../components/link.tsx';
 import { InstancePicker } from '../features/instances/instance-picker.tsx';
 import { instanceListOptions } from '../features/instances/api.ts';
 import { TargetFailures } from '../features/instances/target-failures.tsx';
+import { listHref, otherInstanceHref } from '../features/tasks/links.ts';
 import { TaskListView } from '../features/tasks/task-list-view.tsx';
+import { taskSearchParsers } from '../features/tasks/url-state.ts';
 import { readLastInstance, rememberInstance } from '../lib/last-instance.ts';
-import { listPath, matchRoute, navigate, usePathname } from '../lib/router.ts';
+import { useRetryFailed } from '../lib/retry.ts';
+import { matchRoute, navigate, usePathname } from '../lib/router.ts';
 import { useTheme, type ThemeChoice } from '../lib/theme.ts';
-import { ErrorBoundary } from './error-boundary.tsx';
+import { SectionBoundary } from './error-boundary.tsx';
 import { healthOptions } from './health.ts';
 
 const TaskPage = lazy(() => import('../features/tasks/task-page.tsx').then((m) => ({ default: m.TaskPage })));
@@ -44,14 +48,16 @@ function ThemeSwitch() {
 
 /** `/`: the remembered instance if it still exists, else the first one; the URL wins when it names one. */
 function Home() {
-  const { data, error, refetch } = useQuery(instanceListOptions());
+  const { data, error } = useQuery(instanceListOptions());
+  const [view] = useQueryStates(taskSearchParsers);
+  const retry = useRetryFailed();
   useEffect(() => {
     if (!data) return;
     const last = readLastInstance();
     const target = data.instances.find((i) => i.id === last) ?? data.instances[0];
-    if (target) navigate(listPath(target.id) + location.search, { replace: true });
-  }, [data]);
-  if (error) return <ErrorPanel error={error} onRetry={() => void refetch()} />;
+    if (target) navigate(listHref(target.id, view), { replace: true });
+  }, [data, view]);
+  if (error) return <ErrorPanel error={error} onRetry={() => void retry()} />;
   if (data && data.instances.length === 0)
     return (
       <section className="panel">
@@ -76,20 +82,27 @@ function ListRoute({ instanceId }: { instanceId: string }) {
   useEffect(() => {
     if (instance) rememberInstance(instance.id);
   }, [instance]);
-  return <TaskListView key={instanceId} instanceId={instanceId} instanceName={instance?.name} />;
+  return (
+    <TaskListView key={instanceId} instanceId={instanceId} instanceName={instance?.name} instances={data?.instances} />
+  );
+}
+
+function TaskRoute({ instanceId, taskId }: { instanceId: string; taskId: string }) {
+  const { data } = useQuery(instanceListOptions());
+  const instance = data?.instances.find((i) => i.id === instanceId);
+  return (
+    <Suspense fallback={<p className="muted">Loading task…</p>}>
+      <TaskPage instanceId={instanceId} taskId={taskId} instanceName={instance?.name} />
+    </Suspense>
+  );
 }
 
 export function App() {
   const route = matchRoute(usePathname());
   const instanceId = route.view === 'list' || route.view === 'task' ? route.instanceId : undefined;
-  const selectInstance = (id: string) => {
-    // Keep the range, zone and filters when switching instance; the page and open row belong to the old one.
-    const params = new URLSearchParams(location.search);
-    params.delete('page');
-    params.delete('open');
-    const search = params.toString();
-    navigate(listPath(id) + (search ? `?${search}` : ''));
-  };
+  const [view] = useQueryStates(taskSearchParsers);
+  // Keep the range, zone and filters when switching instance.
+  const selectInstance = (id: string) => navigate(otherInstanceHref(id, view));
   return (
     <>
       <a className="skip-link" href="#main">
@@ -104,14 +117,10 @@ export function App() {
       </header>
       <SimulatorBanner />
       <main id="main" tabIndex={-1}>
-        <ErrorBoundary resetKey={JSON.stringify(route)}>
+        <SectionBoundary resetKey={JSON.stringify(route)}>
           {route.view === 'home' && <Home />}
           {route.view === 'list' && <ListRoute instanceId={route.instanceId} />}
-          {route.view === 'task' && (
-            <Suspense fallback={<p className="muted">Loading task…</p>}>
-              <TaskPage instanceId={route.instanceId} taskId={route.taskId} />
-            </Suspense>
-          )}
+          {route.view === 'task' && <TaskRoute instanceId={route.instanceId} taskId={route.taskId} />}
           {route.view === 'not-found' && (
             <section className="panel">
               <h1>Page not found</h1>
@@ -123,7 +132,7 @@ export function App() {
               </Link>
             </section>
           )}
-        </ErrorBoundary>
+        </SectionBoundary>
       </main>
     </>
   );

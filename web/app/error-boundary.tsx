@@ -1,18 +1,27 @@
-import { Component, type ReactNode } from 'react';
+import { QueryErrorResetBoundary } from '@tanstack/react-query';
+import type { ReactNode } from 'react';
+import { ErrorBoundary } from 'react-error-boundary';
 import { ErrorPanel } from '../components/error-panel.tsx';
 
-/** Turns a render error in one section into the error panel instead of a blank page. */
-export class ErrorBoundary extends Component<{ children: ReactNode; resetKey?: string }, { error: unknown }> {
-  override state: { error: unknown } = { error: undefined };
-  static getDerivedStateFromError(error: unknown) {
-    return { error };
-  }
-  override componentDidUpdate(prev: { resetKey?: string }) {
-    if (prev.resetKey !== this.props.resetKey && this.state.error !== undefined) this.setState({ error: undefined });
-  }
-  override render() {
-    if (this.state.error !== undefined)
-      return <ErrorPanel error={this.state.error} onRetry={() => this.setState({ error: undefined })} />;
-    return this.props.children;
-  }
+/**
+ * Turns an error in one section (a render error, or a query that throws to its boundary) into
+ * the error panel instead of a blank page. Retry resets the failed queries too, so they run
+ * again rather than throwing their cached error straight back.
+ */
+export function SectionBoundary({ children, resetKey }: { children: ReactNode; resetKey?: string }) {
+  return (
+    <QueryErrorResetBoundary>
+      {({ reset }) => (
+        <ErrorBoundary
+          onReset={reset}
+          resetKeys={[resetKey]}
+          fallbackRender={({ error, resetErrorBoundary }) => (
+            <ErrorPanel error={error} onRetry={() => resetErrorBoundary()} />
+          )}
+        >
+          {children}
+        </ErrorBoundary>
+      )}
+    </QueryErrorResetBoundary>
+  );
 }

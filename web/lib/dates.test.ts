@@ -1,7 +1,15 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { fromInputValue } from './date-input.ts';
-import { formatDuration, formatExact, formatRelative, toInputValue, zoneLabel } from './dates.ts';
+import {
+  formatCell,
+  formatDuration,
+  formatExact,
+  formatRelative,
+  formatWindow,
+  toInputValue,
+  zoneLabel,
+} from './dates.ts';
 
 describe('dates', () => {
   it('formats an instant exactly in UTC and names the zone', () => {
@@ -38,5 +46,39 @@ describe('dates', () => {
       ),
     );
     expect(fromInputValue('not a date', 'utc')).toBeUndefined();
+  });
+});
+
+describe('table and range times', () => {
+  const now = Date.parse('2026-11-29T12:00:00Z');
+
+  it('prints a cell to the second, with the year only when it is not this year', () => {
+    expect(formatCell('2026-11-28T11:31:24.500Z', 'utc', now)).toBe('28 Nov 11:31:24');
+    expect(formatCell('2025-11-28T11:31:24Z', 'utc', now)).toBe('28 Nov 2025 11:31:24');
+    // the year is the zone's: 23:30 UTC on 31 Dec is still last year in UTC
+    expect(formatCell('2025-12-31T23:30:00Z', 'utc', now)).toBe('31 Dec 2025 23:30:00');
+  });
+
+  it('prints one zone for a window whose ends share an offset', () => {
+    expect(formatWindow('2026-01-01T00:00:00Z', '2026-01-02T12:00:00Z', 'utc')).toEqual({
+      text: '1 Jan 2026 00:00 – 2 Jan 2026 12:00',
+      zone: 'UTC',
+    });
+  });
+
+  it("prints each end's own offset when a daylight-saving change falls inside the window", () => {
+    const zone = process.env.TZ;
+    process.env.TZ = 'Europe/Berlin';
+    try {
+      expect(formatWindow('2026-03-28T11:00:00Z', '2026-03-30T10:00:00Z', 'local')).toEqual({
+        text: '28 Mar 2026 12:00 +01:00 – 30 Mar 2026 12:00 +02:00',
+        zone: 'Europe/Berlin',
+      });
+      expect(formatWindow('2026-03-20T11:00:00Z', '2026-03-21T11:00:00Z', 'local').zone).toBe(
+        'Europe/Berlin (UTC+01:00)',
+      );
+    } finally {
+      process.env.TZ = zone;
+    }
   });
 });

@@ -1,5 +1,5 @@
 import { utc } from '@date-fns/utc';
-import { format, formatDistanceStrict, intervalToDuration, isValid } from 'date-fns';
+import { format, formatDistanceStrict, getYear, intervalToDuration, isValid } from 'date-fns';
 
 /** The zone every timestamp is shown in: the browser's own, or UTC. */
 export type Zone = 'local' | 'utc';
@@ -30,6 +30,31 @@ export const formatExact = (value: Instant, zone: Zone): string => {
 export const formatShort = (value: Instant, zone: Zone): string =>
   format(toDate(value), 'd MMM yyyy HH:mm', context(zone));
 
+/** A table cell's instant, to the second: `28 Nov 11:31:24`, with the year when it is not `now`'s year. */
+export const formatCell = (value: Instant, zone: Zone, now: Instant = Date.now()): string => {
+  const d = toDate(value);
+  if (!isValid(d)) return String(value);
+  const sameYear = getYear(d, context(zone)) === getYear(toDate(now), context(zone));
+  return format(d, sameYear ? 'd MMM HH:mm:ss' : 'd MMM yyyy HH:mm:ss', context(zone));
+};
+
+const offsetOf = (value: Instant, zone: Zone) => (zone === 'utc' ? 'Z' : format(toDate(value), 'xxx'));
+
+/**
+ * A window as the summary prints it. One offset for both ends when they share it; across a
+ * daylight-saving change each end carries its own (`+01:00` … `+02:00`).
+ */
+export const formatWindow = (from: Instant, to: Instant, zone: Zone): { text: string; zone: string } => {
+  const fromOffset = offsetOf(from, zone);
+  const toOffset = offsetOf(to, zone);
+  if (fromOffset === toOffset)
+    return { text: `${formatShort(from, zone)} – ${formatShort(to, zone)}`, zone: zoneLabel(zone, to) };
+  return {
+    text: `${formatShort(from, zone)} ${fromOffset} – ${formatShort(to, zone)} ${toOffset}`,
+    zone: localZoneName(),
+  };
+};
+
 /** "5 minutes ago" / "in 2 hours", against `now`. */
 export const formatRelative = (value: Instant, now: number): string => {
   const d = toDate(value);
@@ -56,7 +81,8 @@ export const formatDuration = (ms: number | null): string => {
     .join(' ');
 };
 
-export const INPUT_FORMAT = "yyyy-MM-dd'T'HH:mm";
+/** The custom range's inputs: ISO order, 24-hour clock, the same convention as the summary. */
+export const INPUT_FORMAT = 'yyyy-MM-dd HH:mm';
 
-/** The value of an `<input type="datetime-local">` showing `value` in the zone. */
+/** The text of a custom-range input showing `value` in the zone. */
 export const toInputValue = (value: Instant, zone: Zone): string => format(toDate(value), INPUT_FORMAT, context(zone));

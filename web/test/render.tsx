@@ -10,18 +10,22 @@ import { taskListSchema, taskSchema, type Task, type TaskList } from '../../shar
 export const renderWithApp = (ui: ReactElement, search = '') => {
   const client = new QueryClient({ defaultOptions: { queries: { retry: false } } });
   const updates: URLSearchParams[] = [];
+  const histories: string[] = [];
   const result = render(
     <QueryClientProvider client={client}>
       <NuqsTestingAdapter
         searchParams={search}
         hasMemory
-        onUrlUpdate={(e: UrlUpdateEvent) => updates.push(e.searchParams)}
+        onUrlUpdate={(e: UrlUpdateEvent) => {
+          updates.push(e.searchParams);
+          histories.push(e.options.history);
+        }}
       >
         {ui}
       </NuqsTestingAdapter>
     </QueryClientProvider>,
   );
-  return { ...result, client, updates, lastUrl: () => updates.at(-1)?.toString() ?? '' };
+  return { ...result, client, updates, histories, lastUrl: () => updates.at(-1)?.toString() ?? '' };
 };
 
 let seq = 0;

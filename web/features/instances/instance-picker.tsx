@@ -1,30 +1,18 @@
 import { useQuery } from '@tanstack/react-query';
-import { useEffect, useId, useRef, useState } from 'react';
-import type { Instance } from '../../../shared/instance.ts';
+import { lazy, Suspense, useEffect, useRef, useState } from 'react';
 import { instanceListOptions } from './api.ts';
-import { TargetFailures } from './target-failures.tsx';
+import { InstanceFacts } from './instance-facts.tsx';
 
-const matches = (i: Instance, filter: string) => {
-  const f = filter.trim().toLowerCase();
-  return !f || i.name.toLowerCase().includes(f) || i.id.includes(f);
-};
+// The combobox (and downshift with it) loads when the picker is first pointed at or focused,
+// not with the first view (bundle budget, docs/decisions/0007-instance-combobox.md).
+const loadCombobox = () => import('./instance-combobox.tsx');
+const InstanceCombobox = lazy(() => loadCombobox().then((m) => ({ default: m.InstanceCombobox })));
+const preload = () => void loadCombobox().catch(() => undefined);
 
-export function InstanceFacts({ instance }: { instance: Instance }) {
-  return (
-    <span className="instance-facts">
-      <span className={`instance-status instance-status--${instance.status.toLowerCase()}`}>{instance.status}</span>
-      <span>RabbitMQ {instance.engineVersion}</span>
-      <span>{instance.type}</span>
-    </span>
-  );
-}
-
-/** The instance switcher: searchable by name or id, showing status, version and type. */
+/** The instance switcher: a button naming the instance, opening a searchable list of all of them. */
 export function InstancePicker({ instanceId, onSelect }: { instanceId?: string; onSelect: (id: string) => void }) {
   const { data, error, isPending } = useQuery(instanceListOptions());
   const [open, setOpen] = useState(false);
-  const [filter, setFilter] = useState('');
-  const panelId = useId();
   const rootRef = useRef<HTMLDivElement>(null);
   const buttonRef = useRef<HTMLButtonElement>(null);
   const current = data?.instances.find((i) => i.id === instanceId);
@@ -38,30 +26,29 @@ export function InstancePicker({ instanceId, onSelect }: { instanceId?: string; 
     return () => document.removeEventListener('pointerdown', onDown);
   }, [open]);
 
-  const shown = data?.instances.filter((i) => matches(i, filter)) ?? [];
-  const close = () => {
+  const close = (refocus: boolean) => {
     setOpen(false);
-    buttonRef.current?.focus();
+    if (refocus) buttonRef.current?.focus();
   };
 
   return (
-    <div
-      className="instance-picker"
-      ref={rootRef}
-      onKeyDown={(e) => {
-        if (e.key === 'Escape' && open) {
-          e.stopPropagation();
-          close();
-        }
-      }}
-    >
+    <div className="instance-picker" ref={rootRef}>
       <button
         ref={buttonRef}
         type="button"
         className="button instance-picker__button"
         aria-expanded={open}
-        aria-controls={panelId}
+        aria-haspopup="listbox"
+        onPointerEnter={preload}
+        onFocus={preload}
         onClick={() => setOpen((o) => !o)}
+        onKeyDown={(e) => {
+          // ↓ on the closed picker opens it, as on a select
+          if (e.key === 'ArrowDown' && !open) {
+            e.preventDefault();
+            setOpen(true);
+          }
+        }}
       >
         <span className="instance-picker__label">Instance</span>
         <span className="instance-picker__name">
@@ -76,48 +63,16 @@ export function InstancePicker({ instanceId, onSelect }: { instanceId?: string; 
         </span>
       )}
       {open && (
-        <div className="instance-picker__panel" id={panelId}>
-          <input
-            type="search"
-            className="input"
-            aria-label="Search instances by name or id"
-            placeholder="Name or id"
-            value={filter}
-            autoFocus
-            onChange={(e) => setFilter(e.target.value)}
-            onKeyDown={(e) => {
-              if (e.key === 'Enter' && shown[0]) {
-                onSelect(shown[0].id);
-                close();
-              }
-            }}
+        <Suspense fallback={<div className="instance-picker__panel muted">Loading…</div>}>
+          <InstanceCombobox
+            instances={data?.instances}
+            failures={data?.failures}
+            currentId={instanceId}
+            error={error}
+            onSelect={onSelect}
+            onClose={close}
           />
-          {error && <p className="muted">Could not list instances: {error.message}</p>}
-          {data && <TargetFailures failures={data.failures} />}
-          <ul className="instance-list" aria-label="Instances">
-            {shown.map((i) => (
-              <li key={i.id}>
-                <button
-                  type="button"
-                  className="instance-option"
-                  aria-current={i.id === instanceId ? 'true' : undefined}
-                  onClick={() => {
-                    onSelect(i.id);
-                    close();
-                  }}
-                >
-                  <span className="instance-option__name">{i.name}</span>
-                  <InstanceFacts instance={i} />
-                  <code className="instance-option__id">{i.id}</code>
-                  <span className="muted">
-                    {i.specification} · {i.region}
-                  </span>
-                </button>
-              </li>
-            ))}
-            {data && shown.length === 0 && <li className="muted">No instance matches “{filter}”.</li>}
-          </ul>
-        </div>
+        </Suspense>
       )}
     </div>
   );

@@ -1,6 +1,10 @@
 import { useState } from 'react';
 import { fromInputValue } from '../../lib/date-input.ts';
-import { toInputValue, type Zone } from '../../lib/dates.ts';
+import { INPUT_FORMAT, toInputValue, type Zone } from '../../lib/dates.ts';
+
+// Text, not datetime-local: the browser would show its locale's 12-hour clock beside the
+// summary's 24-hour one. ISO order and a 24-hour clock, as the summary prints them.
+const PLACEHOLDER = INPUT_FORMAT.replace('yyyy', 'YYYY').replace('dd', 'DD');
 
 /** Absolute from/to, entered in the zone on screen. */
 export function CustomRangeForm({
@@ -24,18 +28,32 @@ export function CustomRangeForm({
         e.preventDefault();
         const f = fromInputValue(from, zone);
         const t = fromInputValue(to, zone);
-        if (!f || !t) return setProblem('Enter both dates and times.');
+        if (!f || !t) return setProblem(`Enter both as ${PLACEHOLDER}, 24-hour clock.`);
         if (f.getTime() >= t.getTime()) return setProblem('“From” must be before “To”.');
         onApply(f.toISOString(), t.toISOString());
       }}
     >
       <label>
         From ({zoneName})
-        <input className="input" type="datetime-local" value={from} onChange={(e) => setFrom(e.target.value)} />
+        <input
+          className="input"
+          type="text"
+          placeholder={PLACEHOLDER}
+          spellCheck={false}
+          value={from}
+          onChange={(e) => setFrom(e.target.value)}
+        />
       </label>
       <label>
         To ({zoneName})
-        <input className="input" type="datetime-local" value={to} onChange={(e) => setTo(e.target.value)} />
+        <input
+          className="input"
+          type="text"
+          placeholder={PLACEHOLDER}
+          spellCheck={false}
+          value={to}
+          onChange={(e) => setTo(e.target.value)}
+        />
       </label>
       <button type="submit" className="button button--primary">
         Apply range

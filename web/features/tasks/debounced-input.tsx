@@ -6,7 +6,7 @@ type Props = Omit<InputHTMLAttributes<HTMLInputElement>, 'value' | 'onChange'> &
   delayMs?: number;
 };
 
-/** A text input that commits its value after a pause in typing (and at once on Enter). */
+/** A text input that commits its value after a pause in typing (and at once on Enter); Escape leaves it. */
 export const DebouncedInput = forwardRef<HTMLInputElement, Props>(function DebouncedInput(
   { value, onCommit, delayMs = 300, onKeyDown, ...rest },
   ref,
@@ -37,7 +37,12 @@ export const DebouncedInput = forwardRef<HTMLInputElement, Props>(function Debou
           committed.current = text;
           onCommit(text);
         }
-        if (e.key === 'Escape') e.currentTarget.blur();
+        if (e.key === 'Escape') {
+          // Leave the box with the text kept: a search box's own Escape would clear it, and the
+          // list would silently widen under the next j/Enter.
+          e.preventDefault();
+          e.currentTarget.blur();
+        }
         onKeyDown?.(e);
       }}
     />

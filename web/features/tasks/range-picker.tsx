@@ -1,6 +1,6 @@
 import { lazy, Suspense, useState } from 'react';
 import { useNow } from '../../components/use-now.ts';
-import { formatShort, zoneLabel, type Zone } from '../../lib/dates.ts';
+import { formatWindow, type Zone } from '../../lib/dates.ts';
 import { RANGE_PRESETS, rangeToMs } from '../../../shared/contract.ts';
 import type { RangeState, TaskSearchPatch } from './url-state.ts';
 
@@ -47,6 +47,7 @@ export function RangePicker({
   const span = window.to - window.from;
   const now = useNow();
   const atNow = range.kind === 'rolling' || window.to >= now - 1_000;
+  const printed = formatWindow(window.from, window.to, zone);
 
   const step = (direction: -1 | 1) =>
     onChange({ range: null, from: iso(window.from + direction * span), to: iso(window.to + direction * span) });
@@ -113,10 +114,7 @@ export function RangePicker({
       )}
       <p className="range-picker__summary" aria-live="polite">
         <strong>{range.kind === 'rolling' ? rangeLabel(range.range) : 'Fixed window'}</strong>{' '}
-        <span>
-          {formatShort(window.from, zone)} – {formatShort(window.to, zone)}
-        </span>{' '}
-        <span className="zone-label">{zoneLabel(zone, window.to)}</span>
+        <span>{printed.text}</span> <span className="zone-label">{printed.zone}</span>
       </p>
       <div className="button-group" role="group" aria-label="Time zone">
         <button type="button" className="button" aria-pressed={zone === 'local'} onClick={() => onZoneChange('local')}>

@@ -21,24 +21,21 @@ const FALLBACK = 'Loading params viewer…';
 const tableProps = (rows: ReturnType<typeof aTask>[], open: string | null = null) => ({
   instanceId: INSTANCE,
   rows,
-  total: rows.length,
   sort: 'createdAt' as const,
   order: 'desc' as const,
-  page: 1,
-  pageSize: 50,
-  open,
+  open: open ? [open] : [],
   zone: 'utc' as const,
   stale: false,
   changed: new Set<string>(),
   onSort: () => undefined,
-  onPage: () => undefined,
   onOpen: () => undefined,
+  taskHref: (id: string) => `/instances/${INSTANCE}/tasks/${id}`,
 });
 
 describe('TaskDetail', () => {
   it('shows the fallback, then the panel, when the chunk is not loaded yet', async () => {
     const task = aTask({ params: '{"force":true}' });
-    render(<loader.TaskDetail instanceId={INSTANCE} task={task} zone="utc" />);
+    render(<loader.TaskDetail instanceId={INSTANCE} task={task} zone="utc" href="/x" />);
     expect(screen.getByText(FALLBACK)).toBeTruthy();
     expect(await screen.findByRole('region', { name: 'Params' })).toBeTruthy();
   });
@@ -46,7 +43,7 @@ describe('TaskDetail', () => {
   it('renders a loaded panel in the same commit, with no fallback', async () => {
     await loader.preloadTaskDetailPanel();
     const task = aTask({ params: '{"force":true}' });
-    render(<loader.TaskDetail instanceId={INSTANCE} task={task} zone="utc" />);
+    render(<loader.TaskDetail instanceId={INSTANCE} task={task} zone="utc" href="/x" />);
     expect(screen.queryByText(FALLBACK)).toBeNull();
     expect(screen.getByRole('region', { name: 'Params' })).toBeTruthy();
   });
@@ -71,11 +68,11 @@ describe('TaskTable preloading', () => {
     render(
       <table.TaskTable
         {...tableProps([aTask()])}
-        placeholder={
+        placeholder={() => (
           <tr>
             <td>…</td>
           </tr>
-        }
+        )}
       />,
     );
     await new Promise((r) => setTimeout(r, 400));

@@ -21,8 +21,18 @@ function WholeParams({ instanceId, taskId }: { instanceId: string; taskId: strin
 }
 
 /** What an expanded row shows: params, ids, and the way to the task's own page. */
-export function TaskDetailPanel({ instanceId, task, zone }: { instanceId: string; task: Task; zone: Zone }) {
-  const href = taskPath(instanceId, task.id);
+export function TaskDetailPanel({
+  instanceId,
+  task,
+  zone,
+  href,
+}: {
+  instanceId: string;
+  task: Task;
+  zone: Zone;
+  /** The task page, with the view it is opened from. */
+  href: string;
+}) {
   return (
     <div className="detail-panel">
       <div className="detail-panel__facts">
@@ -35,7 +45,7 @@ export function TaskDetailPanel({ instanceId, task, zone }: { instanceId: string
           Open task page
         </Link>
         <CopyButton
-          text={new URL(href, location.origin).href}
+          text={new URL(taskPath(instanceId, task.id), location.origin).href}
           label="Copy link"
           ariaLabel={`Copy link to task ${task.id}`}
         />

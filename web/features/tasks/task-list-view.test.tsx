@@ -129,15 +129,30 @@ describe('TaskListView', () => {
     expect(alert.textContent).toContain('abc123');
   });
 
-  it('opens a row with its button and puts the task in the URL', async () => {
+  it('opens rows with their buttons, several at once, in the URL without adding history', async () => {
     const task = aTask({ params: '{"new_spec_code":"c3.4u8g"}' });
-    stubFetch(() => aTaskList([task]));
+    const other = aTask({ name: 'resizeInstance', params: '{"other":1}' });
+    stubFetch(() => aTaskList([task, other]));
     const app = renderWithApp(<TaskListView instanceId={INSTANCE} />);
     const toggle = await screen.findByRole('button', { name: `Params of restartInstance ${task.id}` });
     expect(toggle.getAttribute('aria-expanded')).toBe('false');
     fireEvent.click(toggle);
     await waitFor(() => expect(app.lastUrl()).toBe(`open=${task.id}`));
     expect(await screen.findByText('"c3.4u8g"')).toBeTruthy();
+    fireEvent.click(screen.getByRole('button', { name: `Params of resizeInstance ${other.id}` }));
+    await waitFor(() => expect(app.lastUrl()).toBe(`open=${task.id}%2C${other.id}`));
+    expect(screen.getByText('"c3.4u8g"')).toBeTruthy();
+    expect(app.histories).toEqual(['replace', 'replace']);
+  });
+
+  it('keeps the valid values of a list in the link and names the dropped one', async () => {
+    const calls = stubFetch(() => aTaskList([aTask()]));
+    const app = renderWithApp(<TaskListView instanceId={INSTANCE} />, '?status=FAILED,NOPE&page=2');
+    const notice = await screen.findByText(/dropped/);
+    expect(notice.textContent).toContain('“NOPE”');
+    await waitFor(() => expect(app.lastUrl()).toBe('status=FAILED&page=2'));
+    expect(calls.every((u) => u.searchParams.get('status') === 'FAILED')).toBe(true);
+    expect(app.histories).toEqual(['replace']);
   });
 
   it('shows a skeleton first, then keeps the old rows dimmed while the next view loads', async () => {
@@ -167,12 +182,10 @@ describe('TaskListView', () => {
 
   it('drops values it cannot parse and says so', async () => {
     stubFetch(() => aTaskList([aTask()]));
-    window.history.replaceState(null, '', '/?page=zero&sort=bogus');
     renderWithApp(<TaskListView instanceId={INSTANCE} />, '?page=zero&sort=bogus');
     const notice = await screen.findByRole('status', { name: '' });
     expect(notice.textContent).toMatch(/not understood/);
     expect(notice.textContent).toContain('page');
     expect(notice.textContent).toContain('sort');
-    window.history.replaceState(null, '', '/');
   });
 });

@@ -1,143 +1,125 @@
-import { useQuery } from '@tanstack/react-query';
-import { useCallback, useEffect, useRef, useState, type ReactNode } from 'react';
-import type { TaskStatus } from '../../../shared/contract.ts';
+import { useRef, type ReactNode } from 'react';
 import { ErrorPanel } from '../../components/error-panel.tsx';
-import { formatShort, zoneLabel } from '../../lib/dates.ts';
-import { useZone } from '../../lib/zone.ts';
-import { exportHref, hasUnfinished, taskListOptions } from './api.ts';
+import { useDocumentTitle } from '../../lib/title.ts';
+import { exportHref, hasUnfinished } from './api.ts';
 import { POLL_MS } from './constants.ts';
 import { DebouncedInput } from './debounced-input.tsx';
-import { describeFilters, EmptyState, SkeletonRows } from './list-states.tsx';
-import { NameFacets } from './name-facets.tsx';
+import { NameFacets, StatusFacets } from './facets.tsx';
+import { taskHref } from './links.ts';
+import { EmptyState, SkeletonRows } from './list-states.tsx';
 import { CONTROLS_ID, useNarrowControls } from './narrow-controls.tsx';
 import { Pagination } from './pagination.tsx';
-import { RangePicker, windowOf } from './range-picker.tsx';
-import { StatusFacets } from './status-facets.tsx';
+import { RangePicker } from './range-picker.tsx';
+import { SearchHints, type InstanceRef } from './search-hints.tsx';
 import { TaskTable } from './task-table.tsx';
 import { useListKeys } from './use-list-keys.ts';
-import { useLiveRows } from './use-live-rows.ts';
-import { findUrlProblems, useTaskSearch } from './url-state.ts';
+import { useTaskView, type TaskView, type UrlNotice } from './use-task-view.ts';
 
-const COLUMNS = 7;
-
-/** Drops URL values the parsers refuse and says which, rather than showing a blank page. */
-const useUrlNotice = (drop: (keys: string[]) => Promise<unknown>) => {
-  const [notice, setNotice] = useState<string[]>([]);
-  const search = location.search;
-  useEffect(() => {
-    const bad = findUrlProblems(search);
-    if (bad.length > 0) void drop(bad).then(() => setNotice(bad));
-  }, [search, drop]);
-  return [notice, () => setNotice([])] as const;
-};
-
-export function TaskListView({ instanceId, instanceName }: { instanceId: string; instanceName?: string }) {
-  const { search, update, apiQuery, range } = useTaskSearch();
-  const [zone, setZone] = useZone();
-  const list = useQuery(taskListOptions(instanceId, apiQuery));
-  const viewKey = JSON.stringify([instanceId, apiQuery]);
-  const live = useLiveRows(list.data, list.isPlaceholderData, viewKey);
-  const dropKeys = useCallback(
-    (keys: string[]) => update(Object.fromEntries(keys.map((k) => [k, null])), { history: 'replace' }),
-    [update],
+function LinkNotice({ notice, onDismiss }: { notice: UrlNotice; onDismiss: () => void }) {
+  return (
+    <div className="notice" role="status">
+      {notice.reset.length > 0 && (
+        <p>
+          Some values in the link were not understood and were reset to their defaults:{' '}
+          {notice.reset.map((k) => (
+            <code key={k}>{k} </code>
+          ))}
+        </p>
+      )}
+      {notice.dropped.map((d) => (
+        <p key={d.key}>
+          <code>{d.key}</code>: dropped {d.values.map((v) => `“${v}”`).join(', ')}, which {d.key} cannot be; kept the
+          rest.
+        </p>
+      ))}
+      <button type="button" className="button" onClick={onDismiss}>
+        Dismiss
+      </button>
+    </div>
   );
-  const [notice, dismissNotice] = useUrlNotice(dropKeys);
+}
 
-  const tableRef = useRef<HTMLDivElement>(null);
-  const searchRef = useRef<HTMLInputElement>(null);
-  const data = list.data;
-  const total = data?.total ?? 0;
-  const pages = Math.max(1, Math.ceil(total / search.pageSize));
-  useListKeys(tableRef, searchRef, (delta) => {
-    const page = search.page + delta;
-    if (page >= 1 && page <= pages) void update({ page });
-  });
-
-  const window = windowOf(range, data?.window);
-  const rangeText =
-    range.kind === 'rolling'
-      ? `the last ${range.range}`
-      : `${formatShort(window.from, zone)} – ${formatShort(window.to, zone)} ${zoneLabel(zone, window.to)}`;
-  const filters = describeFilters(search);
-  const narrow = useNarrowControls(filters.length);
-  const clearFilters = () => void update({ status: null, name: null, user: null, q: null });
-  const toggleStatus = (s: TaskStatus) =>
-    void update({ status: search.status.includes(s) ? search.status.filter((x) => x !== s) : [...search.status, s] });
-  const toggleName = (n: string) =>
-    void update({ name: search.name.includes(n) ? search.name.filter((x) => x !== n) : [...search.name, n] });
-  const commitQ = useCallback((q: string) => void update({ q: q || null }, { history: 'replace' }), [update]);
-  const commitUser = useCallback(
-    (user: string) => void update({ user: user || null }, { history: 'replace' }),
-    [update],
-  );
-
-  const userOptions = Object.keys(data?.facets.user ?? {}).sort((a, b) => a.localeCompare(b));
-
-  let placeholder: ReactNode;
-  if (!data && list.isPending) placeholder = <SkeletonRows columns={COLUMNS} />;
-  else if (!data)
-    placeholder = (
+/** The body rows in place of tasks: loading, failed, past the last page, or nothing matching. */
+const placeholderOf = (view: TaskView): ((columns: number) => ReactNode) | undefined => {
+  const { list, live, total, pages, search } = view;
+  if (!list.data && list.isPending) return (columns) => <SkeletonRows columns={columns} />;
+  if (!list.data)
+    return (columns) => (
       <tr>
-        <td colSpan={COLUMNS} className="empty-state">
+        <td colSpan={columns} className="empty-state">
           No tasks to show: the request failed (see above).
         </td>
       </tr>
     );
-  else if (live.rows.length === 0 && total > 0 && search.page > pages)
+  if (live.rows.length === 0 && total > 0 && search.page > pages)
     // An old link, or a rolling window that shrank: the page is gone, the tasks are not.
-    placeholder = (
+    return (columns) => (
       <tr>
-        <td colSpan={COLUMNS} className="empty-state">
+        <td colSpan={columns} className="empty-state">
           <p>
             <strong>Page {search.page.toLocaleString('en')} is past the last page</strong> ({pages.toLocaleString('en')}
             ) of these {total.toLocaleString('en')} tasks.
           </p>
-          <button type="button" className="button button--primary" onClick={() => void update({ page: pages })}>
+          <button type="button" className="button button--primary" onClick={() => void view.update({ page: pages })}>
             Go to the last page
           </button>
         </td>
       </tr>
     );
-  else if (live.rows.length === 0)
-    placeholder = (
+  if (live.rows.length === 0)
+    return (columns) => (
       <EmptyState
-        columns={COLUMNS}
-        filters={filters}
-        rangeText={rangeText}
-        onClear={clearFilters}
-        onWiden={
-          range.kind === 'rolling' && range.range !== '30d'
-            ? () => void update({ range: '30d', from: null, to: null })
-            : undefined
-        }
+        columns={columns}
+        filters={view.filters}
+        rangeText={view.rangeText}
+        onClear={view.clearFilters}
+        onWiden={view.widen}
       />
     );
+  return undefined;
+};
+
+export function TaskListView({
+  instanceId,
+  instanceName,
+  instances = [],
+}: {
+  instanceId: string;
+  instanceName?: string;
+  /** Every instance, so an instance id pasted into search can be offered. */
+  instances?: readonly InstanceRef[];
+}) {
+  const view = useTaskView(instanceId);
+  const { search, list, live, total, zone, update } = view;
+  const { apiQuery } = view;
+  const data = list.data;
+  // The tab names instance, filter and range, so several tabs can be told apart.
+  useDocumentTitle(
+    instanceName ?? 'Tasks',
+    view.filters.length ? view.filters.join(', ') : 'all tasks',
+    view.range.kind === 'rolling' ? `last ${view.range.range}` : view.rangeText,
+  );
+
+  const tableRef = useRef<HTMLDivElement>(null);
+  const searchRef = useRef<HTMLInputElement>(null);
+  useListKeys(tableRef, searchRef, view.stepPage);
+  const narrow = useNarrowControls(view.filters.length);
+
+  const userOptions = Object.keys(data?.facets.user ?? {}).sort((a, b) => a.localeCompare(b));
 
   return (
     <section id={CONTROLS_ID} className={`task-list ${narrow.className}`} aria-labelledby="task-list-title">
       <h1 id="task-list-title" className="visually-hidden">
         Tasks{instanceName ? ` of ${instanceName}` : ''}
       </h1>
-      {notice.length > 0 && (
-        <div className="notice" role="status">
-          <p>
-            Some values in the link were not understood and were reset to their defaults:{' '}
-            {notice.map((k) => (
-              <code key={k}>{k} </code>
-            ))}
-          </p>
-          <button type="button" className="button" onClick={dismissNotice}>
-            Dismiss
-          </button>
-        </div>
-      )}
+      {view.notice && <LinkNotice notice={view.notice} onDismiss={view.dismissNotice} />}
       {narrow.toggle}
       <RangePicker
-        range={range}
-        window={window}
+        range={view.range}
+        window={view.window}
         zone={zone}
         onChange={(p) => void update(p)}
-        onZoneChange={(z) => void setZone(z)}
+        onZoneChange={(z) => void view.setZone(z)}
       />
       <div className="filters">
         <label className="field field--search">
@@ -150,7 +132,7 @@ export function TaskListView({ instanceId, instanceName }: { instanceId: string;
             placeholder="Task id, name, user or params  ( / )"
             aria-keyshortcuts="/"
             value={search.q}
-            onCommit={commitQ}
+            onCommit={view.commitQ}
           />
         </label>
         <label className="field">
@@ -159,7 +141,7 @@ export function TaskListView({ instanceId, instanceName }: { instanceId: string;
             className="input"
             list="task-users"
             value={search.user}
-            onCommit={commitUser}
+            onCommit={view.commitUser}
             placeholder="Any user"
           />
           <datalist id="task-users">
@@ -177,9 +159,17 @@ export function TaskListView({ instanceId, instanceName }: { instanceId: string;
           </a>
         </div>
       </div>
-      <StatusFacets counts={data?.facets.status} selected={search.status} onToggle={toggleStatus} />
-      <NameFacets counts={data?.facets.name} selected={search.name} onToggle={toggleName} />
-      {list.error && <ErrorPanel error={list.error} onRetry={() => void list.refetch()} />}
+      <StatusFacets counts={data?.facets.status} selected={search.status} onToggle={view.toggleStatus} />
+      <NameFacets counts={data?.facets.name} selected={search.name} onToggle={view.toggleName} />
+      {list.error && <ErrorPanel error={list.error} onRetry={view.retry} />}
+      <SearchHints
+        instanceId={instanceId}
+        instances={instances}
+        search={search}
+        zone={zone}
+        inRows={(id) => live.rows.some((t) => t.id === id)}
+        settled={!!data && !list.isPlaceholderData}
+      />
       <div className="live-bar">
         <span aria-live="polite">
           {live.newCount > 0 && (
@@ -205,19 +195,16 @@ export function TaskListView({ instanceId, instanceName }: { instanceId: string;
           instanceId={instanceId}
           instanceName={instanceName}
           rows={live.rows}
-          total={total}
           sort={search.sort}
           order={search.order}
-          page={search.page}
-          pageSize={search.pageSize}
           open={search.open}
           zone={zone}
           stale={list.isPlaceholderData}
           changed={live.changed}
           onSort={(sort, order) => void update({ sort, order })}
-          onPage={(page, pageSize) => void update({ page, pageSize })}
-          onOpen={(open) => void update({ open })}
-          placeholder={placeholder}
+          onOpen={view.setOpen}
+          taskHref={(taskId) => taskHref(instanceId, taskId, search)}
+          placeholder={placeholderOf(view)}
         />
       </div>
       {data && (

@@ -1,18 +1,21 @@
 import { useQuery } from '@tanstack/react-query';
+import { useQueryStates } from 'nuqs';
 import { CopyButton } from '../../components/copy-button.tsx';
-import { ErrorPanel } from '../../components/error-panel.tsx';
 import { Link } from '../../components/link.tsx';
 import { RelativeTime } from '../../components/relative-time.tsx';
 import { ApiRequestError } from '../../lib/api.ts';
 import { formatDuration, formatExact, zoneLabel } from '../../lib/dates.ts';
-import { listPath, taskPath } from '../../lib/router.ts';
+import { taskPath } from '../../lib/router.ts';
+import { useDocumentTitle } from '../../lib/title.ts';
 import { useZone } from '../../lib/zone.ts';
 import { taskDetailOptions } from './api.ts';
 import { TASK_ID_PATTERN, UNFINISHED_STATUSES } from '../../../shared/contract.ts';
+import { listHref } from './links.ts';
 import { ParamsViewer } from './params-viewer.tsx';
 import { StatusBadge } from './status-badge.tsx';
+import { taskSearchParsers } from './url-state.ts';
 
-function NotFound({ instanceId, taskId }: { instanceId: string; taskId: string }) {
+function NotFound({ instanceId, taskId, back }: { instanceId: string; taskId: string; back: string }) {
   return (
     <section className="panel" aria-labelledby="not-found-title">
       <h1 id="not-found-title">Task not found</h1>
@@ -20,24 +23,44 @@ function NotFound({ instanceId, taskId }: { instanceId: string; taskId: string }
         There is no task <code>{taskId}</code> on instance <code>{instanceId}</code>. The link may be mistyped, or the
         task may have aged out of the cloud's history.
       </p>
-      <Link href={listPath(instanceId)} className="button">
+      <Link href={back} className="button">
         Back to the instance's tasks
       </Link>
     </section>
   );
 }
 
-/** `/instances/{instanceId}/tasks/{taskId}`: one task, every field, whatever the list shows. */
-export function TaskPage({ instanceId, taskId }: { instanceId: string; taskId: string }) {
+/**
+ * `/instances/{instanceId}/tasks/{taskId}`: one task, every field, whatever the list shows. The
+ * search params, when the page was opened from the list, are that list's view: the way back.
+ */
+export function TaskPage({
+  instanceId,
+  taskId,
+  instanceName,
+}: {
+  instanceId: string;
+  taskId: string;
+  instanceName?: string | undefined;
+}) {
   const valid = TASK_ID_PATTERN.test(taskId);
   const [zone] = useZone();
-  const detail = useQuery({ ...taskDetailOptions(instanceId, taskId), enabled: valid });
-  if (!valid) return <NotFound instanceId={instanceId} taskId={taskId} />;
-  if (detail.error) {
-    if (detail.error instanceof ApiRequestError && detail.error.code === 'TASK_NOT_FOUND')
-      return <NotFound instanceId={instanceId} taskId={taskId} />;
-    return <ErrorPanel error={detail.error} onRetry={() => void detail.refetch()} />;
-  }
+  const [listView] = useQueryStates(taskSearchParsers);
+  const back = listHref(instanceId, listView);
+  const detail = useQuery({
+    ...taskDetailOptions(instanceId, taskId),
+    enabled: valid,
+    // A missing task is this page's own answer; any other failure goes to the section's boundary,
+    // whose Retry runs the query again.
+    throwOnError: (e) => !(e instanceof ApiRequestError && e.code === 'TASK_NOT_FOUND'),
+  });
+  const loaded = detail.data?.task;
+  useDocumentTitle(
+    loaded ? `${loaded.name} ${loaded.id.slice(0, 8)}` : `Task ${taskId.slice(0, 8)}`,
+    instanceName ?? instanceId,
+  );
+  if (!valid) return <NotFound instanceId={instanceId} taskId={taskId} back={back} />;
+  if (detail.error) return <NotFound instanceId={instanceId} taskId={taskId} back={back} />;
   if (!detail.data)
     return (
       <section className="panel" aria-busy="true" aria-label="Loading task">
@@ -52,7 +75,7 @@ export function TaskPage({ instanceId, taskId }: { instanceId: string; taskId: s
   return (
     <article className="task-page" aria-labelledby="task-title">
       <nav aria-label="Breadcrumb" className="breadcrumb">
-        <Link href={listPath(instanceId)}>← All tasks of this instance</Link>
+        <Link href={back}>← All tasks of {instanceName ?? 'this instance'}</Link>
       </nav>
       <header className="task-page__header">
         <h1 id="task-title">{task.name}</h1>
@@ -71,7 +94,8 @@ export function TaskPage({ instanceId, taskId }: { instanceId: string; taskId: s
         </dd>
         <dt>Instance</dt>
         <dd>
-          <code>{instanceId}</code>
+          {instanceName && <strong>{instanceName}</strong>}{' '}
+          <code className={instanceName ? 'muted' : undefined}>{instanceId}</code>
         </dd>
         <dt>Status</dt>
         <dd>{task.status}</dd>

@@ -1,26 +1,25 @@
 import {
   createColumnHelper,
   rowExpandingFeature,
-  rowPaginationFeature,
   rowSortingFeature,
   tableFeatures,
   useTable,
   type ExpandedState,
-  type PaginationState,
   type SortingState,
   type Updater,
 } from '@tanstack/react-table';
 import { Fragment, useEffect, type ReactNode } from 'react';
 import type { Task } from '../../../shared/task.ts';
 import type { SortKey } from '../../../shared/contract.ts';
-import { RelativeTime } from '../../components/relative-time.tsx';
+import { Elapsed, TimeCell } from '../../components/relative-time.tsx';
 import { formatDuration, type Zone } from '../../lib/dates.ts';
 import { SORT_KEYS, UNFINISHED_STATUSES } from '../../../shared/contract.ts';
 import { StatusBadge } from './status-badge.tsx';
 import { preloadTaskDetailPanel, preloadTaskDetailPanelWhenIdle, TaskDetail } from './task-detail-loader.tsx';
 import { defaultOrder } from './url-state.ts';
 
-const features = tableFeatures({ rowSortingFeature, rowPaginationFeature, rowExpandingFeature });
+// Sorting and expanding only: the server pages, and <Pagination> writes the page to the URL.
+const features = tableFeatures({ rowSortingFeature, rowExpandingFeature });
 const column = createColumnHelper<typeof features, Task>();
 
 interface Meta {
@@ -35,7 +34,7 @@ const columns = (meta: Meta) =>
     column.accessor('createdAt', {
       header: 'Start',
       sortDescFirst: true,
-      cell: (c) => <RelativeTime value={c.getValue()} zone={meta.zone} />,
+      cell: (c) => <TimeCell value={c.getValue()} zone={meta.zone} />,
     }),
     column.accessor('updatedAt', {
       header: 'End',
@@ -44,13 +43,20 @@ const columns = (meta: Meta) =>
         UNFINISHED_STATUSES.includes(c.row.original.status) ? (
           <span className="muted">running</span>
         ) : (
-          <RelativeTime value={c.getValue()} zone={meta.zone} />
+          <TimeCell value={c.getValue()} zone={meta.zone} />
         ),
     }),
     column.accessor('durationMs', {
       header: 'Duration',
       sortDescFirst: true,
-      cell: (c) => <span className="numeric">{formatDuration(c.getValue())}</span>,
+      cell: (c) =>
+        UNFINISHED_STATUSES.includes(c.row.original.status) ? (
+          <span title="Running for">
+            <Elapsed since={c.row.original.createdAt} /> <span className="muted">so far</span>
+          </span>
+        ) : (
+          <span className="numeric">{formatDuration(c.getValue())}</span>
+        ),
     }),
   ]);
 
@@ -61,41 +67,37 @@ export interface TaskTableProps {
   instanceId: string;
   instanceName?: string;
   rows: readonly Task[];
-  total: number;
   sort: SortKey;
   order: 'asc' | 'desc';
-  page: number;
-  pageSize: number;
-  open: string | null;
+  /** The tasks whose params are open, in the order they were opened. */
+  open: readonly string[];
   zone: Zone;
   stale: boolean;
   changed: ReadonlySet<string>;
   onSort: (sort: SortKey, order: 'asc' | 'desc') => void;
-  onPage: (page: number, pageSize: number) => void;
-  onOpen: (taskId: string | null) => void;
-  /** Rendered in place of the body rows (skeleton, empty state). */
-  placeholder?: ReactNode;
+  onOpen: (taskIds: string[]) => void;
+  /** The task page's link, carrying the view it is opened from. */
+  taskHref: (taskId: string) => string;
+  /** Rendered in place of the body rows (skeleton, empty state), given the table's column count. */
+  placeholder?: ((columns: number) => ReactNode) | undefined;
 }
 
 export function TaskTable(props: TaskTableProps) {
-  const { rows, total, sort, order, page, pageSize, open, zone, stale, changed } = props;
+  const { rows, sort, order, open, zone, stale, changed } = props;
   const sorting: SortingState = [{ id: sort, desc: order === 'desc' }];
-  const pagination: PaginationState = { pageIndex: page - 1, pageSize };
-  const expanded: ExpandedState = open ? { [open]: true } : {};
+  const expanded: ExpandedState = Object.fromEntries(open.map((id) => [id, true]));
 
   const table = useTable({
     features,
     columns: columns({ zone }),
     data: rows,
     getRowId: (t) => t.id,
-    rowCount: total,
     manualSorting: true,
-    manualPagination: true,
     manualExpanding: true,
     enableSortingRemoval: false,
     enableMultiSort: false,
     getRowCanExpand: () => true,
-    state: { sorting, pagination, expanded },
+    state: { sorting, expanded },
     onSortingChange: (u) => {
       const next = resolve(u, sorting)[0];
       if (!next) return;
@@ -104,14 +106,12 @@ export function TaskTable(props: TaskTableProps) {
       // A new column starts in its natural order; the same column flips.
       props.onSort(key, key === sort ? (next.desc ? 'desc' : 'asc') : defaultOrder(key));
     },
-    onPaginationChange: (u) => {
-      const next = resolve(u, pagination);
-      props.onPage(next.pageIndex + 1, next.pageSize);
-    },
     onExpandedChange: (u) => {
       const next = resolve(u, expanded);
-      const ids = next === true ? [] : Object.keys(next).filter((id) => next[id]);
-      props.onOpen(ids.find((id) => id !== open) ?? null);
+      if (next === true) return;
+      // Keep the order rows were opened in: the URL lists them so.
+      const ids = Object.keys(next).filter((id) => next[id]);
+      props.onOpen([...open.filter((id) => ids.includes(id)), ...ids.filter((id) => !open.includes(id))]);
     },
   });
 
@@ -120,6 +120,7 @@ export function TaskTable(props: TaskTableProps) {
   useEffect(() => (hasRows ? preloadTaskDetailPanelWhenIdle() : undefined), [hasRows]);
   const preload = () => void preloadTaskDetailPanel().catch(() => undefined);
 
+  // The toggle column is drawn beside the table's own columns.
   const colCount = table.getAllLeafColumns().length + 1;
   const sortedColumn = table.getColumn(sort)?.columnDef.header;
 
@@ -157,7 +158,7 @@ export function TaskTable(props: TaskTableProps) {
         ))}
       </thead>
       <tbody>
-        {props.placeholder ??
+        {props.placeholder?.(colCount) ??
           table.getRowModel().rows.map((row) => {
             const isOpen = row.getIsExpanded();
             const detailId = `params-${row.id}`;
@@ -195,7 +196,12 @@ export function TaskTable(props: TaskTableProps) {
                 {isOpen && (
                   <tr className="detail-row" id={detailId}>
                     <td colSpan={colCount}>
-                      <TaskDetail instanceId={props.instanceId} task={row.original} zone={zone} />
+                      <TaskDetail
+                        instanceId={props.instanceId}
+                        task={row.original}
+                        zone={zone}
+                        href={props.taskHref(row.id)}
+                      />
                     </td>
                   </tr>
                 )}

@@ -3,6 +3,7 @@ import { createSerializer } from 'nuqs';
 import { describe, expect, it } from 'vitest';
 import { taskQuerySchema } from '../../../shared/task-query.ts';
 import {
+  findDroppedValues,
   findUrlProblems,
   rangeState,
   TASK_SEARCH_KEYS,
@@ -69,13 +70,21 @@ describe('URL state', () => {
   });
 
   it('reports what it cannot use, and nothing when the link is valid', () => {
-    expect(findUrlProblems('?page=0&sort=bogus&status=FAILED,NOPE').sort()).toEqual(['page', 'sort', 'status']);
+    expect(findUrlProblems('?page=0&sort=bogus&status=FAILED,NOPE').sort()).toEqual(['page', 'sort']);
+    expect(findUrlProblems('?status=NOPE')).toEqual(['status']);
     expect(findUrlProblems('?from=2026-11-28T00:00:00Z')).toEqual(['from']);
     expect(findUrlProblems('?from=2026-11-28T00:00:00Z&to=2026-11-27T00:00:00Z').sort()).toEqual(['from', 'to']);
     expect(findUrlProblems('?range=7d&from=2026-11-27T00:00:00Z&to=2026-11-28T00:00:00Z')).toEqual(['range']);
     expect(
       findUrlProblems('?range=7d&status=FAILED,SUCCESS&sort=durationMs&order=asc&page=2&pageSize=100&zone=utc&q=x'),
     ).toEqual([]);
+  });
+
+  it('keeps the valid values of a list and names the dropped ones', () => {
+    expect(findDroppedValues('?status=FAILED,NOPE&open=abc')).toEqual([{ key: 'status', values: ['NOPE'] }]);
+    expect(parseAll('?status=FAILED,NOPE').status).toEqual(['FAILED']);
+    expect(findDroppedValues('?status=NOPE')).toEqual([]);
+    expect(findDroppedValues(`?open=${'a'.repeat(32)},zz`)).toEqual([{ key: 'open', values: ['zz'] }]);
   });
 
   it('serialises state so that parsing gives it back (defaults dropped)', () => {

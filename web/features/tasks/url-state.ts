@@ -64,14 +64,19 @@ const int = (min: number, max: number) =>
 
 const sameList = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((x, i) => x === b[i]);
 
+const splitList = (v: string) =>
+  v
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+
+/** A comma list that keeps its valid items (a link's one bad value does not cost the good ones). */
 const list = <T extends string>(valid: (s: string) => s is T) =>
   createParser<T[]>({
     parse: (v) => {
-      const items = v
-        .split(',')
-        .map((s) => s.trim())
-        .filter(Boolean);
-      return items.length <= QUERY_LIMITS.listItems && items.every(valid) ? items : null;
+      const items = splitList(v);
+      const kept = items.filter(valid);
+      return items.length <= QUERY_LIMITS.listItems && (kept.length > 0 || items.length === 0) ? kept : null;
     },
     serialize: (v) => v.join(','),
     eq: sameList,
@@ -79,6 +84,8 @@ const list = <T extends string>(valid: (s: string) => s is T) =>
 
 const isStatus = (s: string): s is TaskStatus => (TASK_STATUSES as readonly string[]).includes(s);
 const isName = (s: string): s is string => s.length <= QUERY_LIMITS.name;
+const isTaskId = (s: string): s is string => TASK_ID_PATTERN.test(s);
+const LIST_CHECKS: Partial<Record<string, (s: string) => boolean>> = { status: isStatus, name: isName, open: isTaskId };
 
 /** One parser per key of the API's query (the compiler checks the list), and the view's own keys. */
 const apiQueryParsers = {
@@ -99,8 +106,8 @@ const apiQueryParsers = {
 export const taskSearchParsers = {
   ...apiQueryParsers,
   zone: zoneParser,
-  /** The task whose params are open in the list. */
-  open: text(32, TASK_ID_PATTERN),
+  /** The tasks whose params are open in the list. */
+  open: list(isTaskId).withDefault([]),
 };
 
 /** Every search param the list view reads: the API's query keys and the view's own. */
@@ -124,20 +131,26 @@ const parses = (parser: { parse: (v: string) => unknown }, raw: string) => {
   }
 };
 
+/** The view's search params as the URL holds them, before parsing (`null` when absent). */
+export type RawSearch = Partial<Record<string, string | null>>;
+
+const rawOf = (search: string | RawSearch): RawSearch =>
+  typeof search === 'string' ? Object.fromEntries(new URLSearchParams(search)) : search;
+
 /**
- * The keys of a search string that the parsers refuse, or that contradict each other
+ * The keys of a search that the parsers refuse, or that contradict each other
  * (from without to, from after to, range with from/to). The view drops them and says so.
  */
-export const findUrlProblems = (search: string): string[] => {
-  const params = new URLSearchParams(search);
+export const findUrlProblems = (search: string | RawSearch): string[] => {
+  const params = rawOf(search);
   const bad = new Set<string>();
   for (const [key, parser] of Object.entries(taskSearchParsers)) {
-    const raw = params.get(key);
-    if (raw === null) continue;
+    const raw = params[key];
+    if (raw == null) continue;
     if (!parses(parser, raw)) bad.add(key);
   }
-  const from = bad.has('from') ? null : params.get('from');
-  const to = bad.has('to') ? null : params.get('to');
+  const from = bad.has('from') ? null : (params.from ?? null);
+  const to = bad.has('to') ? null : (params.to ?? null);
   if ((from === null) !== (to === null)) {
     if (from !== null) bad.add('from');
     if (to !== null) bad.add('to');
@@ -145,9 +158,21 @@ export const findUrlProblems = (search: string): string[] => {
     if (Date.parse(from) >= Date.parse(to)) {
       bad.add('from');
       bad.add('to');
-    } else if (params.get('range') !== null) bad.add('range');
+    } else if (params.range != null) bad.add('range');
   }
   return [...bad];
+};
+
+/** Values a list param dropped while keeping its valid ones: `status=FAILED,NOPE` → status: NOPE. */
+export const findDroppedValues = (search: string | RawSearch): { key: string; values: string[] }[] => {
+  const params = rawOf(search);
+  const bad = findUrlProblems(params);
+  return Object.entries(LIST_CHECKS).flatMap(([key, valid]) => {
+    const raw = params[key];
+    if (raw == null || !valid || bad.includes(key)) return [];
+    const values = splitList(raw).filter((s) => !valid(s));
+    return values.length ? [{ key, values }] : [];
+  });
 };
 
 /** The list query as the API takes it (same keys as taskQuerySchema); it is also the query key. */

@@ -1,6 +1,6 @@
 import { render, screen } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
-import { NameFacets } from './name-facets.tsx';
+import { NameFacets } from './facets.tsx';
 
 describe('NameFacets', () => {
   it('counts a chosen name that Object.prototype also knows as 0 when the window lacks it', () => {

@@ -1,4 +1,8 @@
-import { expect, test, type Page } from '@playwright/test';
+import { expect as baseExpect, test, type Page } from '@playwright/test';
+
+// These journeys open cold 7- and 30-day windows; on a busy 2-core machine the first rows of
+// one can take longer than the suite's default 10 s.
+const expect = baseExpect.configure({ timeout: 30_000 });
 
 // Issue 13's journeys: readable times, a search that finds any task, navigation that keeps
 // the reader's place. Each fails against the console before those changes.

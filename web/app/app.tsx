@@ -16,6 +16,9 @@ import { useTheme, type ThemeChoice } from '../lib/theme.ts';
 import { SectionBoundary } from './error-boundary.tsx';
 import { healthOptions } from './health.ts';
 
+const ConnectionView = lazy(() =>
+  import('../features/connection/connection-view.tsx').then((m) => ({ default: m.ConnectionView })),
+);
 const TaskPage = lazy(() => import('../features/tasks/task-page.tsx').then((m) => ({ default: m.TaskPage })));
 
 function SimulatorBanner() {
@@ -113,12 +116,24 @@ export function App() {
           DMS Task Console
         </Link>
         <InstancePicker instanceId={instanceId} onSelect={selectInstance} />
+        <Link
+          href="/connection"
+          className="header-link"
+          aria-current={route.view === 'connection' ? 'page' : undefined}
+        >
+          Connection
+        </Link>
         <ThemeSwitch />
       </header>
       <SimulatorBanner />
       <main id="main" tabIndex={-1}>
         <SectionBoundary resetKey={JSON.stringify(route)}>
           {route.view === 'home' && <Home />}
+          {route.view === 'connection' && (
+            <Suspense fallback={<p className="muted">Loading…</p>}>
+              <ConnectionView />
+            </Suspense>
+          )}
           {route.view === 'list' && <ListRoute instanceId={route.instanceId} />}
           {route.view === 'task' && <TaskRoute instanceId={route.instanceId} taskId={route.taskId} />}
           {route.view === 'not-found' && (

@@ -3,6 +3,7 @@ import { type MouseEvent, useSyncExternalStore } from 'react';
 /** The SPA's views, by path. Search params are the view state (nuqs); the path is the resource. */
 export type Route =
   | { view: 'home' }
+  | { view: 'connection' }
   | { view: 'list'; instanceId: string }
   | { view: 'task'; instanceId: string; taskId: string }
   | { view: 'not-found'; path: string };
@@ -21,6 +22,7 @@ const decode = (s: string) => {
 
 export const matchRoute = (pathname: string): Route => {
   if (pathname === '/' || pathname === '') return { view: 'home' };
+  if (pathname === '/connection' || pathname === '/connection/') return { view: 'connection' };
   const task = TASK.exec(pathname);
   if (task) return { view: 'task', instanceId: decode(task[1]!), taskId: decode(task[2]!) };
   const list = LIST.exec(pathname);

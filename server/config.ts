@@ -29,6 +29,8 @@ export interface Config {
   allowedHosts: string[];
   windowCacheTtlMs: number;
   windowMaxTasks: number;
+  /** What the window cache may hold (windows, query results, page bodies), in bytes. */
+  windowCacheMaxBytes: number;
   upstreamRatePerMinute: number;
   upstreamMaxWaitMs: number;
 }
@@ -58,6 +60,7 @@ const envSchema = z.object({
     .default(''),
   WINDOW_CACHE_TTL_MS: z.coerce.number().int().min(0).max(600_000).default(5_000),
   WINDOW_MAX_TASKS: z.coerce.number().int().min(100).max(1_000_000).default(10_000),
+  WINDOW_CACHE_MAX_MB: z.coerce.number().int().min(16).max(65_536).default(256),
   UPSTREAM_RATE_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(100),
   UPSTREAM_MAX_WAIT_MS: z.coerce.number().int().min(0).max(600_000).default(10_000),
 });
@@ -212,6 +215,7 @@ export const parseConfig = (env: Record<string, string | undefined>): Config => 
       .filter(Boolean),
     windowCacheTtlMs: e.WINDOW_CACHE_TTL_MS,
     windowMaxTasks: e.WINDOW_MAX_TASKS,
+    windowCacheMaxBytes: e.WINDOW_CACHE_MAX_MB * 1024 * 1024,
     upstreamRatePerMinute: e.UPSTREAM_RATE_PER_MINUTE,
     upstreamMaxWaitMs: e.UPSTREAM_MAX_WAIT_MS,
   };

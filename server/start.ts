@@ -80,6 +80,7 @@ export const startConsole = async (config: Config, options: StartOptions = {}) =
     ttlMs: config.windowCacheTtlMs,
     maxTasks: config.windowMaxTasks,
     retainMs: options.windowRetainMs,
+    maxBytes: config.windowCacheMaxBytes,
   });
   const app = createApp({
     mode: config.mode,

@@ -9,7 +9,7 @@ import { ApiFailure } from '../errors.ts';
 import type { InstanceDirectory } from '../instances.ts';
 import { toTask } from '../tasks/normalise.ts';
 import { exportFilename, exportStream } from '../tasks/export.ts';
-import { queryWindow } from '../tasks/query.ts';
+import { type Memo, queryWindow } from '../tasks/query.ts';
 import { flaggedTasks } from '../tasks/stats.ts';
 import { type WindowEntry, type WindowStore, windowKeyFor } from '../tasks/window.ts';
 import { validate } from '../validate.ts';
@@ -28,36 +28,36 @@ const windowJson = (e: WindowEntry) => ({ from: new Date(e.from).toISOString(), 
 
 /**
  * The list answer is a pure function of a window (which never changes once fetched) and the
- * query, so its JSON is kept with the window: a repeated page costs no serialisation, which
- * matters when a page holds a task with hundreds of KB of params.
+ * query, so its JSON is kept with the window in the store's one cache: a repeated page costs no
+ * serialisation, which matters when a page holds a task with hundreds of KB of params.
  */
-const BODIES_PER_WINDOW = 64;
 const forList = (t: Task): Task =>
   t.params.length > LIST_PARAMS_MAX ? { ...t, params: t.params.slice(0, LIST_PARAMS_MAX), paramsTruncated: true } : t;
-const bodies = new WeakMap<WindowEntry, Map<string, Uint8Array<ArrayBuffer>>>();
-const taskListBody = (entry: WindowEntry, query: TaskQuery): Uint8Array<ArrayBuffer> => {
-  let cache = bodies.get(entry);
-  if (!cache) bodies.set(entry, (cache = new Map()));
-  const key = JSON.stringify(query);
-  let body = cache.get(key);
-  if (body === undefined) {
-    const tasks = query.flag ? flaggedTasks(entry.tasks, entry.fetchedAt, query.flag) : entry.tasks;
-    const result = queryWindow(tasks, query);
-    const json = JSON.stringify({
-      tasks: result.page.map(forList),
-      total: result.matching.length,
-      page: query.page,
-      pageSize: query.pageSize,
-      facets: result.facets,
-      window: windowJson(entry),
-      fetchedAt: new Date(entry.fetchedAt).toISOString(),
-    } satisfies TaskList);
-    body = new TextEncoder().encode(json);
-    if (cache.size >= BODIES_PER_WINDOW) cache.delete(cache.keys().next().value!);
-    cache.set(key, body);
-  }
-  return body;
-};
+/** Query results and bodies over a window (flagged tasks are their own set), kept beside it. */
+const memoFor =
+  (windows: WindowStore, entry: WindowEntry, flag: string | undefined): Memo =>
+  (key, make, bytes) =>
+    windows.derive(entry, `${flag ?? ''}|${key}`, make, bytes);
+const taskListBody = (windows: WindowStore, entry: WindowEntry, query: TaskQuery): Uint8Array<ArrayBuffer> =>
+  windows.derive(
+    entry,
+    `body|${JSON.stringify(query)}`,
+    () => {
+      const tasks = query.flag ? flaggedTasks(entry.tasks, entry.fetchedAt, query.flag) : entry.tasks;
+      const result = queryWindow(tasks, query, memoFor(windows, entry, query.flag));
+      const json = JSON.stringify({
+        tasks: result.page.map(forList),
+        total: result.matching.length,
+        page: query.page,
+        pageSize: query.pageSize,
+        facets: result.facets,
+        window: windowJson(entry),
+        fetchedAt: new Date(entry.fetchedAt).toISOString(),
+      } satisfies TaskList);
+      return new TextEncoder().encode(json);
+    },
+    (body) => body.byteLength + 100,
+  );
 
 export const instanceRoutes = ({ directory, windows, rollingStepMs }: InstanceRoutesOptions) => {
   const requireInstance = async (instanceId: string, signal: AbortSignal) => {
@@ -81,7 +81,7 @@ export const instanceRoutes = ({ directory, windows, rollingStepMs }: InstanceRo
       const { instanceId } = c.req.valid('param');
       const query = c.req.valid('query');
       const { entry } = await loadWindow(instanceId, query, c.req.raw.signal);
-      return c.body(taskListBody(entry, query), 200, {
+      return c.body(taskListBody(windows, entry, query), 200, {
         'content-type': 'application/json',
       }) as unknown as Response & TypedResponse<TaskList, 200, 'json'>; // the body is a TaskList, serialised once
     })
@@ -119,7 +119,11 @@ export const instanceRoutes = ({ directory, windows, rollingStepMs }: InstanceRo
         const query = c.req.valid('query');
         const { instance, entry } = await loadWindow(instanceId, query, c.req.raw.signal);
         const tasks = query.flag ? flaggedTasks(entry.tasks, entry.fetchedAt, query.flag) : entry.tasks;
-        const { matching } = queryWindow(tasks, { ...query, page: 1, pageSize: Number.MAX_SAFE_INTEGER });
+        const { matching } = queryWindow(
+          tasks,
+          { ...query, page: 1, pageSize: Number.MAX_SAFE_INTEGER },
+          memoFor(windows, entry, query.flag),
+        );
         const window = windowJson(entry);
         const filename = exportFilename(instance, window, query.format);
         return c.body(

@@ -11,30 +11,33 @@ interface QueryResult {
   facets: Facets;
 }
 
-/** Per window (its tasks array): lower-cased search text, and the last few query results. */
+/** Per window (its tasks array): lower-cased search text. */
 interface WindowIndex {
   userLower: string[];
   searchText: string[];
-  results: Map<string, QueryResult>;
 }
 
-/** Enough for the handful of filter/sort combinations one person or a team switches between. */
-const RESULTS_PER_WINDOW = 32;
+/**
+ * Keeps a value derived from one window beside it (the window store's `derive`, with its byte
+ * estimate); without one, everything is computed for the call.
+ */
+export type Memo = <T>(key: string, make: () => T, bytes: (value: T) => number) => T;
+const noMemo: Memo = (_key, make) => make();
 
-const indexes = new WeakMap<readonly Task[], WindowIndex>();
-
-const indexOf = (tasks: readonly Task[]): WindowIndex => {
-  let index = indexes.get(tasks);
-  if (!index) {
-    index = {
+const indexOf = (tasks: readonly Task[], memo: Memo): WindowIndex =>
+  memo(
+    'index',
+    () => ({
       userLower: tasks.map((t) => t.userName.toLowerCase()),
       searchText: tasks.map((t) => `${t.id}\u0000${t.name}\u0000${t.userName}\u0000${t.params}`.toLowerCase()),
-      results: new Map(),
-    };
-    indexes.set(tasks, index);
-  }
-  return index;
-};
+    }),
+    (index) => index.searchText.reduce((n, t) => n + t.length + 40, 0) + 60 * index.userLower.length,
+  );
+
+/** A result holds pointers to the window's tasks and its facet counts. */
+const resultBytes = (r: QueryResult) =>
+  8 * r.matching.length +
+  Object.values(r.facets).reduce((n, f) => n + Object.keys(f).reduce((m, k) => m + 2 * k.length + 50, 0), 200);
 
 /** Compares by one key in the given order; nulls (a running task's duration) last in either order. */
 const compareBy =
@@ -85,20 +88,12 @@ const compute = (tasks: readonly Task[], index: WindowIndex, q: TaskQuery): Quer
 
 /**
  * Sorts, filters, counts facets and cuts one page out of a whole window of tasks. A window's
- * tasks array never changes once fetched (a refresh makes a new one), so the sorted matches
- * and facets of a filter/sort combination are kept with it: a page change is a slice.
+ * tasks array never changes once fetched (a refresh makes a new one), so with a `memo` the
+ * sorted matches and facets of a filter/sort combination are kept with it: a page change is a slice.
  */
-export const queryWindow = (tasks: readonly Task[], q: TaskQuery) => {
-  const index = indexOf(tasks);
+export const queryWindow = (tasks: readonly Task[], q: TaskQuery, memo: Memo = noMemo) => {
   const key = JSON.stringify([q.status, q.name, q.user, q.q, q.sort, q.order]);
-  let result = index.results.get(key);
-  if (result) {
-    index.results.delete(key); // re-insert: the Map's order is the recency order
-  } else {
-    result = compute(tasks, index, q);
-    if (index.results.size >= RESULTS_PER_WINDOW) index.results.delete(index.results.keys().next().value!);
-  }
-  index.results.set(key, result);
+  const result = memo(`result|${key}`, () => compute(tasks, indexOf(tasks, memo), q), resultBytes);
   const startIndex = (q.page - 1) * q.pageSize;
   return {
     matching: result.matching,

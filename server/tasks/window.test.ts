@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { rangeToMs } from '../../shared/contract.ts';
 import { createDmsClient, type DmsCallInfo } from '../dms/client.ts';
@@ -77,7 +78,7 @@ describe('window store over the simulator', () => {
     expect(calls.every((c) => c.operation === 'ListBackgroundTasks')).toBe(true);
     const listed = sim.control.requests().filter((r) => r.operation === 'ListBackgroundTasks');
     expect(listed.every((r) => /[?&]end_time=\d{14}/.test(r.path) && /[?&]limit=100/.test(r.path))).toBe(true);
-  });
+  }, 30_000);
 
   it('shares one fetch between concurrent requests and serves the cache without calls', async () => {
     const windows = store();
@@ -343,8 +344,141 @@ describe('window keys', () => {
     );
     expect(exact).toEqual({
       instanceId: 'i',
-      from: Date.parse('2024-05-01T00:00:00.123Z'),
-      to: Date.parse('2024-05-01T01:00:00.456Z'),
+      from: Date.parse('2024-05-01T00:00:00.000Z'),
+      to: Date.parse('2024-05-01T01:00:00.000Z'),
     });
+  });
+
+  it('keys explicit windows at whole seconds: bounds within the same seconds are one window (property)', () => {
+    const second = fc
+      .integer({ min: Date.parse('2020-01-01'), max: Date.parse('2030-01-01') })
+      .map((ms) => ms - (ms % 1000));
+    fc.assert(
+      fc.property(
+        second,
+        second,
+        fc.array(fc.tuple(fc.nat(999), fc.nat(999)), { minLength: 1, maxLength: 64 }),
+        (from, to, offsets) => {
+          const keys = offsets.map(([a, b]) =>
+            JSON.stringify(
+              windowKeyFor(
+                'i',
+                { from: new Date(from + a).toISOString(), to: new Date(to + b).toISOString() },
+                0,
+                rangeToMs,
+                5_000,
+              ),
+            ),
+          );
+          expect(new Set(keys)).toEqual(new Set([JSON.stringify({ instanceId: 'i', from, to })]));
+        },
+      ),
+    );
+  });
+});
+
+describe('the one window cache', () => {
+  const day = 86_400_000;
+  /** Closed windows of finished tasks, a day each, so nothing but the cache decides what is read. */
+  const closed = (name: string, daysAgo: number): WindowTarget => {
+    const to = Math.floor(t / 1000) * 1000 - daysAgo * day;
+    return { instanceId: instanceId(name), from: to - day, to };
+  };
+
+  it('holds windows within its byte bound, the least recently used going first', async () => {
+    const source = { client: client() };
+    const [a, b, c] = [closed('prod-orders', 2), closed('prod-orders', 3), closed('prod-orders', 4)];
+    const measure = store();
+    const sizes: number[] = [];
+    for (const target of [a, b, c]) {
+      const before = measure.size.bytes;
+      await measure.get(source, target);
+      sizes.push(measure.size.bytes - before);
+    }
+    const [sa, sb, sc] = sizes as [number, number, number];
+    expect(Math.min(sa, sb, sc)).toBeGreaterThan(10_000);
+    const maxBytes = sa + sc + Math.floor(sb / 2);
+    const windows = store({ maxBytes });
+    await windows.get(source, a);
+    await windows.get(source, b);
+    await windows.get(source, a);
+    await windows.get(source, c);
+    expect(windows.size.bytes).toBeLessThanOrEqual(maxBytes);
+    calls = [];
+    await windows.get(source, a);
+    await windows.get(source, c);
+    expect(calls).toHaveLength(0);
+    await windows.get(source, b);
+    expect(calls.length).toBeGreaterThan(0);
+    expect(windows.size.bytes).toBeLessThanOrEqual(maxBytes);
+  });
+
+  it('counts what is derived from a window in the same bound, and drops it with its window', async () => {
+    const source = { client: client() };
+    const a = closed('prod-payments', 2);
+    const measure = store();
+    await measure.get(source, a);
+    const windowSize = measure.size.bytes;
+    const maxBytes = windowSize * 2;
+    const windows = store({ maxBytes });
+    const entry = await windows.get(source, a);
+    const piece = Math.ceil(windowSize / 10);
+    // Thirty pieces, each a tenth of the window: far more than the bound holds.
+    for (let i = 0; i < 30; i++)
+      windows.derive(
+        entry,
+        `piece ${i}`,
+        () => i,
+        () => piece,
+      );
+    expect(windows.size.bytes).toBeLessThanOrEqual(maxBytes);
+    // The window stayed (it is in use); the oldest pieces went, the newest are kept.
+    calls = [];
+    expect(await windows.get(source, a)).toBe(entry);
+    expect(calls).toHaveLength(0);
+    let made = 0;
+    expect(
+      windows.derive(
+        entry,
+        'piece 29',
+        () => ++made,
+        () => piece,
+      ),
+    ).toBe(29);
+    expect(
+      windows.derive(
+        entry,
+        'piece 0',
+        () => ++made,
+        () => piece,
+      ),
+    ).toBe(1);
+    // A window's values go with it.
+    windows.clear();
+    expect(windows.size).toEqual({ bytes: 0, entries: 0 });
+    const again = await windows.get(source, a);
+    expect(
+      windows.derive(
+        again,
+        'piece 29',
+        () => 'new',
+        () => piece,
+      ),
+    ).toBe('new');
+  });
+
+  it('keeps no value derived from a window that is no longer cached', async () => {
+    const source = { client: client() };
+    const windows = store();
+    const a = closed('staging-events', 2);
+    const entry = await windows.get(source, a);
+    windows.clear();
+    windows.derive(
+      entry,
+      'orphan',
+      () => 1,
+      () => 10,
+    );
+    expect(windows.size).toEqual({ bytes: 0, entries: 0 });
   });
 });

@@ -1,3 +1,4 @@
+import { LRUCache } from 'lru-cache';
 import { DEFAULT_RANGE, UNFINISHED_STATUSES } from '../../shared/contract.ts';
 import type { Task } from '../../shared/task.ts';
 import { type DmsClient, formatDmsTime } from '../dms/client.ts';
@@ -44,7 +45,8 @@ export interface WindowStoreOptions {
   concurrency?: number;
   /** How long a stale window stays as the base of an incremental refresh. */
   retainMs?: number;
-  maxEntries?: number;
+  /** What the cache may hold, windows and what is derived from them together (bytes, estimated). */
+  maxBytes?: number;
   now?: () => number;
 }
 
@@ -52,7 +54,7 @@ const UNFINISHED = new Set<string>(UNFINISHED_STATUSES);
 const floorSecond = (ms: number) => Math.floor(ms / SECOND) * SECOND;
 const createdMs = (t: Task) => Date.parse(t.createdAt);
 
-/** Rolling ranges share a key for `step` ms (the end rounds up); explicit windows are exact. */
+/** Rolling ranges share a key for `step` ms (the end rounds up); explicit windows are whole seconds. */
 export const windowKeyFor = (
   instanceId: string,
   q: { range?: string | undefined; from?: string | undefined; to?: string | undefined },
@@ -60,7 +62,9 @@ export const windowKeyFor = (
   spanOf: (range: string) => number,
   step: number,
 ): WindowTarget => {
-  if (q.from !== undefined && q.to !== undefined) return { instanceId, from: Date.parse(q.from), to: Date.parse(q.to) };
+  // DMS filters by the second: bounds that differ by milliseconds are one window.
+  if (q.from !== undefined && q.to !== undefined)
+    return { instanceId, from: floorSecond(Date.parse(q.from)), to: floorSecond(Date.parse(q.to)) };
   const span = spanOf(q.range ?? DEFAULT_RANGE);
   const s = Math.max(SECOND, step);
   const to = Math.ceil(now / s) * s;
@@ -68,6 +72,16 @@ export const windowKeyFor = (
 };
 
 const keyOf = (t: WindowTarget) => `${t.instanceId}|${t.from}|${t.to}`;
+
+type Cached =
+  | { kind: 'window'; entry: WindowEntry; bytes: number }
+  | { kind: 'derived'; entry: WindowEntry; value: unknown; bytes: number };
+
+/** What a task costs in memory, about: its strings (UTF-16 at worst) and the objects around them. */
+export const taskBytes = (t: Task) =>
+  2 * (t.id.length + t.name.length + t.userName.length + t.params.length + t.status.length) + 400;
+/** A window's tasks and its by-id map. */
+const windowBytes = (tasks: readonly Task[]) => tasks.reduce((n, t) => n + taskBytes(t) + 80, 1_000);
 
 /** Work with no budget to draw from (tests, tools): nothing to reserve, nothing to refuse. */
 const unlimited = (): Reservation => ({
@@ -88,8 +102,43 @@ export const createWindowStore = (options: WindowStoreOptions) => {
   const now = options.now ?? Date.now;
   const concurrency = options.concurrency ?? 8;
   const retainMs = options.retainMs ?? 10 * 60_000;
-  const maxEntries = options.maxEntries ?? 24;
-  const entries = new Map<string, WindowEntry>();
+  /**
+   * One cache, bounded in bytes: windows (`w|…`) and what routes derive from them (`d|…`: query
+   * results, page bodies), so a window and its derived values are counted and evicted together.
+   */
+  const cache = new LRUCache<string, Cached>({
+    maxSize: options.maxBytes ?? 256 * 1024 * 1024,
+    sizeCalculation: (v) => Math.max(1, v.bytes),
+    // A window's derived values go with it (disposeAfter may change the cache; dispose may not).
+    disposeAfter: (v, key) => {
+      if (v.kind === 'window') {
+        const keys = derivedOf.get(v.entry);
+        derivedOf.delete(v.entry);
+        for (const k of keys ?? []) cache.delete(k);
+      } else derivedOf.get(v.entry)?.delete(key);
+    },
+  });
+  const derivedOf = new Map<WindowEntry, Set<string>>();
+  const entryIds = new WeakMap<WindowEntry, number>();
+  let nextEntryId = 0;
+  /** Windows alone, as the rest of the store sees them. */
+  const entries = {
+    get: (key: string) => {
+      const v = cache.get(`w|${key}`);
+      return v?.kind === 'window' ? v.entry : undefined;
+    },
+    set: (key: string, entry: WindowEntry) => {
+      cache.delete(`w|${key}`);
+      cache.set(`w|${key}`, { kind: 'window', entry, bytes: windowBytes(entry.tasks) });
+    },
+    delete: (key: string) => cache.delete(`w|${key}`),
+    *[Symbol.iterator](): Generator<[string, WindowEntry]> {
+      for (const [k, v] of cache.entries()) if (v.kind === 'window') yield [k.slice(2), v.entry];
+    },
+    values() {
+      return [...this].map(([, e]) => e);
+    },
+  };
   const inflight = new Map<string, Promise<WindowEntry>>();
   /** The newest fetch of each rolling range (instance and span). */
   const lanes = new Map<string, Promise<WindowEntry>>();
@@ -265,7 +314,7 @@ export const createWindowStore = (options: WindowStoreOptions) => {
 
   const evict = (keepKey: string, made: WindowEntry) => {
     const t = now();
-    for (const [k, e] of entries) {
+    for (const [k, e] of [...entries]) {
       if (k === keepKey) continue;
       // Only an older end is superseded: a slow fetch that finishes late must not drop a newer window.
       const supersededRolling =
@@ -275,10 +324,6 @@ export const createWindowStore = (options: WindowStoreOptions) => {
         e.to < made.to;
       if (supersededRolling || t - e.fetchedAt > retainMs) entries.delete(k);
     }
-    while (entries.size > maxEntries) {
-      const oldest = [...entries.entries()].reduce((a, b) => (b[1].fetchedAt < a[1].fetchedAt ? b : a));
-      entries.delete(oldest[0]);
-    }
     if (sizeHints.size > 1000) sizeHints.clear();
   };
 
@@ -286,7 +331,7 @@ export const createWindowStore = (options: WindowStoreOptions) => {
   const sweeper = setInterval(
     () => {
       const t = now();
-      for (const [k, e] of entries) if (t - e.fetchedAt > retainMs) entries.delete(k);
+      for (const [k, e] of [...entries]) if (t - e.fetchedAt > retainMs) entries.delete(k);
     },
     Math.max(1_000, Math.min(retainMs, 60_000)),
   );
@@ -344,13 +389,39 @@ export const createWindowStore = (options: WindowStoreOptions) => {
       }
       return undefined;
     },
+    /**
+     * A value derived from a window (a query result, a page body), kept in the one cache beside
+     * it and dropped with it; `bytes` estimates its size.
+     */
+    derive<T>(entry: WindowEntry, key: string, make: () => T, bytes: (value: T) => number): T {
+      let id = entryIds.get(entry);
+      if (id === undefined) entryIds.set(entry, (id = nextEntryId++));
+      const full = `d|${id}|${key}`;
+      // A window read through what is derived from it is in use: it must not go first.
+      cache.get(`w|${keyOf(entry)}`);
+      const hit = cache.get(full);
+      if (hit?.kind === 'derived') return hit.value as T;
+      const value = make();
+      // Only while the window itself is cached: a derived value must never outlive its window.
+      if (cache.has(`w|${keyOf(entry)}`) && entries.get(keyOf(entry)) === entry) {
+        let keys = derivedOf.get(entry);
+        if (!keys) derivedOf.set(entry, (keys = new Set()));
+        keys.add(full);
+        cache.set(full, { kind: 'derived', entry, value, bytes: bytes(value) });
+      }
+      return value;
+    },
+    /** Bytes held (estimated) and entries, windows and derived values together. */
+    get size() {
+      return { bytes: cache.calculatedSize, entries: cache.size };
+    },
     clear() {
-      entries.clear();
+      cache.clear();
       sizeHints.clear();
     },
     close() {
       clearInterval(sweeper);
-      entries.clear();
+      cache.clear();
     },
   };
 };

@@ -163,10 +163,10 @@ test('the CSP holds in every view: no violation event, no CSP console error', as
   await toggle.click();
   await expect(page.locator('.detail-row').getByRole('region', { name: 'Params' })).toBeVisible();
 
-  // export links: both downloads start
+  // export buttons: both downloads start
   for (const name of ['Export CSV', 'Export JSON']) {
     const download = page.waitForEvent('download');
-    await page.getByRole('link', { name }).click();
+    await page.getByRole('button', { name }).click();
     expect((await download).suggestedFilename()).toMatch(/^dms-tasks_/);
   }
 

@@ -8,6 +8,8 @@ interface FacetsProps<T extends string> {
   values: readonly T[];
   /** Counts in the window with the other filters applied; undefined while they load. */
   counts: Record<string, number> | undefined;
+  /** The list request failed: there are no counts to wait for, so none are shown. */
+  failed?: boolean;
   selected: readonly T[];
   onToggle: (value: T) => void;
   className?: string;
@@ -37,7 +39,7 @@ export function Facets<T extends string>(props: FacetsProps<T>) {
           {props.dot && <span className="status__dot" aria-hidden="true" />}
           {v}
           <span className="facet__count">
-            {counts ? (Object.hasOwn(counts, v) ? counts[v]! : 0).toLocaleString('en') : '…'}
+            {counts ? (Object.hasOwn(counts, v) ? counts[v]! : 0).toLocaleString('en') : props.failed ? '' : '…'}
           </span>
         </button>
       ))}
@@ -45,12 +47,12 @@ export function Facets<T extends string>(props: FacetsProps<T>) {
   );
 }
 
-export const StatusFacets = (p: Pick<FacetsProps<TaskStatus>, 'counts' | 'selected' | 'onToggle'>) => (
+export const StatusFacets = (p: Pick<FacetsProps<TaskStatus>, 'counts' | 'failed' | 'selected' | 'onToggle'>) => (
   <Facets {...p} label="Filter by status" values={TASK_STATUSES} facetClass={(s) => `status--${s.toLowerCase()}`} dot />
 );
 
 /** Names in the window, and chosen names missing from it (so they can be unchosen). */
-export const NameFacets = (p: Pick<FacetsProps<string>, 'counts' | 'selected' | 'onToggle'>) => (
+export const NameFacets = (p: Pick<FacetsProps<string>, 'counts' | 'failed' | 'selected' | 'onToggle'>) => (
   <Facets
     {...p}
     label="Filter by task name"

@@ -4,6 +4,7 @@ import { useDocumentTitle } from '../../lib/title.ts';
 import { exportHref, hasUnfinished } from './api.ts';
 import { POLL_MS } from './constants.ts';
 import { DebouncedInput } from './debounced-input.tsx';
+import { ExportButtons } from './export-buttons.tsx';
 import { NameFacets, StatusFacets } from './facets.tsx';
 import { taskHref } from './links.ts';
 import { EmptyState, SkeletonRows } from './list-states.tsx';
@@ -150,17 +151,15 @@ export function TaskListView({
             ))}
           </datalist>
         </label>
-        <div className="export" role="group" aria-label="Export the filtered tasks">
-          <a className="button" href={exportHref(instanceId, apiQuery, 'csv')} download>
-            Export CSV
-          </a>
-          <a className="button" href={exportHref(instanceId, apiQuery, 'json')} download>
-            Export JSON
-          </a>
-        </div>
+        <ExportButtons href={(format) => exportHref(instanceId, apiQuery, format)} count={data?.total} />
       </div>
-      <StatusFacets counts={data?.facets.status} selected={search.status} onToggle={view.toggleStatus} />
-      <NameFacets counts={data?.facets.name} selected={search.name} onToggle={view.toggleName} />
+      <StatusFacets
+        counts={data?.facets.status}
+        failed={list.isError}
+        selected={search.status}
+        onToggle={view.toggleStatus}
+      />
+      <NameFacets counts={data?.facets.name} failed={list.isError} selected={search.name} onToggle={view.toggleName} />
       {list.error && <ErrorPanel error={list.error} onRetry={view.retry} />}
       <SearchHints
         instanceId={instanceId}

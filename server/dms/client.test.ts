@@ -245,7 +245,7 @@ describe('retries', () => {
       json(500, { error_code: 'DMS.00500000', error_msg: 'Internal service error.' }),
       json(200, {}),
     ];
-    const error = await failure(client.showInstance(INSTANCE));
+    const error = await failure(client.showTask(INSTANCE, TASK));
     expect(error.details).toMatchObject({ status: 500, errorCode: 'DMS.00500000', attempts: 3, kind: 'http' });
     expect(calls).toHaveLength(3);
   });
@@ -335,7 +335,7 @@ describe('retries', () => {
     const port = (closed.address() as AddressInfo).port;
     await new Promise<void>((resolve) => closed.close(() => resolve()));
     const { client, calls } = scripted({ endpoint: `http://127.0.0.1:${port}` });
-    const error = await failure(client.showInstance(INSTANCE));
+    const error = await failure(client.showTask(INSTANCE, TASK));
     expect(error.details).toMatchObject({ kind: 'network', status: 0, attempts: 4 });
     expect(error.message).toContain('ECONNREFUSED');
     expect(calls).toHaveLength(4);
@@ -396,7 +396,7 @@ describe('errors', () => {
           .writeHead(404, { 'content-type': 'application/json' })
           .end(JSON.stringify({ error_code: 'APIGW.0101', error_msg: 'x', request_id: 'd'.repeat(32) })),
     ];
-    expect((await failure(client.showInstance(INSTANCE))).details.requestId).toBe('d'.repeat(32));
+    expect((await failure(client.showTask(INSTANCE, TASK))).details.requestId).toBe('d'.repeat(32));
   });
 
   it('turns "signature expired" into a clock-skew error naming both clocks', async () => {
@@ -409,7 +409,7 @@ describe('errors', () => {
         request_id: 'e'.repeat(32),
       }),
     ];
-    const error = await failure(client.showInstance(INSTANCE));
+    const error = await failure(client.showTask(INSTANCE, TASK));
     expect(error.details).toMatchObject({
       kind: 'clock-skew',
       status: 401,
@@ -504,7 +504,7 @@ describe('against the simulator, over real HTTP', () => {
 
   it('reports an unknown instance with its code and a 32-hex request id', async () => {
     const { client } = simClient();
-    const error = await failure(client.showInstance('99999999-9999-9999-9999-999999999999'));
+    const error = await failure(client.showTask('99999999-9999-9999-9999-999999999999', 'f'.repeat(32)));
     expect(error.details).toMatchObject({
       status: 404,
       errorCode: 'DMS.00404022',

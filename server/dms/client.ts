@@ -7,7 +7,6 @@ import {
   type DmsTaskList,
   dmsErrorBodySchema,
   dmsInstanceListSchema,
-  dmsInstanceSchema,
   dmsTaskListSchema,
 } from './types.ts';
 
@@ -381,14 +380,6 @@ export const createDmsClient = (options: DmsClientOptions) => {
         if (page.instances.length === 0 || offset >= page.instance_num) return [...byId.values()];
       }
     },
-    showInstance: (instanceId: string, signal?: AbortSignal): Promise<DmsInstance> =>
-      call({
-        operation: 'ShowInstance',
-        method: 'GET',
-        path: `/instances/${segment(instanceId)}`,
-        schema: dmsInstanceSchema,
-        signal,
-      }),
     /** ListBackgroundTasks: `start` is 1-based; task_count is the total of matching tasks. */
     listTasks: ({
       instanceId,

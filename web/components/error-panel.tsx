@@ -73,7 +73,8 @@ export function ErrorPanel({ error, onRetry }: { error: unknown; onRetry?: () =>
           <>
             <dt>Upstream</dt>
             <dd>
-              HTTP {e.upstream.status}
+              {/* status 0: DMS never answered (a timeout), so there is no HTTP status to print */}
+              {e.upstream.status > 0 ? `HTTP ${e.upstream.status}` : 'no answer'}
               {e.upstream.errorCode && (
                 <>
                   {' '}
@@ -82,10 +83,14 @@ export function ErrorPanel({ error, onRetry }: { error: unknown; onRetry?: () =>
               )}
               {e.upstream.errorMsg && <>: {e.upstream.errorMsg}</>}
             </dd>
-            <dt>Request id</dt>
-            <dd>
-              <code>{e.upstream.requestId ?? 'none given'}</code>
-            </dd>
+            {e.upstream.requestId && (
+              <>
+                <dt>Request id</dt>
+                <dd>
+                  <code>{e.upstream.requestId}</code>
+                </dd>
+              </>
+            )}
           </>
         )}
       </dl>

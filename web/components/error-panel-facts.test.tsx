@@ -9,7 +9,14 @@ describe('ErrorPanel facts', () => {
   it('omits what a DMS that never answered cannot give: no HTTP status, no request id', () => {
     render(
       <ErrorPanel
-        error={new ApiRequestError(504, 'UPSTREAM_TIMEOUT', 'DMS did not answer within 9611 ms', { status: 0 })}
+        error={
+          new ApiRequestError(504, 'UPSTREAM_TIMEOUT', 'DMS did not answer within 9611 ms', {
+            status: 0,
+            errorCode: null,
+            errorMsg: null,
+            requestId: null,
+          })
+        }
       />,
     );
     const facts = screen.getByRole('alert').textContent;
@@ -25,6 +32,7 @@ describe('ErrorPanel facts', () => {
           new ApiRequestError(502, 'UPSTREAM_ERROR', 'DMS failed', {
             status: 500,
             errorCode: 'DMS.00500000',
+            errorMsg: null,
             requestId: '0123456789abcdef0123456789abcdef',
           })
         }

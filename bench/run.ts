@@ -16,6 +16,7 @@ const only = args
 
 const benchmarks: Record<string, () => Promise<BenchResult[]>> = {
   'api-warm': async () => (await import('./bench-api.ts')).run(),
+  'insights-warm': async () => (await import('./bench-insights.ts')).run(),
   'cold-window': async () => (await import('./bench-cold-window.ts')).run(),
   'fan-in': async () => (await import('./bench-fan-in.ts')).run(),
   bundle: async () => (await import('./bench-bundle.ts')).run(),

@@ -1,4 +1,4 @@
-import './flag-badge.css';
+import './list-insights.css';
 import type { TaskFlagBadge } from './api.ts';
 
 /** "3.4× median" or "running 2 h · usually 12 min": words, not only a colour. */

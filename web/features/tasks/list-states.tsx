@@ -20,12 +20,13 @@ export function SkeletonRows({ columns }: { columns: number }) {
 }
 
 /** The filters in force, in words: `status FAILED`, `search "abc"`. */
-export const describeFilters = (s: Pick<TaskSearch, 'status' | 'name' | 'user' | 'q'>): string[] => {
+export const describeFilters = (s: Pick<TaskSearch, 'status' | 'name' | 'user' | 'q' | 'flag'>): string[] => {
   const parts: string[] = [];
   if (s.status.length) parts.push(`status ${s.status.join(' or ')}`);
   if (s.name.length) parts.push(`task name ${s.name.join(' or ')}`);
   if (s.user) parts.push(`user containing “${s.user}”`);
   if (s.q) parts.push(`search “${s.q}”`);
+  if (s.flag) parts.push(s.flag === 'outlier' ? 'only outliers' : 'only stuck tasks');
   return parts;
 };
 

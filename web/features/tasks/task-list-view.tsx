@@ -1,6 +1,7 @@
 import { useRef, type ReactNode } from 'react';
 import { ErrorPanel } from '../../components/error-panel.tsx';
 import { useDocumentTitle } from '../../lib/title.ts';
+import { ListInsights, useRowInsights } from '../insights/list-insights.tsx';
 import { exportHref, hasUnfinished } from './api.ts';
 import { POLL_MS } from './constants.ts';
 import { DebouncedInput } from './debounced-input.tsx';
@@ -106,6 +107,7 @@ export function TaskListView({
   useListKeys(tableRef, searchRef, view.stepPage);
   const narrow = useNarrowControls(view.filters.length);
 
+  const rowInsights = useRowInsights(instanceId, apiQuery, zone);
   const userOptions = Object.keys(data?.facets.user ?? {}).sort((a, b) => a.localeCompare(b));
 
   return (
@@ -160,6 +162,17 @@ export function TaskListView({
         onToggle={view.toggleStatus}
       />
       <NameFacets counts={data?.facets.name} failed={list.isError} selected={search.name} onToggle={view.toggleName} />
+      <ListInsights
+        instanceId={instanceId}
+        listQuery={apiQuery}
+        zone={zone}
+        status={search.status}
+        flag={search.flag}
+        window={view.window}
+        onRange={(from, to) => void update({ range: null, from, to })}
+        onToggleStatus={view.toggleStatus}
+        onFlag={(flag) => void update({ flag })}
+      />
       {list.error && <ErrorPanel error={list.error} onRetry={view.retry} />}
       <SearchHints
         instanceId={instanceId}
@@ -203,6 +216,8 @@ export function TaskListView({
           onSort={(sort, order) => void update({ sort, order })}
           onOpen={view.setOpen}
           taskHref={(taskId) => taskHref(instanceId, taskId, search)}
+          rowBadge={rowInsights.badge}
+          rowExtras={rowInsights.extras}
           placeholder={placeholderOf(view)}
         />
       </div>

@@ -24,6 +24,7 @@ const column = createColumnHelper<typeof features, Task>();
 
 interface Meta {
   zone: Zone;
+  badge?: ((task: Task) => ReactNode) | undefined;
 }
 
 const columns = (meta: Meta) =>
@@ -51,11 +52,17 @@ const columns = (meta: Meta) =>
       sortDescFirst: true,
       cell: (c) =>
         UNFINISHED_STATUSES.includes(c.row.original.status) ? (
-          <span title="Running for">
-            <Elapsed since={c.row.original.createdAt} /> <span className="muted">so far</span>
-          </span>
+          <>
+            <span title="Running for">
+              <Elapsed since={c.row.original.createdAt} /> <span className="muted">so far</span>
+            </span>
+            {meta.badge?.(c.row.original)}
+          </>
         ) : (
-          <span className="numeric">{formatDuration(c.getValue())}</span>
+          <>
+            <span className="numeric">{formatDuration(c.getValue())}</span>
+            {meta.badge?.(c.row.original)}
+          </>
         ),
     }),
   ]);
@@ -78,6 +85,10 @@ export interface TaskTableProps {
   onOpen: (taskIds: string[]) => void;
   /** The task page's link, carrying the view it is opened from. */
   taskHref: (taskId: string) => string;
+  /** A mark after a row's duration (the insights' outlier and stuck badges). */
+  rowBadge?: ((task: Task) => ReactNode) | undefined;
+  /** Controls beside a row's params toggle (the insights' diff pick). */
+  rowExtras?: ((task: Task) => ReactNode) | undefined;
   /** Rendered in place of the body rows (skeleton, empty state), given the table's column count. */
   placeholder?: ((columns: number) => ReactNode) | undefined;
 }
@@ -89,7 +100,7 @@ export function TaskTable(props: TaskTableProps) {
 
   const table = useTable({
     features,
-    columns: columns({ zone }),
+    columns: columns({ zone, badge: props.rowBadge }),
     data: rows,
     getRowId: (t) => t.id,
     manualSorting: true,
@@ -186,6 +197,7 @@ export function TaskTable(props: TaskTableProps) {
                     >
                       <span aria-hidden="true">{isOpen ? '▾' : '▸'}</span>
                     </button>
+                    {props.rowExtras?.(row.original)}
                   </td>
                   {row.getAllCells().map((cell) => (
                     <td key={cell.id} className={`col-${cell.column.id}`}>

@@ -97,7 +97,7 @@ export const useTaskView = (instanceId: string) => {
       const page = search.page + delta;
       if (page >= 1 && page <= pages) void update({ page });
     },
-    clearFilters: () => void update({ status: null, name: null, user: null, q: null }),
+    clearFilters: () => void update({ status: null, name: null, user: null, q: null, flag: null }),
     widen:
       range.kind === 'rolling' && range.range !== '30d'
         ? () => void update({ range: '30d', from: null, to: null })

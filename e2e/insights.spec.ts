@@ -1,0 +1,187 @@
+import AxeBuilder from '@axe-core/playwright';
+import { expect, test, type Page } from '@playwright/test';
+
+// each test reads a window and renders figures: generous on a loaded two-core machine
+test.describe.configure({ timeout: 180_000 });
+
+const rows = (page: Page) => page.getByRole('table', { name: /^Tasks/ }).locator('tbody tr.task-row');
+const param = (page: Page, key: string) => new URL(page.url()).searchParams.get(key);
+const histogram = (page: Page) => page.getByRole('figure', { name: 'Tasks over time' });
+
+/** prod-orders, last 24 h: the simulator seeds its outliers, stuck task and diff pair there. */
+const openOrders = async (page: Page, search = '') => {
+  const instances = (await (await page.request.get('/api/instances')).json()) as {
+    instances: { id: string; name: string }[];
+  };
+  const orders = instances.instances.find((i) => i.name === 'prod-orders')!;
+  await page.goto(`/instances/${orders.id}${search}`);
+  // the first read of a window on a busy machine can take a while
+  await expect(rows(page).first()).toBeVisible({ timeout: 30_000 });
+  await expect(histogram(page)).toBeVisible({ timeout: 30_000 });
+  return orders.id;
+};
+
+const expectNoSeriousViolations = async (page: Page) => {
+  const { violations } = await new AxeBuilder({ page }).analyze();
+  const serious = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  expect(serious.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
+};
+
+test('the histogram: a drag sets an absolute range, the legend filters, keys zoom; all survive a reload', async ({
+  page,
+}) => {
+  await openOrders(page);
+  const figure = histogram(page);
+
+  // legend click toggles the status filter
+  await figure.getByRole('group', { name: 'Filter by status' }).getByRole('button', { name: 'FAILED' }).click();
+  await expect.poll(() => param(page, 'status')).toBe('FAILED');
+  await expect(page.locator('tbody tr.task-row .status', { hasNotText: 'FAILED' })).toHaveCount(0);
+  await expect(figure.getByRole('button', { name: 'FAILED' })).toHaveAttribute('aria-pressed', 'true');
+
+  // drag across the middle half: from/to in the URL, range gone
+  const plot = figure.locator('.histogram__plot svg');
+  const box = (await plot.boundingBox())!;
+  const y = box.y + box.height / 2;
+  await page.mouse.move(box.x + box.width * 0.25, y);
+  await page.mouse.down();
+  await page.mouse.move(box.x + box.width * 0.5, y, { steps: 5 });
+  await page.mouse.move(box.x + box.width * 0.75, y, { steps: 5 });
+  await page.mouse.up();
+  await expect.poll(() => param(page, 'from')).not.toBeNull();
+  expect(param(page, 'range')).toBeNull();
+  const [from, to] = [Date.parse(param(page, 'from')!), Date.parse(param(page, 'to')!)];
+  expect(to - from).toBeGreaterThan(10 * 3_600_000);
+  expect(to - from).toBeLessThan(14 * 3_600_000);
+
+  // arrow keys walk the buckets and say their counts; Enter zooms into one
+  const buckets = figure.getByRole('group', { name: /arrow keys move/ });
+  await buckets.focus();
+  await page.keyboard.press('Home');
+  await page.keyboard.press('ArrowRight');
+  await expect(figure.locator('.histogram__tip')).toContainText(/\d{2}:\d{2} – .*: (no tasks|\d+ FAILED)/);
+  await page.keyboard.press('Enter');
+  await expect.poll(() => Date.parse(param(page, 'to')!) - Date.parse(param(page, 'from')!)).toBeLessThan(3_600_000);
+
+  // reload, and a fresh browser opening the link, show the same view
+  const url = page.url();
+  await page.reload();
+  await expect(histogram(page)).toBeVisible();
+  expect(page.url()).toBe(url);
+  await expect(histogram(page).getByRole('button', { name: 'FAILED' })).toHaveAttribute('aria-pressed', 'true');
+  const fresh = await page.context().browser()!.newPage();
+  await fresh.goto(url);
+  await expect(histogram(fresh)).toBeVisible();
+  expect(fresh.url()).toBe(url);
+  await fresh.close();
+});
+
+test('the seeded outliers and the stuck resize are flagged, and each is a filter', async ({ page }) => {
+  await openOrders(page, '?range=24h&sort=durationMs');
+  await page.getByRole('button', { name: /^Only outliers/ }).click();
+  await expect.poll(() => param(page, 'flag')).toBe('outlier');
+  await expect(rows(page)).toHaveCount(2);
+  // longest first: the resize (62 min, about 3.5× its median), then the restart (40 min, over 10×)
+  await expect(rows(page).nth(0)).toContainText('resizeInstance');
+  await expect(rows(page).nth(0).locator('.flag--outlier')).toHaveText(/^[3-4]\.\d× median$/);
+  await expect(rows(page).nth(1)).toContainText('restartInstance');
+  await expect(rows(page).nth(1).locator('.flag--outlier')).toHaveText(/^\d\d\.\d× median$/);
+
+  await page.getByRole('button', { name: /^Only stuck/ }).click();
+  await expect.poll(() => param(page, 'flag')).toBe('stuck');
+  await expect(rows(page)).toHaveCount(1);
+  await expect(rows(page).first()).toContainText('EXECUTING');
+  await expect(rows(page).first().locator('.flag--stuck')).toHaveText(/^running 2 h( \d+ min)? · usually \d+ min/);
+  await page.screenshot({ path: 'docs/screenshots/insights-stuck.png' });
+
+  await page.reload();
+  await expect(rows(page)).toHaveCount(1);
+  await expect(page.getByRole('button', { name: /^Only stuck/ })).toHaveAttribute('aria-pressed', 'true');
+
+  // the durations panel sorts
+  await page.getByText('Durations by task name').click();
+  const durations = page.locator('table.durations');
+  await durations.getByRole('button', { name: /Max/ }).click();
+  await expect(durations.getByRole('columnheader', { name: /Max/ })).toHaveAttribute('aria-sort', 'descending');
+});
+
+test('a diff of two config changes shows the changed key, from the URL and after a reload', async ({ page }) => {
+  await openOrders(page, '?range=24h&name=modifyInstanceConfig&user=ops-admin&q=heartbeat');
+  const failed = rows(page).filter({ hasText: 'FAILED' }).filter({ hasText: 'modifyInstanceConfig' }).first();
+  await expect(failed).toBeVisible();
+  // "vs prev" diffs the failed change against the run before it
+  await failed.getByRole('button', { name: /with the previous run/ }).click();
+  await expect.poll(() => param(page, 'diff')?.split(',').length).toBe(2);
+  const diff = page.getByRole('region', { name: 'Params diff' });
+  await expect(diff.getByRole('row', { name: /configs\[0\]\.value/ })).toContainText('"60"');
+  await expect(diff.getByRole('row', { name: /configs\[0\]\.value/ })).toContainText('"0"');
+  await expect(diff.getByRole('row', { name: /^force/ })).toContainText('added');
+  await page.screenshot({ path: 'docs/screenshots/insights-diff.png' });
+
+  const url = page.url();
+  await page.reload();
+  await expect(page.getByRole('region', { name: 'Params diff' }).getByRole('row', { name: /configs/ })).toBeVisible();
+  expect(page.url()).toBe(url);
+
+  // picking by checkbox and by `d`
+  await diff.getByRole('button', { name: 'Close diff' }).click();
+  await expect.poll(() => param(page, 'diff')).toBeNull();
+  await rows(page).nth(0).getByRole('checkbox').check();
+  await rows(page)
+    .nth(1)
+    .getByRole('button', { name: /^Params of/ })
+    .focus();
+  await page.keyboard.press('d');
+  await expect.poll(() => param(page, 'diff')?.split(',').length).toBe(2);
+  await expect(page.getByRole('region', { name: 'Params diff' })).toBeVisible();
+});
+
+test('the timeline: bars by name, a bar opens its task, zoom writes the shared range', async ({ page }) => {
+  const instanceId = await openOrders(page, '?range=24h&name=resizeInstance');
+  await page.getByRole('group', { name: 'View' }).getByRole('button', { name: 'Timeline' }).click();
+  await expect.poll(() => param(page, 'view')).toBe('timeline');
+  const timeline = page.getByRole('figure', { name: 'Timeline' });
+  await expect(timeline.locator('canvas')).toHaveAttribute('data-draw-ms', /\d/);
+
+  // zoom in: an absolute range half as long, which the histogram then shows too
+  await timeline.getByRole('button', { name: 'Zoom in' }).click();
+  await expect.poll(() => param(page, 'from')).not.toBeNull();
+  const span = Date.parse(param(page, 'to')!) - Date.parse(param(page, 'from')!);
+  expect(Math.abs(span - 12 * 3_600_000)).toBeLessThan(60_000);
+  await expect(histogram(page).locator('.histogram__step')).toHaveText('per 10 min');
+
+  // only the stuck resize: one lane, one bar, running to now at the right edge; a click opens it
+  const { stuck } = (await (await page.request.get(`/api/instances/${instanceId}/insights?range=24h`)).json()) as {
+    stuck: { id: string }[];
+  };
+  await page.goto(`/instances/${instanceId}?range=24h&flag=stuck&view=timeline`);
+  const canvas = page.getByRole('figure', { name: 'Timeline' }).locator('canvas');
+  await expect(canvas).toHaveAttribute('aria-label', /^1 tasks in 1 lanes/, { timeout: 30_000 });
+  const box = (await canvas.boundingBox())!;
+  // the first row of the first lane: below the 20 px axis and the lane's 6 px padding
+  await page.mouse.move(box.x + box.width - 8, box.y + 29);
+  await expect(page.getByRole('figure', { name: 'Timeline' }).locator('.histogram__tip')).toContainText(
+    'resizeInstance · EXECUTING',
+  );
+  await page.mouse.down();
+  await page.mouse.up();
+  await expect(page).toHaveURL(new RegExp(`/tasks/${stuck[0]!.id}`));
+  await expect(page.locator('.task-fields')).toBeVisible();
+  await page.goBack();
+  await expect(page.getByRole('figure', { name: 'Timeline' })).toBeVisible();
+});
+
+for (const theme of ['light', 'dark'] as const) {
+  test(`insights, diff and timeline: no serious axe violations in the ${theme} theme`, async ({ page }) => {
+    await page.emulateMedia({ colorScheme: theme });
+    await openOrders(page, '?range=24h&name=modifyInstanceConfig&user=ops-admin&q=heartbeat&view=timeline');
+    await page.getByLabel('Theme').selectOption(theme);
+    await rows(page).nth(0).getByRole('checkbox').check();
+    await rows(page).nth(1).getByRole('checkbox').check();
+    await expect(page.getByRole('region', { name: 'Params diff' }).getByRole('table')).toBeVisible();
+    await expect(page.getByRole('figure', { name: 'Timeline' }).locator('canvas')).toBeVisible();
+    await page.getByText('Durations by task name').click();
+    await expectNoSeriousViolations(page);
+    await page.screenshot({ path: `docs/screenshots/insights-${theme}.png`, fullPage: true });
+  });
+}

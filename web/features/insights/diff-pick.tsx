@@ -1,0 +1,88 @@
+import './list-insights.css';
+import { useEffect, useRef, useState } from 'react';
+import type { Timeline } from '../../../shared/insights.ts';
+import { getJson, hasArray } from '../../lib/api.ts';
+
+interface RowTask {
+  id: string;
+  name: string;
+  createdAt: string;
+}
+
+const isTyping = (el: EventTarget | null) =>
+  el instanceof HTMLElement && (el.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(el.tagName));
+
+/** `d` on a focused row picks it for the diff (the row is the `tr[data-row-id]` holding focus). */
+export const useDiffKey = (onPick: (taskId: string) => void) => {
+  const pick = useRef(onPick);
+  useEffect(() => {
+    pick.current = onPick;
+  });
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key !== 'd' || e.defaultPrevented || e.metaKey || e.ctrlKey || e.altKey || isTyping(e.target)) return;
+      const row = (document.activeElement as HTMLElement | null)?.closest<HTMLElement>('tr[data-row-id]');
+      if (!row?.dataset.rowId) return;
+      e.preventDefault();
+      pick.current(row.dataset.rowId);
+    };
+    document.addEventListener('keydown', onKey);
+    return () => document.removeEventListener('keydown', onKey);
+  }, []);
+};
+
+/**
+ * The run of the same name just before `task` in the list's window (the timeline route reads the
+ * window the list already holds, so this costs no DMS call), or undefined.
+ */
+export const findPreviousRun = async (
+  instanceId: string,
+  windowQuery: Record<string, string>,
+  task: RowTask,
+): Promise<string | undefined> => {
+  const params = new URLSearchParams({ ...windowQuery, name: task.name });
+  const { tasks } = await getJson(
+    `/api/instances/${encodeURIComponent(instanceId)}/timeline?${params}`,
+    hasArray<Timeline>('tasks'),
+  );
+  const start = Date.parse(task.createdAt);
+  let previous: string | undefined;
+  for (const t of tasks) if (t.id !== task.id && t.start <= start) previous = t.id;
+  return previous;
+};
+
+/** A row's diff controls: a checkbox to pick it, and "vs previous" to diff it against the run before. */
+export function DiffPick({
+  task,
+  picked,
+  onToggle,
+  onPrevious,
+}: {
+  task: RowTask;
+  picked: boolean;
+  onToggle: () => void;
+  onPrevious: () => Promise<boolean>;
+}) {
+  const [none, setNone] = useState(false);
+  return (
+    <span className="diff-pick">
+      <input
+        type="checkbox"
+        checked={picked}
+        onChange={onToggle}
+        aria-label={`Pick ${task.name} ${task.id} to compare params`}
+        aria-keyshortcuts="d"
+      />
+      <button
+        type="button"
+        className="link-button"
+        title={none ? 'No earlier run of this name in the window' : 'Compare params with the previous run of this name'}
+        aria-label={`Compare ${task.name} ${task.id} with the previous run`}
+        disabled={none}
+        onClick={() => void onPrevious().then((found) => setNone(!found))}
+      >
+        vs prev
+      </button>
+    </span>
+  );
+}

@@ -1,0 +1,139 @@
+import './list-insights.css';
+import { useQuery } from '@tanstack/react-query';
+import { parseAsStringLiteral, useQueryStates } from 'nuqs';
+import { lazy, Suspense, useCallback, useMemo, type ReactNode } from 'react';
+import type { TaskFlag, TaskStatus } from '../../../shared/contract.ts';
+import type { Zone } from '../../lib/dates.ts';
+import { flagBadges, insightsOptions, insightsQuery, zoneTz } from './api.ts';
+import { DiffPick, findPreviousRun, useDiffKey } from './diff-pick.tsx';
+import { useDiffPick } from './diff-state.ts';
+import { FlagBadge } from './flag-badge.tsx';
+
+// The figures, the diff and the timeline load on demand: the first view carries only this file.
+const InsightsPanel = lazy(() => import('./insights-panel.tsx').then((m) => ({ default: m.InsightsPanel })));
+const ParamsDiff = lazy(() => import('./params-diff.tsx').then((m) => ({ default: m.ParamsDiff })));
+const Timeline = lazy(() => import('./timeline.tsx').then((m) => ({ default: m.Timeline })));
+
+const insightsParsers = {
+  view: parseAsStringLiteral(['table', 'timeline'] as const).withDefault('table'),
+  lanes: parseAsStringLiteral(['name', 'user'] as const).withDefault('name'),
+};
+
+interface RowTask {
+  id: string;
+  name: string;
+  createdAt: string;
+}
+
+const windowKeys = (q: Readonly<Record<string, string>>) => {
+  const w: Record<string, string> = {};
+  for (const k of ['range', 'from', 'to'] as const) if (q[k] !== undefined) w[k] = q[k];
+  return w;
+};
+
+/** What the table's rows carry from the insights: a flag badge, and the diff pick controls. */
+export const useRowInsights = (instanceId: string, listQuery: Readonly<Record<string, string>>, zone: Zone) => {
+  const query = insightsQuery(listQuery, zoneTz(zone));
+  const { data } = useQuery(insightsOptions(instanceId, query));
+  const badges = useMemo(() => flagBadges(data), [data]);
+  const { ids, toggle, compare } = useDiffPick();
+  useDiffKey(toggle);
+  const windowQuery = JSON.stringify(windowKeys(listQuery));
+  const previous = useCallback(
+    async (task: RowTask) => {
+      const prev = await findPreviousRun(instanceId, JSON.parse(windowQuery) as Record<string, string>, task);
+      if (prev) compare(prev, task.id);
+      return prev !== undefined;
+    },
+    [instanceId, windowQuery, compare],
+  );
+  return {
+    badge: (task: RowTask): ReactNode => <FlagBadge badge={badges.get(task.id)} />,
+    extras: (task: RowTask): ReactNode => (
+      <DiffPick
+        task={task}
+        picked={ids.includes(task.id)}
+        onToggle={() => toggle(task.id)}
+        onPrevious={() => previous(task)}
+      />
+    ),
+  };
+};
+
+export interface ListInsightsProps {
+  instanceId: string;
+  listQuery: Readonly<Record<string, string>>;
+  zone: Zone;
+  status: readonly TaskStatus[];
+  flag: TaskFlag | null;
+  /** The window on screen (ms): the timeline's axis, shared with the histogram. */
+  window: { from: number; to: number };
+  onRange: (from: string, to: string) => void;
+  onToggleStatus: (status: TaskStatus) => void;
+  onFlag: (flag: TaskFlag | null) => void;
+}
+
+/** Above the table: the histogram and flags, the params diff when a pair is chosen, the timeline view. */
+export function ListInsights(props: ListInsightsProps) {
+  const { instanceId, listQuery, zone } = props;
+  const [{ view, lanes }, setView] = useQueryStates(insightsParsers, { history: 'push' });
+  const { pair, ids, close } = useDiffPick();
+  const query = insightsQuery(listQuery, zoneTz(zone));
+  return (
+    <>
+      <Suspense fallback={<div className="insights insights--loading" aria-hidden="true" />}>
+        <InsightsPanel
+          instanceId={instanceId}
+          query={query}
+          zone={zone}
+          status={props.status}
+          flag={props.flag}
+          onRange={props.onRange}
+          onToggleStatus={props.onToggleStatus}
+          onFlag={props.onFlag}
+        />
+      </Suspense>
+      <div className="view-switch" role="group" aria-label="View">
+        <button
+          type="button"
+          className="facet"
+          aria-pressed={view === 'table'}
+          onClick={() => void setView({ view: null })}
+        >
+          Table only
+        </button>
+        <button
+          type="button"
+          className="facet"
+          aria-pressed={view === 'timeline'}
+          onClick={() => void setView({ view: 'timeline' })}
+        >
+          Timeline
+        </button>
+        {ids.length === 1 && (
+          <span className="muted" role="status">
+            One task picked: pick another (checkbox or <kbd>d</kbd>) to compare their params.
+          </span>
+        )}
+      </div>
+      {pair && (
+        <Suspense fallback={<p className="muted">Loading the diff…</p>}>
+          <ParamsDiff instanceId={instanceId} ids={pair} zone={zone} onClose={close} />
+        </Suspense>
+      )}
+      {view === 'timeline' && (
+        <Suspense fallback={<div className="insights insights--loading" aria-hidden="true" />}>
+          <Timeline
+            instanceId={instanceId}
+            query={query}
+            zone={zone}
+            laneBy={lanes}
+            onLaneBy={(by) => void setView({ lanes: by === 'name' ? null : by })}
+            window={props.window}
+            onRange={props.onRange}
+          />
+        </Suspense>
+      )}
+    </>
+  );
+}

@@ -1,0 +1,127 @@
+import { useQueries } from '@tanstack/react-query';
+import { useId, useMemo } from 'react';
+import type { TaskDetail } from '../../../shared/task.ts';
+import { ErrorPanel } from '../../components/error-panel.tsx';
+import { getJson, hasObject } from '../../lib/api.ts';
+import { formatExact, type Zone } from '../../lib/dates.ts';
+import { diffParams } from './params-diff-model.ts';
+import './params-diff.css';
+
+const taskOptions = (instanceId: string, taskId: string) => ({
+  queryKey: ['insights', 'task', instanceId, taskId] as const,
+  queryFn: ({ signal }: { signal: AbortSignal }) =>
+    getJson(
+      `/api/instances/${encodeURIComponent(instanceId)}/tasks/${encodeURIComponent(taskId)}`,
+      hasObject<TaskDetail>('task'),
+      signal,
+    ),
+  staleTime: 60_000,
+});
+
+/** Two tasks' params compared, the older run on the left; the pair comes from `diff=idA,idB`. */
+export function ParamsDiff({
+  instanceId,
+  ids,
+  zone,
+  onClose,
+}: {
+  instanceId: string;
+  ids: readonly [string, string];
+  zone: Zone;
+  onClose: () => void;
+}) {
+  const titleId = useId();
+  const [a, b] = useQueries({ queries: ids.map((id) => taskOptions(instanceId, id)) });
+  const [ta, tb] = [a?.data?.task, b?.data?.task];
+  const pair = useMemo(
+    () => (ta && tb ? [ta, tb].sort((x, y) => x.createdAt.localeCompare(y.createdAt)) : null),
+    [ta, tb],
+  );
+  // Two 200 KB params take tens of milliseconds: once per pair, not per render.
+  const diff = useMemo(() => (pair ? diffParams(pair[0]!.params, pair[1]!.params) : null), [pair]);
+  const error = a?.error ?? b?.error;
+  return (
+    <section className="params-diff" aria-labelledby={titleId}>
+      <header className="params-diff__head">
+        <h2 id={titleId}>Params diff</h2>
+        <button type="button" className="button" onClick={onClose}>
+          Close diff
+        </button>
+      </header>
+      {error && <ErrorPanel error={error} />}
+      {!pair && !error && <p className="muted">Loading both tasks…</p>}
+      {pair && diff && (
+        <>
+          <div className="params-diff__tasks">
+            {pair.map((t, i) => (
+              <p key={t.id}>
+                <strong>{i === 0 ? 'Before' : 'After'}:</strong> {t.name} · {t.status} ·{' '}
+                {formatExact(t.createdAt, zone)} · {t.userName} · <code>{t.id}</code>
+              </p>
+            ))}
+          </div>
+          {diff.mode === 'structural' ? (
+            diff.changes.length === 0 ? (
+              <p>The params are the same.</p>
+            ) : (
+              <table className="params-diff__table">
+                <caption>
+                  {diff.changes.length} {diff.changes.length === 1 ? 'key differs' : 'keys differ'}
+                </caption>
+                <thead>
+                  <tr>
+                    <th scope="col">Path</th>
+                    <th scope="col">Change</th>
+                    <th scope="col">Before</th>
+                    <th scope="col">After</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {diff.changes.map((c) => (
+                    <tr key={`${c.kind}:${c.path}`} className={`is-${c.kind}`}>
+                      <th scope="row">
+                        <code>{c.path}</code>
+                      </th>
+                      <td>{c.kind}</td>
+                      <td>
+                        <code>{c.before ?? '—'}</code>
+                      </td>
+                      <td>
+                        <code>{c.after ?? '—'}</code>
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            )
+          ) : (
+            <table className="params-diff__table params-diff__lines">
+              <caption>
+                Not both JSON: compared line by line, {diff.changed}{' '}
+                {diff.changed === 1 ? 'line differs' : 'lines differ'}
+              </caption>
+              <thead>
+                <tr>
+                  <th scope="col">Before</th>
+                  <th scope="col">After</th>
+                </tr>
+              </thead>
+              <tbody>
+                {diff.rows.map((r, i) => (
+                  <tr key={i} className={`is-${r.kind}`}>
+                    <td>
+                      <code>{r.before ?? ''}</code>
+                    </td>
+                    <td>
+                      <code>{r.after ?? ''}</code>
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )}
+        </>
+      )}
+    </section>
+  );
+}

@@ -182,6 +182,6 @@ for (const theme of ['light', 'dark'] as const) {
     await expect(page.getByRole('figure', { name: 'Timeline' }).locator('canvas')).toBeVisible();
     await page.getByText('Durations by task name').click();
     await expectNoSeriousViolations(page);
-    await page.screenshot({ path: `docs/screenshots/insights-${theme}.png`, fullPage: true });
+    await page.screenshot({ path: `docs/screenshots/insights-${theme}.png` });
   });
 }

@@ -34,7 +34,10 @@ test('the histogram: a drag sets an absolute range, the legend filters, keys zoo
   const figure = histogram(page);
 
   // legend click toggles the status filter
-  await figure.getByRole('group', { name: 'Filter by status' }).getByRole('button', { name: 'FAILED' }).click();
+  await figure
+    .getByRole('group', { name: 'Status legend, click a status to filter' })
+    .getByRole('button', { name: 'FAILED' })
+    .click();
   await expect.poll(() => param(page, 'status')).toBe('FAILED');
   await expect(page.locator('tbody tr.task-row .status', { hasNotText: 'FAILED' })).toHaveCount(0);
   await expect(figure.getByRole('button', { name: 'FAILED' })).toHaveAttribute('aria-pressed', 'true');

@@ -48,7 +48,7 @@ describe('Histogram', () => {
 
   it('toggles a status filter from its legend, showing which are on', () => {
     const { onToggleStatus, figure } = setup();
-    const legend = within(figure).getByRole('group', { name: 'Filter by status' });
+    const legend = within(figure).getByRole('group', { name: 'Status legend, click a status to filter' });
     expect(within(legend).getByRole('button', { name: 'FAILED' }).getAttribute('aria-pressed')).toBe('true');
     fireEvent.click(within(legend).getByRole('button', { name: 'SUCCESS' }));
     expect(onToggleStatus).toHaveBeenCalledWith('SUCCESS');

@@ -117,7 +117,7 @@ export function Histogram({ histogram, zone, selected, onRange, onToggleStatus }
           Tasks over time
         </span>
         <span className="muted histogram__step">per {histogram.step}</span>
-        <span className="legend" role="group" aria-label="Filter by status">
+        <span className="legend" role="group" aria-label="Status legend, click a status to filter">
           {STACK.map((s) => (
             <button
               key={s}

@@ -30,6 +30,7 @@ const expectNoSeriousViolations = async (page: Page) => {
 test('the histogram: a drag sets an absolute range, the legend filters, keys zoom; all survive a reload', async ({
   page,
 }) => {
+  test.setTimeout(300_000);
   await openOrders(page);
   const figure = histogram(page);
 

@@ -124,7 +124,9 @@ test('a diff of two config changes shows the changed key, from the URL and after
 
   const url = page.url();
   await page.reload();
-  await expect(page.getByRole('region', { name: 'Params diff' }).getByRole('row', { name: /configs/ })).toBeVisible();
+  await expect(page.getByRole('region', { name: 'Params diff' }).getByRole('row', { name: /configs/ })).toBeVisible({
+    timeout: 30_000,
+  });
   expect(page.url()).toBe(url);
 
   // picking by checkbox and by `d`
@@ -177,6 +179,7 @@ test('the timeline: bars by name, a bar opens its task, zoom writes the shared r
 
 for (const theme of ['light', 'dark'] as const) {
   test(`insights, diff and timeline: no serious axe violations in the ${theme} theme`, async ({ page }) => {
+    test.setTimeout(300_000);
     await page.emulateMedia({ colorScheme: theme });
     await openOrders(page, '?range=24h&name=modifyInstanceConfig&user=ops-admin&q=heartbeat&view=timeline');
     await page.getByLabel('Theme').selectOption(theme);

@@ -137,6 +137,17 @@ describe('one project and region', () => {
     expect(configError({ DMS_MAX_ATTEMPTS: '0' }).message).toMatch(/^DMS_MAX_ATTEMPTS/);
     expect(configError({ DMS_TIMEOUT_MS: 'soon' }).message).toMatch(/^DMS_TIMEOUT_MS/);
   });
+
+  it('reads DMS_PAGING (unset: learned) and DMS_MAX_BODY_MB (default 32), naming a bad value', () => {
+    const region = { ...live, HUAWEICLOUD_SDK_REGION: 'cn-north-4' };
+    expect(parseConfig(region)).toMatchObject({ upstreamPaging: undefined, upstreamMaxBodyBytes: 32 * 1024 * 1024 });
+    expect(parseConfig({ ...region, DMS_PAGING: 'offset', DMS_MAX_BODY_MB: '0.5' })).toMatchObject({
+      upstreamPaging: 'offset',
+      upstreamMaxBodyBytes: 512 * 1024,
+    });
+    expect(configError({ DMS_PAGING: 'page' }).message).toMatch(/^DMS_PAGING/);
+    expect(configError({ DMS_MAX_BODY_MB: '0' }).message).toMatch(/^DMS_MAX_BODY_MB/);
+  });
 });
 
 describe('several projects and regions from DMS_TARGETS_FILE', () => {

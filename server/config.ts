@@ -23,6 +23,10 @@ export interface Config {
   upstreamTimeoutMs: number;
   /** Attempts per DMS read (retries on network errors, 429, 5xx); writes always make one. */
   upstreamMaxAttempts: number;
+  /** DMS_PAGING: the paging parameter ListBackgroundTasks is asked with; undefined: learned from the answers. */
+  upstreamPaging?: 'start' | 'offset' | undefined;
+  /** Longest upstream answer body read, in bytes; a longer one is cut off and answered 502. */
+  upstreamMaxBodyBytes: number;
   /** Dashboard access control; required to listen on a non-loopback HOST. */
   access: { token?: string | undefined; basic?: { user: string; pass: string } | undefined };
   /** Extra Host header values the server answers (besides localhost/127.0.0.1/[::1]). */
@@ -49,6 +53,8 @@ const envSchema = z.object({
   DMS_TARGETS_FILE: z.string().optional(),
   DMS_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
   DMS_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(4),
+  DMS_PAGING: z.enum(['start', 'offset']).optional(),
+  DMS_MAX_BODY_MB: z.coerce.number().positive().max(1024).default(32),
   CONSOLE_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   CONSOLE_BASIC_AUTH: z
     .string()
@@ -209,6 +215,8 @@ export const parseConfig = (env: Record<string, string | undefined>): Config => 
     port: e.PORT,
     upstreamTimeoutMs: e.DMS_TIMEOUT_MS,
     upstreamMaxAttempts: e.DMS_MAX_ATTEMPTS,
+    upstreamPaging: e.DMS_PAGING,
+    upstreamMaxBodyBytes: Math.round(e.DMS_MAX_BODY_MB * 1024 * 1024),
     access,
     allowedHosts: e.ALLOWED_HOSTS.split(',')
       .map((h) => h.trim().toLowerCase())

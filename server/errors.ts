@@ -25,7 +25,12 @@ export const upstreamErrorBody = (err: UpstreamError): ApiError['error'] => {
   const { status, errorCode, errorMsg, requestId } = err.details;
   return {
     // a wrong clock is fixed on this server, not upstream: the SPA advises on this code
-    code: err.details.kind === 'clock-skew' ? 'UPSTREAM_CLOCK_SKEW' : 'UPSTREAM_ERROR',
+    code:
+      err.details.kind === 'clock-skew'
+        ? 'UPSTREAM_CLOCK_SKEW'
+        : err.details.kind === 'too-large'
+          ? 'UPSTREAM_BAD_ANSWER'
+          : 'UPSTREAM_ERROR',
     message: err.message,
     upstream: { status, errorCode, errorMsg, requestId },
   };

@@ -8,6 +8,7 @@ import { diagnose } from './diagnostics.ts';
 import { type CallBudget, createCallBudget } from './budget.ts';
 import type { Config } from './config.ts';
 import { createDmsClient } from './dms/client.ts';
+import { createPagingMemory, type PagingMemory } from './dms/paging.ts';
 import { createInstanceDirectory, type Upstream } from './instances.ts';
 import { countUpstreamCall, type LogSink, requestIds, requestLog, stdoutSink, ThrownValue, writeLog } from './log.ts';
 import { onError } from './errors.ts';
@@ -40,7 +41,16 @@ export const startConsole = async (config: Config, options: StartOptions = {}) =
       );
     return b;
   };
-  const clientHooks = (bucket: CallBudget) => ({
+  // What an endpoint's paging convention is, learned once for every project that uses it.
+  const pagingByEndpoint = new Map<string, PagingMemory>();
+  const pagingFor = (endpoint: string) => {
+    let p = pagingByEndpoint.get(endpoint);
+    if (!p) pagingByEndpoint.set(endpoint, (p = createPagingMemory(config.upstreamPaging)));
+    return p;
+  };
+  const clientHooks = (bucket: CallBudget, endpoint: string) => ({
+    paging: pagingFor(endpoint),
+    maxBodyBytes: config.upstreamMaxBodyBytes,
     limiter: bucket,
     onCall: (info: { operation: string; status: number; attempt: number }) => {
       countUpstreamCall();
@@ -59,7 +69,7 @@ export const startConsole = async (config: Config, options: StartOptions = {}) =
             credentials: { ak: simulator.ak, sk: simulator.sk },
             timeoutMs: config.upstreamTimeoutMs,
             maxAttempts: config.upstreamMaxAttempts,
-            ...clientHooks(bucketFor(simulator.ak)),
+            ...clientHooks(bucketFor(simulator.ak), simulator.url),
           }),
         },
       ]
@@ -72,7 +82,7 @@ export const startConsole = async (config: Config, options: StartOptions = {}) =
           credentials: config.credentials!,
           timeoutMs: config.upstreamTimeoutMs,
           maxAttempts: config.upstreamMaxAttempts,
-          ...clientHooks(bucketFor(config.credentials!.ak)),
+          ...clientHooks(bucketFor(config.credentials!.ak), t.endpoint),
         }),
       }));
 

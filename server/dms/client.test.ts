@@ -343,7 +343,6 @@ describe('retries', () => {
 
   it("stops at once when the caller's signal aborts, without retrying", async () => {
     const { client, calls } = scripted();
-    script = [hang, json(200, taskList(0, []))];
     const controller = new AbortController();
     const pending = client
       .listTasks({ instanceId: INSTANCE, start: 1, limit: 10, signal: controller.signal })

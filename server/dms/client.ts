@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { UpstreamError } from './errors.ts';
+import { type PagingConvention, type PagingMemory, createPagingMemory, pagingQuery, repeatsFirst } from './paging.ts';
 import { type Credentials, parseSdkDate, percentEncode, signRequest } from './signer.ts';
 import {
   type DmsInstance,
@@ -45,6 +46,10 @@ export interface DmsClientOptions {
   /** Awaited before every HTTP attempt (the BFF's token bucket). */
   limiter?: { acquire(signal?: AbortSignal): Promise<void> };
   onCall?: (info: DmsCallInfo) => void;
+  /** Longest answer body read (bytes); past it the read stops and the call fails. Default 32 MiB. */
+  maxBodyBytes?: number;
+  /** What this endpoint's paging convention is known to be; shared by the clients of one endpoint. */
+  paging?: PagingMemory;
   fetch?: typeof fetch;
   /** For tests: waiting between attempts, randomness of the jitter, the clock (signing, deadline). */
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
@@ -63,9 +68,20 @@ export interface ListTasksParams {
   /** 1–100 */
   limit: number;
   /** UTC `YYYYMMDDHHmmss` */
-  beginTime?: string;
-  endTime?: string;
-  signal?: AbortSignal;
+  beginTime?: string | undefined;
+  endTime?: string | undefined;
+  signal?: AbortSignal | undefined;
+}
+
+/** One page of a listing by its 0-based record index: the client picks the paging parameter. */
+export interface TaskPageParams {
+  instanceId: string;
+  /** 0-based index of the page's first record */
+  index: number;
+  limit: number;
+  beginTime?: string | undefined;
+  endTime?: string | undefined;
+  signal?: AbortSignal | undefined;
 }
 
 /** `YYYYMMDDHHmmss` in UTC, the format of begin_time/end_time. */
@@ -81,6 +97,31 @@ const DEFAULTS = {
   maxRetryAfterMs: 30_000,
   listDeadlineMs: 60_000,
   maxInstancePages: 40,
+  maxBodyBytes: 32 * 1024 * 1024,
+};
+
+/** The body as text, or undefined once it passes `cap` bytes (the rest is never read). */
+const readCapped = async (response: Response, cap: number): Promise<string | undefined> => {
+  const declared = response.headers.get('content-length');
+  if (declared !== null && Number(declared) > cap) {
+    await response.body?.cancel();
+    return undefined;
+  }
+  if (!response.body) return '';
+  const reader = response.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > cap) {
+      await reader.cancel();
+      return undefined;
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks).toString('utf8');
 };
 
 const defaultSleep = (ms: number, signal?: AbortSignal) =>
@@ -152,6 +193,7 @@ export const createDmsClient = (options: DmsClientOptions) => {
     maxRetryAfterMs: options.maxRetryAfterMs ?? DEFAULTS.maxRetryAfterMs,
     listDeadlineMs: options.listDeadlineMs ?? DEFAULTS.listDeadlineMs,
     maxInstancePages: options.maxInstancePages ?? DEFAULTS.maxInstancePages,
+    maxBodyBytes: options.maxBodyBytes ?? DEFAULTS.maxBodyBytes,
   };
   const doFetch = options.fetch ?? fetch;
   const sleep = options.sleep ?? defaultSleep;
@@ -197,13 +239,13 @@ export const createDmsClient = (options: DmsClientOptions) => {
       });
     const common = { operation: call.operation, attempts: n };
 
-    let text: string;
+    let text: string | undefined;
     let response: Response;
     try {
       response = await doFetch(url, { method: call.method, headers, signal });
       status = response.status;
       requestId = response.headers.get('x-request-id');
-      text = await response.text();
+      text = await readCapped(response, o.maxBodyBytes);
     } catch (error) {
       report();
       if (call.signal?.aborted) throw call.signal.reason;
@@ -224,6 +266,19 @@ export const createDmsClient = (options: DmsClientOptions) => {
       };
     }
     report();
+
+    if (text === undefined) {
+      const mb = Math.round((o.maxBodyBytes / 1024 / 1024) * 10) / 10;
+      // the same request would only send the same flood again
+      return {
+        ok: false,
+        retryable: false,
+        error: fail(
+          `DMS ${call.operation} answered ${status} with a body larger than ${mb} MB (DMS_MAX_BODY_MB); it was cut off unread`,
+          { ...common, status, errorCode: null, errorMsg: null, requestId, kind: 'too-large' },
+        ),
+      };
+    }
 
     if (!response.ok) {
       let body: z.infer<typeof dmsErrorBodySchema> = {};
@@ -331,6 +386,122 @@ export const createDmsClient = (options: DmsClientOptions) => {
     }
   };
 
+  const listTasks = ({
+    instanceId,
+    start,
+    offset,
+    limit,
+    beginTime,
+    endTime,
+    signal,
+  }: ListTasksParams): Promise<DmsTaskList> =>
+    call({
+      operation: 'ListBackgroundTasks',
+      method: 'GET',
+      path: `/instances/${segment(instanceId)}/tasks`,
+      query: { start, offset, limit, begin_time: beginTime, end_time: endTime },
+      schema: dmsTaskListSchema,
+      signal,
+    });
+
+  const paging = options.paging ?? createPagingMemory();
+  const idsOf = (page: DmsTaskList) => page.tasks.map((t) => t.id).filter((id) => id !== '');
+  const sameIds = (a: DmsTaskList, b: DmsTaskList) => idsOf(a).join() === idsOf(b).join();
+  const pagingFailure = (message: string) =>
+    fail(message, {
+      operation: 'ListBackgroundTasks',
+      status: 200,
+      errorCode: null,
+      errorMsg: null,
+      requestId: null,
+      kind: 'invalid-response',
+    });
+
+  /** Asks the page both ways (one extra call) and keeps the convention whose answer is not page 1 again. */
+  const learn = async (p: TaskPageParams, first: ReadonlySet<string>): Promise<DmsTaskList> => {
+    const base = { instanceId: p.instanceId, limit: p.limit, beginTime: p.beginTime, endTime: p.endTime };
+    const [byStart, byOffset] = await Promise.all([
+      listTasks({ ...base, start: p.index + 1, signal: p.signal }),
+      listTasks({ ...base, offset: p.index, signal: p.signal }),
+    ]);
+    const startIgnored = repeatsFirst(idsOf(byStart), first);
+    const offsetIgnored = repeatsFirst(idsOf(byOffset), first);
+    const at = `record ${p.index + 1}`;
+    if (startIgnored && offsetIgnored)
+      throw pagingFailure(
+        `DMS ListBackgroundTasks ignored both start and offset: the page at ${at} repeated the first page, so a listing longer than one page cannot be read`,
+      );
+    const learned = (convention: PagingConvention, evidence: string, page: DmsTaskList) => {
+      paging.learned(convention, evidence, 1);
+      return page;
+    };
+    if (startIgnored)
+      return learned(
+        'offset',
+        `start was ignored (the page at ${at} repeated page 1); offset (0-based) was honoured`,
+        byOffset,
+      );
+    if (offsetIgnored)
+      return learned(
+        'start',
+        `offset was ignored (the page at ${at} repeated page 1); start (1-based) was honoured`,
+        byStart,
+      );
+    return sameIds(byStart, byOffset)
+      ? learned('both', `start (1-based) and offset (0-based) answered the same page at ${at}`, byStart)
+      : learned(
+          'start',
+          `start and offset answered different pages at ${at}; start (1-based, as the API's example requests) is used`,
+          byStart,
+        );
+  };
+
+  const listTaskPage = async (p: TaskPageParams): Promise<DmsTaskList> => {
+    const key = `${p.instanceId}|${p.beginTime ?? ''}|${p.endTime ?? ''}|${p.limit}`;
+    const read = (q: { start?: number; offset?: number }) =>
+      listTasks({
+        instanceId: p.instanceId,
+        limit: p.limit,
+        beginTime: p.beginTime,
+        endTime: p.endTime,
+        signal: p.signal,
+        ...q,
+      });
+    if (p.index === 0) {
+      // The first page needs no paging parameter whichever the API honours.
+      const page = await read(paging.forced ? pagingQuery(paging.forced, 0) : {});
+      paging.rememberFirst(key, idsOf(page));
+      return page;
+    }
+    /** Learns from this page (single flight), or waits for a learning already running. */
+    const viaLearning = async (): Promise<DmsTaskList | undefined> => {
+      const first = paging.firstPage(key);
+      const running = first && first.size > 0 ? paging.learnOnce(() => learn(p, first)) : undefined;
+      if (running) return running;
+      await paging.whileLearning()?.catch(() => undefined);
+      return undefined;
+    };
+    if (paging.convention() === null) {
+      const page = await viaLearning();
+      if (page) return page;
+    }
+    const convention = paging.convention();
+    // No first page to compare with: both names, consistently, are right whichever is honoured.
+    if (convention === null) return read({ start: p.index + 1, offset: p.index });
+    const page = await read(pagingQuery(convention, p.index));
+    if (!repeatsFirst(idsOf(page), paging.firstPage(key))) return page;
+    const evidence = `the page at record ${p.index + 1} asked with ${convention === 'offset' ? 'offset' : 'start'} repeated the first page`;
+    paging.contradicted(evidence);
+    if (paging.forced)
+      throw pagingFailure(
+        `DMS ListBackgroundTasks ignored ${paging.forced}: ${evidence}. DMS_PAGING=${paging.forced} is wrong for this endpoint: unset it (the console then learns the convention) or set the other one.`,
+      );
+    const relearned = await viaLearning();
+    if (relearned) return relearned;
+    const now = paging.convention();
+    return read(now === null ? { start: p.index + 1, offset: p.index } : pagingQuery(now, p.index));
+  };
+
   return {
     projectId,
     endpoint: base.href.replace(/\/+$/, ''),
@@ -380,24 +551,26 @@ export const createDmsClient = (options: DmsClientOptions) => {
         if (page.instances.length === 0 || offset >= page.instance_num) return [...byId.values()];
       }
     },
-    /** ListBackgroundTasks: `start` is 1-based; task_count is the total of matching tasks. */
-    listTasks: ({
-      instanceId,
-      start,
-      offset,
-      limit,
-      beginTime,
-      endTime,
-      signal,
-    }: ListTasksParams): Promise<DmsTaskList> =>
-      call({
-        operation: 'ListBackgroundTasks',
-        method: 'GET',
-        path: `/instances/${segment(instanceId)}/tasks`,
-        query: { start, offset, limit, begin_time: beginTime, end_time: endTime },
-        schema: dmsTaskListSchema,
-        signal,
-      }),
+    /** ListBackgroundTasks with `start`/`offset` sent exactly as given; task_count is the total of matching tasks. */
+    listTasks,
+    /**
+     * One page of ListBackgroundTasks by record index, asked the way this endpoint honours
+     * (learned from the answers with at most one extra call, or forced by DMS_PAGING).
+     */
+    listTaskPage,
+    /** What this endpoint's paging is known to be (for the doctor). */
+    paging,
+    /**
+     * Learns the paging convention now if it is not known, for two or three calls of one task
+     * each on an instance with at least two tasks (the doctor's check). Returns what is known.
+     */
+    async learnPaging(instanceId: string, signal?: AbortSignal) {
+      if (paging.convention() === null) {
+        const first = await listTaskPage({ instanceId, index: 0, limit: 1, signal });
+        if (first.task_count >= 2) await listTaskPage({ instanceId, index: 1, limit: 1, signal });
+      }
+      return paging.report();
+    },
     /** ShowBackgroundTask; undefined when DMS answers an empty list for an unknown id. */
     showTask: async (instanceId: string, taskId: string, signal?: AbortSignal): Promise<DmsTask | undefined> =>
       (

@@ -12,8 +12,9 @@ export class UpstreamError extends Error {
       /**
        * What kind of failure, for the BFF to map to its own answer. `clock-skew` is the gateway's
        * "signature expired" (APIGW.0301): this server's clock is off by more than 15 minutes.
+       * `too-large`: the answer's body passed DMS_MAX_BODY_MB and was not read further.
        */
-      kind: 'http' | 'timeout' | 'network' | 'invalid-response' | 'throttled-locally' | 'clock-skew';
+      kind: 'http' | 'timeout' | 'network' | 'invalid-response' | 'throttled-locally' | 'clock-skew' | 'too-large';
       /** The DMS operation, e.g. ListBackgroundTasks. */
       operation?: string | undefined;
       /** How many HTTP attempts were made before giving up. */

@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { rangeToMs } from '../../shared/contract.ts';
 import { createDmsClient, type DmsCallInfo } from '../dms/client.ts';
+import { createPagingMemory } from '../dms/paging.ts';
 import { ApiFailure } from '../errors.ts';
 import { type RunningSimulator, startSimulator } from '../simulator/server.ts';
 import { type CallBudget, createCallBudget } from '../budget.ts';
@@ -20,6 +21,8 @@ const client = (maxAttempts = 1, limiter?: CallBudget) =>
     projectId: sim.projectId,
     credentials: { ak: sim.ak, sk: sim.sk },
     maxAttempts,
+    // the window's own calls: the one call that learns the paging is counted in paging.test.ts
+    paging: createPagingMemory('start'),
     onCall: (info) => calls.push(info),
   });
 const store = (over: Partial<Parameters<typeof createWindowStore>[0]> = {}) =>

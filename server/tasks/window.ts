@@ -196,8 +196,9 @@ export const createWindowStore = (options: WindowStoreOptions) => {
   ) => {
     const beginTime = formatDmsTime(beginMs);
     const endTime = formatDmsTime(endMs);
+    // the client asks with the paging parameter this endpoint honours (docs/UPSTREAM.md, "Paging")
     const page = (start: number) =>
-      source.client.listTasks({ instanceId, start, limit: PAGE_LIMIT, beginTime, endTime });
+      source.client.listTaskPage({ instanceId, index: start - 1, limit: PAGE_LIMIT, beginTime, endTime });
     const first = await page(1);
     if (hintKey !== undefined) sizeHints.set(hintKey, { total: first.task_count, at: now() });
     checkSize(first.task_count);

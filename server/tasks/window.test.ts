@@ -43,6 +43,7 @@ const gated = () => {
       projectId: sim.projectId,
       credentials: { ak: sim.ak, sk: sim.sk },
       maxAttempts: 1,
+      paging: createPagingMemory('start'),
       onCall: (info) => calls.push(info),
       fetch: async (input, init) => {
         arrived();
@@ -238,6 +239,7 @@ describe('window store over the simulator', () => {
       baseDelayMs: 1,
       maxDelayMs: 1,
       limiter: budget,
+      paging: createPagingMemory('start'),
       onCall: (info) => calls.push(info),
       fetch: async (input, init) => {
         if (seen++ === 0 || held.length >= 8) return fetch(input, init);
@@ -276,6 +278,7 @@ describe('window store over the simulator', () => {
         projectId: sim.projectId,
         credentials: { ak: sim.ak, sk: sim.sk },
         maxAttempts: 1,
+        paging: createPagingMemory('start'),
         onCall: (info) => calls.push(info),
         // After the refresh's first page is answered, a finished task on it is deleted upstream.
         fetch: async (input, init) => {

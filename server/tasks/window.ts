@@ -205,7 +205,9 @@ export const createWindowStore = (options: WindowStoreOptions) => {
     const starts: number[] = [];
     for (let start = 1 + PAGE_LIMIT; start <= first.task_count; start += PAGE_LIMIT) starts.push(start);
     // All the rest fit the budget now, or none is asked for: the window is refused having spent one call.
-    await reservation.extend(Math.max(0, 1 + starts.length - reserved));
+    // (plus the one call that learns the endpoint's paging, while it is not known)
+    const learning = starts.length > 0 && source.client.paging.convention() === null ? 1 : 0;
+    await reservation.extend(Math.max(0, 1 + starts.length + learning - reserved));
     const rest: Awaited<ReturnType<typeof page>>[] = [];
     let next = 0;
     let failure: { error: unknown } | undefined;

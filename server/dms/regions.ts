@@ -1,4 +1,4 @@
-/** The RabbitMQ region ids of the official SDKs (UPSTREAM.md), in their order. */
+/** The RabbitMQ region ids of the official SDKs (docs/UPSTREAM.md), in their order. */
 export const DMS_REGIONS = [
   'eu-west-101',
   'cn-north-1',

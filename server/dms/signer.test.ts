@@ -29,7 +29,7 @@ const CLOUD = 'https://dms.cn-north-4.myhuaweicloud.com';
 
 const signatureOf = (authorization: string | undefined) => parseAuthorization(authorization)?.signature;
 
-describe('UPSTREAM.md vectors (official Node signer, core 3.1.211)', () => {
+describe('docs/UPSTREAM.md vectors (official Node signer, core 3.1.211)', () => {
   const vectors: [string, string, string][] = [
     [
       'GET',

@@ -1,6 +1,6 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 
-/** SDK-HMAC-SHA256, the AK/SK signature of Huawei Cloud's API gateway (see UPSTREAM.md). */
+/** SDK-HMAC-SHA256, the AK/SK signature of Huawei Cloud's API gateway (see docs/UPSTREAM.md). */
 export const ALGORITHM = 'SDK-HMAC-SHA256';
 export const EMPTY_BODY_SHA256 = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';
 

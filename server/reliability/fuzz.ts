@@ -178,7 +178,8 @@ const OPERATION_PATHS = (projectId: string, instances: string[]) => {
   return [
     new RegExp(`^${p}\\?engine=rabbitmq&offset=\\d+&limit=\\d+$`),
     new RegExp(`^${p}/${i}$`),
-    new RegExp(`^${p}/${i}/tasks\\?start=\\d+&limit=\\d+&begin_time=\\d{14}&end_time=\\d{14}$`),
+    // page 1 names no paging parameter; later pages `start` or `offset` (or both), as learned
+    new RegExp(`^${p}/${i}/tasks\\?(?:start=\\d+&)?(?:offset=\\d+&)?limit=\\d+&begin_time=\\d{14}&end_time=\\d{14}$`),
     new RegExp(`^${p}/${i}/tasks/[0-9a-f]{32}$`),
   ];
 };

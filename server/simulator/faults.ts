@@ -65,7 +65,7 @@ const errorBody = z.strictObject({
   error_msg: z.string(),
 });
 
-/** Behaviours UPSTREAM.md leaves open: switches, so a client is tested against each. */
+/** Behaviours docs/UPSTREAM.md leaves open: switches, so a client is tested against each. */
 export const behaviourSchema = z.strictObject({
   /** A well-formed task id that does not exist: a 404, or 200 with `task_count:"0"` and no tasks. */
   unknownTask: z.enum(['not-found', 'empty']).default('empty'),

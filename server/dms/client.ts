@@ -107,6 +107,8 @@ const readCapped = async (response: Response, cap: number): Promise<string | und
     await response.body?.cancel();
     return undefined;
   }
+  // a declared length within the cap bounds the read already (fetch refuses a longer body)
+  if (declared !== null && /^\d+$/.test(declared)) return response.text();
   if (!response.body) return '';
   const reader = response.body.getReader();
   const chunks: Uint8Array[] = [];

@@ -26,19 +26,19 @@ describe('a 10,000-task window in each paging convention', () => {
       const held = h.sim.data.tasks.get(instanceId)!.filter((t) => Date.parse(t.created_at) < Date.now() - 3_600_000);
       const to = held[0]!.created_at;
       const from = held[9_999]!.created_at;
-      const expected = held.filter((t) => t.created_at >= from && t.created_at <= to).map((t) => t.id);
-      expect(expected).toHaveLength(10_000);
-      // what DMS lists for the window's whole seconds
-      const listedTotal = held.filter(
-        (t) => Date.parse(t.created_at) >= second(from) && Date.parse(t.created_at) <= second(to) + 999,
-      ).length;
+      // a window holds whole seconds, as DMS filters: the edge seconds may add a few tasks
+      const expected = held
+        .filter((t) => Date.parse(t.created_at) >= second(from) && Date.parse(t.created_at) <= second(to) + 999)
+        .map((t) => t.id);
+      expect(expected.length).toBeGreaterThanOrEqual(10_000);
+      const listedTotal = expected.length;
       h.sim.control.clearRequests();
 
       const query = `from=${encodeURIComponent(from)}&to=${encodeURIComponent(to)}`;
       const answer = await h.send(`/api/instances/${instanceId}/export?format=json&${query}`);
       expect(answer.status).toBe(200);
       const body = json<{ total: number; tasks: { id: string }[] }>(answer);
-      expect(body.total).toBe(10_000);
+      expect(body.total).toBe(listedTotal);
       expect(body.tasks.map((t) => t.id).sort()).toEqual([...expected].sort());
       const listed = h.sim.control.requests().filter((r) => r.operation === 'ListBackgroundTasks');
       // distinct requests: a retried page (a slow machine) asks the same thing again

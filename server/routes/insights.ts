@@ -8,7 +8,7 @@ import { ApiFailure } from '../errors.ts';
 import type { InstanceDirectory } from '../instances.ts';
 import { queryWindow } from '../tasks/query.ts';
 import { flaggedTasks, histogram, insightsOf } from '../tasks/stats.ts';
-import { type WindowEntry, type WindowStore, windowKeyFor } from '../tasks/window.ts';
+import { type WindowEntry, type WindowStore, windowJson, windowKeyFor } from '../tasks/window.ts';
 import { validate } from '../validate.ts';
 
 export interface InsightsRoutesOptions {
@@ -33,7 +33,7 @@ const insightsBody = (entry: WindowEntry, query: InsightsQuery): Uint8Array<Arra
     // The table's filters, through the list's own (cached) filter; its sort is irrelevant here.
     const { matching } = queryWindow(base, { ...query, sort: 'createdAt', order: 'desc', page: 1, pageSize: 1 });
     const answer: Insights = {
-      window: { from: new Date(entry.from).toISOString(), to: new Date(entry.to).toISOString() },
+      window: windowJson(entry),
       fetchedAt: new Date(entry.fetchedAt).toISOString(),
       histogram: { tz: query.tz, ...histogram(matching, entry.from, entry.to, query.tz) },
       ...insightsOf(entry.tasks, matching, entry.fetchedAt),
@@ -56,7 +56,7 @@ const timelineBody = (entry: WindowEntry, query: TaskQuery): Uint8Array<ArrayBuf
     const base = query.flag ? flaggedTasks(entry.tasks, entry.fetchedAt, query.flag) : entry.tasks;
     const { matching } = queryWindow(base, { ...query, sort: 'createdAt', order: 'asc', page: 1, pageSize: 1 });
     const answer: Timeline = {
-      window: { from: new Date(entry.from).toISOString(), to: new Date(entry.to).toISOString() },
+      window: windowJson(entry),
       fetchedAt: new Date(entry.fetchedAt).toISOString(),
       tasks: matching.map((t) => ({
         id: t.id,

@@ -11,7 +11,7 @@ import { toTask } from '../tasks/normalise.ts';
 import { exportFilename, exportStream } from '../tasks/export.ts';
 import { type Memo, queryWindow } from '../tasks/query.ts';
 import { flaggedTasks } from '../tasks/stats.ts';
-import { type WindowEntry, type WindowStore, windowKeyFor } from '../tasks/window.ts';
+import { type WindowEntry, type WindowStore, windowJson, windowKeyFor } from '../tasks/window.ts';
 import { validate } from '../validate.ts';
 
 export interface InstanceRoutesOptions {
@@ -23,8 +23,6 @@ export interface InstanceRoutesOptions {
 
 const instanceParam = z.object({ instanceId: instanceIdSchema });
 const taskParam = z.object({ instanceId: instanceIdSchema, taskId: taskIdSchema });
-
-const windowJson = (e: WindowEntry) => ({ from: new Date(e.from).toISOString(), to: new Date(e.to).toISOString() });
 
 /**
  * The list answer is a pure function of a window (which never changes once fetched) and the

@@ -64,12 +64,19 @@ export const windowKeyFor = (
 ): WindowTarget => {
   // DMS filters by the second: bounds that differ by milliseconds are one window.
   if (q.from !== undefined && q.to !== undefined)
-    return { instanceId, from: floorSecond(Date.parse(q.from)), to: floorSecond(Date.parse(q.to)) };
+    // DMS filters by the second: a window holds whole seconds, so bounds in one second share a key
+    return { instanceId, from: floorSecond(Date.parse(q.from)), to: floorSecond(Date.parse(q.to)) + SECOND - 1 };
   const span = spanOf(q.range ?? DEFAULT_RANGE);
   const s = Math.max(SECOND, step);
   const to = Math.ceil(now / s) * s;
   return { instanceId, from: to - span, to, rollingMs: span };
 };
+
+/** An explicit window ends at the last millisecond of its second: shown (and pinned) as that second. */
+export const windowJson = (e: WindowEntry) => ({
+  from: new Date(e.from).toISOString(),
+  to: new Date(e.to - (e.to % 1000)).toISOString(),
+});
 
 const keyOf = (t: WindowTarget) => `${t.instanceId}|${t.from}|${t.to}`;
 

@@ -11,7 +11,8 @@ export default defineConfig({
   fullyParallel: false,
   workers: 1,
   retries: process.env.CI ? 1 : 0,
-  timeout: 30_000,
+  // generous: a loaded CI machine runs these journeys several times slower than a laptop
+  timeout: 60_000,
   expect: { timeout: 10_000 },
   reporter: 'list',
   use: {

@@ -126,7 +126,8 @@ describe('an upstream that lies about instance_num', () => {
       expect(liar.seen).toEqual([0, 1, 2, 3]);
       // nothing cached from the abandoned listing: the next request starts afresh
       const next = liar.hold(6);
-      void dir.list(new AbortController().signal);
+      // its listing is cut when the liar closes: that rejection is expected, not unhandled
+      void dir.list(new AbortController().signal).catch(() => undefined);
       await next;
       expect(liar.seen.slice(4)).toEqual([0, 1]);
     } finally {

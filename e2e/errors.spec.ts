@@ -9,7 +9,8 @@ let setFaults: LiveConsole['setFaults'];
 
 test.beforeAll(async () => {
   test.setTimeout(60_000);
-  live = await startLiveConsole();
+  // 7 days of the first instance fit (about 1,200 tasks), 30 days (about 4,500) do not
+  live = await startLiveConsole({ WINDOW_MAX_TASKS: '2000' });
   ({ base, sim, setFaults } = live);
 });
 
@@ -63,3 +64,29 @@ for (const c of cases) {
     await expect(page.getByRole('alert')).toHaveCount(0);
   });
 }
+
+test('a window over the size limit offers a shorter range, not a retry', async ({ page }) => {
+  await page.goto(`${base}/instances/${instanceId()}?range=30d`);
+  const alert = page.getByRole('alert');
+  await expect(alert.getByRole('heading')).toHaveText('Too many tasks in this range');
+  await expect(alert).toContainText('WINDOW_TOO_LARGE (HTTP 422)');
+  await expect(alert.getByRole('button', { name: 'Retry' })).toHaveCount(0);
+  await expect(alert).not.toContainText('request id');
+  await expect(alert.getByText('Upstream')).toHaveCount(0);
+  await alert.getByRole('button', { name: 'Show the last 7d' }).click();
+  await expect(page.getByRole('table').locator('tbody tr.task-row').first()).toBeVisible();
+  expect(new URL(page.url()).searchParams.get('range')).toBe('7d');
+  await expect(page.getByRole('alert')).toHaveCount(0);
+});
+
+test('an invalid instance id in the link leads to the instances, not to a retry', async ({ page }) => {
+  await page.goto(`${base}/instances/not-an-instance`);
+  const alert = page.getByRole('alert');
+  await expect(alert.getByRole('heading')).toHaveText('Not an instance id');
+  await expect(alert).toContainText('INVALID_INSTANCE_ID (HTTP 400)');
+  await expect(alert.getByRole('button', { name: 'Retry' })).toHaveCount(0);
+  await expect(alert).not.toContainText('request id');
+  await alert.getByRole('link', { name: 'Choose another instance' }).click();
+  await expect(page.getByRole('table').locator('tbody tr.task-row').first()).toBeVisible();
+  expect(new URL(page.url()).pathname).toMatch(/^\/instances\/[0-9a-f-]{36}$/);
+});

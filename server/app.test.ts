@@ -131,6 +131,7 @@ describe('the API over the simulator', () => {
     sim.control.setBehaviour({ unknownTask: 'not-found' });
     const unknown404 = await get(`/api/instances/${instanceId}/tasks/${'1'.repeat(32)}`);
     expect(unknown404.status).toBe(404);
+    expect((await errorOf(unknown404)).code).toBe('TASK_NOT_FOUND');
     expect((await errorOf(unknown404)).upstream?.errorCode).toMatch(/^DMS\./);
   });
 
@@ -152,9 +153,15 @@ describe('the API over the simulator', () => {
     }
     const badId = await get('/api/instances/..%2F..%2Fv2/tasks');
     expect(badId.status).toBe(400);
-    expect((await errorOf(badId)).message).toContain('instanceId');
+    expect(await errorOf(badId)).toMatchObject({
+      code: 'INVALID_INSTANCE_ID',
+      message: expect.stringContaining('instanceId'),
+    });
     const badTask = await get(`/api/instances/${id('dev-sandbox')}/tasks/ABC`);
-    expect((await errorOf(badTask)).message).toContain('taskId');
+    expect(await errorOf(badTask)).toMatchObject({
+      code: 'INVALID_TASK_ID',
+      message: expect.stringContaining('taskId'),
+    });
     const unknown = await get('/api/instances/00000000-0000-0000-0000-000000000000/tasks');
     expect(unknown.status).toBe(404);
     expect((await errorOf(unknown)).code).toBe('INSTANCE_NOT_FOUND');
@@ -166,12 +173,17 @@ describe('the API over the simulator', () => {
     sim.control.patchFaults({ errorRate: 1 });
     const failed = await fresh.request(`/api/instances/${id('prod-orders')}/tasks?range=1h`);
     expect(failed.status).toBe(502);
+    expect((await errorOf(failed)).code).toBe('UPSTREAM_ERROR');
     const upstream = (await errorOf(failed)).upstream!;
     expect(upstream).toMatchObject({ status: 500, errorCode: 'DMS.00500000' });
     expect(upstream.requestId).toMatch(/^[0-9a-f]{32}$/);
     sim.control.setFaults({ hang: { ms: 5_000 } });
     const hung = await fresh.request(`/api/instances/${id('prod-orders')}/tasks?range=2h`);
     expect(hung.status).toBe(504);
+    const timedOut = await errorOf(hung);
+    expect(timedOut.code).toBe('UPSTREAM_TIMEOUT');
+    // no answer came, so there is no upstream status or request id to show
+    expect(timedOut.upstream).toBeUndefined();
   });
 
   it('answers 503 with Retry-After when the call budget cannot cover a window', async () => {

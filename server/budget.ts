@@ -1,6 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
-import { ApiFailure } from './errors.ts';
+import { DomainError } from './domain-error.ts';
 
 export interface CallBudgetOptions {
   ratePerMinute: number;
@@ -40,8 +40,7 @@ const SECOND = 1000;
 
 export const budgetRefusal = (calls: number, waitMs: number, ratePerMinute: number) => {
   const seconds = Math.max(1, Math.ceil(waitMs / SECOND));
-  return new ApiFailure(
-    503,
+  return new DomainError(
     'UPSTREAM_BUDGET',
     calls > ratePerMinute
       ? `This needs about ${calls} DMS calls, more than the whole call budget (${ratePerMinute} a minute): narrow the range.`

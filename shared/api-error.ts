@@ -1,13 +1,15 @@
 import { z } from 'zod';
+import { API_ERROR_CODES } from './error-codes.ts';
 
 /** The one error body every /api route answers with. */
 export const apiErrorSchema = z.object({
   error: z.object({
-    code: z.string(),
+    code: z.enum(API_ERROR_CODES),
     message: z.string(),
     upstream: z
+      /** What DMS or its gateway answered; absent when no answer came (timeout, network). */
       .object({
-        status: z.number(),
+        status: z.number().int().positive(),
         errorCode: z.string().nullable(),
         errorMsg: z.string().nullable(),
         requestId: z.string().nullable(),

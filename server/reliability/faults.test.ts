@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apiErrorSchema, type ApiError } from '../../shared/api-error.ts';
+import type { ApiErrorCode } from '../../shared/error-codes.ts';
 import { taskListSchema } from '../../shared/task.ts';
 import type { FaultsInput } from '../simulator/faults.ts';
 import { type Answer, FAKE_AK, type Harness, json, startHarness } from './harness.ts';
@@ -71,8 +72,9 @@ interface Case {
   name: string;
   faults: () => FaultsInput;
   status: number;
-  code: string;
-  upstream: { status: number; errorCode: string | null };
+  code: ApiErrorCode;
+  /** What DMS answered; undefined when no answer came. */
+  upstream: { status: number; errorCode: string | null } | undefined;
   /** The upper bound on the answer time beyond the attempts' timeouts. */
   extraMs?: number;
   check?: (a: Answer, e: ApiError['error']) => void;
@@ -83,7 +85,7 @@ const cases: Case[] = [
     name: '429 bursts with Retry-After',
     faults: () => ({ throttleBurst: { count: 1_000, retryAfterSeconds: 1 } }),
     status: 503,
-    code: 'UPSTREAM_ERROR',
+    code: 'UPSTREAM_THROTTLED',
     upstream: { status: 429, errorCode: 'APIGW.0308' },
     extraMs: (ATTEMPTS - 1) * 1_000,
     check: (a) => expect(a.headers['retry-after']).toBe('1'),
@@ -92,7 +94,7 @@ const cases: Case[] = [
     name: '429 bursts without Retry-After',
     faults: () => ({ throttleBurst: { count: 1_000, retryAfterSeconds: null } }),
     status: 503,
-    code: 'UPSTREAM_ERROR',
+    code: 'UPSTREAM_THROTTLED',
     upstream: { status: 429, errorCode: 'APIGW.0308' },
     check: (a) => expect(a.headers['retry-after']).toBeUndefined(),
   },
@@ -100,15 +102,15 @@ const cases: Case[] = [
     name: 'answers slower than the timeout',
     faults: () => ({ hang: { ms: 30_000 } }),
     status: 504,
-    code: 'UPSTREAM_ERROR',
-    upstream: { status: 0, errorCode: null },
+    code: 'UPSTREAM_TIMEOUT',
+    upstream: undefined,
     check: (_a, e) => expect(e.message).toMatch(`did not answer within ${TIMEOUT_MS} ms`),
   },
   {
     name: 'truncated bodies',
     faults: () => ({ badBody: { kind: 'truncated' } }),
     status: 502,
-    code: 'UPSTREAM_ERROR',
+    code: 'UPSTREAM_BAD_ANSWER',
     upstream: { status: 200, errorCode: null },
     check: (_a, e) => expect(e.message).toMatch(/not the documented shape/),
   },
@@ -116,7 +118,7 @@ const cases: Case[] = [
     name: 'non-JSON bodies',
     faults: () => ({ badBody: { kind: 'non-json' } }),
     status: 502,
-    code: 'UPSTREAM_ERROR',
+    code: 'UPSTREAM_BAD_ANSWER',
     upstream: { status: 200, errorCode: null },
     check: (_a, e) => expect(e.message).toMatch(/not the documented shape \(not JSON\)/),
   },
@@ -139,7 +141,7 @@ const cases: Case[] = [
     name: 'revoked credentials',
     faults: () => ({ revokedAks: [FAKE_AK] }),
     status: 502,
-    code: 'UPSTREAM_ERROR',
+    code: 'UPSTREAM_AUTH',
     upstream: { status: 401, errorCode: 'APIGW.0301' },
     check: (_a, e) => expect(e.upstream?.errorMsg).toMatch(/ak not exist/),
   },
@@ -164,8 +166,10 @@ describe('upstream faults', () => {
         expect(a.ms, path).toBeLessThan(bound);
         const e = errorOf(a);
         expect(e.code).toBe(c.code);
-        expect(e.upstream).toMatchObject(c.upstream);
-        if (c.upstream.status !== 0) expect(e.upstream?.requestId).toMatch(/^[0-9a-f]{32}$/);
+        if (c.upstream) {
+          expect(e.upstream).toMatchObject(c.upstream);
+          expect(e.upstream?.requestId).toMatch(/^[0-9a-f]{32}$/);
+        } else expect(e.upstream).toBeUndefined();
         expect(a.headers['x-request-id']).toMatch(/^[0-9a-f]{32}$/);
         c.check?.(a, e);
       }

@@ -98,7 +98,7 @@ describe('graceful stop', () => {
     app.child.kill('SIGTERM');
     const answer = await inFlight;
     expect(answer.status).toBe(504);
-    expect(apiErrorSchema.parse(JSON.parse(answer.body)).error.code).toBe('UPSTREAM_ERROR');
+    expect(apiErrorSchema.parse(JSON.parse(answer.body)).error.code).toBe('UPSTREAM_TIMEOUT');
     expect(await app.exited).toBe(0);
     // two attempts of 400 ms and a backoff of at most 250 ms, far below the 15 s forced exit
     expect(performance.now() - started).toBeLessThan(3_000);

@@ -4,7 +4,7 @@ import { instanceIdSchema } from '../../shared/instance.ts';
 import { type Insights, type InsightsQuery, insightsQuerySchema, type Timeline } from '../../shared/insights.ts';
 import { rangeToMs } from '../../shared/contract.ts';
 import { taskQuerySchema, type TaskQuery } from '../../shared/task-query.ts';
-import { ApiFailure } from '../errors.ts';
+import { DomainError } from '../domain-error.ts';
 import type { InstanceDirectory } from '../instances.ts';
 import { queryWindow } from '../tasks/query.ts';
 import { flaggedTasks, histogram, insightsOf } from '../tasks/stats.ts';
@@ -81,7 +81,7 @@ const timelineBody = (entry: WindowEntry, query: TaskQuery): Uint8Array<ArrayBuf
 export const insightsRoutes = ({ directory, windows, rollingStepMs }: InsightsRoutesOptions) => {
   const loadWindow = async (instanceId: string, query: TaskQuery) => {
     const found = await directory.find(instanceId);
-    if (!found) throw new ApiFailure(404, 'INSTANCE_NOT_FOUND', `No instance ${instanceId} in the configured projects`);
+    if (!found) throw new DomainError('INSTANCE_NOT_FOUND', `No instance ${instanceId} in the configured projects`);
     return windows.get(found.upstream, windowKeyFor(instanceId, query, Date.now(), rangeToMs, rollingStepMs));
   };
   return new Hono()

@@ -4,8 +4,7 @@ import { instanceIdSchema, type InstanceList } from '../../shared/instance.ts';
 import { LIST_PARAMS_MAX, rangeToMs } from '../../shared/contract.ts';
 import { type TaskQuery, taskExportQuerySchema, taskQuerySchema } from '../../shared/task-query.ts';
 import { type Task, taskIdSchema, type TaskDetail, type TaskList } from '../../shared/task.ts';
-import { UpstreamError } from '../dms/errors.ts';
-import { ApiFailure } from '../errors.ts';
+import { DomainError } from '../domain-error.ts';
 import type { InstanceDirectory } from '../instances.ts';
 import { toTask } from '../tasks/normalise.ts';
 import { exportFilename, exportStream } from '../tasks/export.ts';
@@ -60,7 +59,7 @@ const taskListBody = (windows: WindowStore, entry: WindowEntry, query: TaskQuery
 export const instanceRoutes = ({ directory, windows, rollingStepMs }: InstanceRoutesOptions) => {
   const requireInstance = async (instanceId: string, signal: AbortSignal) => {
     const entry = await directory.find(instanceId, signal);
-    if (!entry) throw new ApiFailure(404, 'INSTANCE_NOT_FOUND', `No instance ${instanceId} in the configured projects`);
+    if (!entry) throw new DomainError('INSTANCE_NOT_FOUND', `No instance ${instanceId} in the configured projects`);
     return entry;
   };
   const loadWindow = async (
@@ -88,24 +87,9 @@ export const instanceRoutes = ({ directory, windows, rollingStepMs }: InstanceRo
       const { upstream } = await requireInstance(instanceId, c.req.raw.signal);
       const cached = windows.findTask(instanceId, taskId);
       if (cached) return c.json<TaskDetail>({ task: cached }, 200);
-      let task;
-      try {
-        task = await upstream.client.showTask(instanceId, taskId, c.req.raw.signal);
-      } catch (error) {
-        // Some DMS versions answer an unknown task with a 404 of their own rather than an empty list.
-        if (
-          error instanceof UpstreamError &&
-          error.details.status === 404 &&
-          error.details.errorCode?.startsWith('DMS.')
-        ) {
-          const { status, errorCode, errorMsg, requestId } = error.details;
-          throw new ApiFailure(404, 'TASK_NOT_FOUND', `No task ${taskId} on instance ${instanceId}`, {
-            upstream: { status, errorCode, errorMsg, requestId },
-          });
-        }
-        throw error;
-      }
-      if (!task) throw new ApiFailure(404, 'TASK_NOT_FOUND', `No task ${taskId} on instance ${instanceId}`);
+      // an unknown task is an empty list, or on some DMS versions a 404 (server/dms/errors.ts maps it)
+      const task = await upstream.client.showTask(instanceId, taskId, c.req.raw.signal);
+      if (!task) throw new DomainError('TASK_NOT_FOUND', `No task ${taskId} on instance ${instanceId}`);
       return c.json<TaskDetail>({ task: toTask(task) }, 200);
     })
     .get(

@@ -3,7 +3,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import { rangeToMs } from '../../shared/contract.ts';
 import { createDmsClient, type DmsCallInfo } from '../dms/client.ts';
 import { createPagingMemory } from '../dms/paging.ts';
-import { ApiFailure } from '../errors.ts';
+import { DomainError } from '../domain-error.ts';
 import { type RunningSimulator, startSimulator } from '../simulator/server.ts';
 import { type CallBudget, createCallBudget } from '../budget.ts';
 import { createWindowStore, type WindowTarget, windowKeyFor } from './window.ts';
@@ -140,9 +140,9 @@ describe('window store over the simulator', () => {
     const target = rolling(instanceId('prod-orders'), '30d');
     const source = { client: client() };
     const refusal = await windows.get(source, target).catch((e: unknown) => e);
-    expect(refusal).toBeInstanceOf(ApiFailure);
-    expect((refusal as ApiFailure).status).toBe(422);
-    expect((refusal as ApiFailure).message).toMatch(/narrow the range/);
+    expect(refusal).toBeInstanceOf(DomainError);
+    expect((refusal as DomainError).code).toBe('WINDOW_TOO_LARGE');
+    expect((refusal as DomainError).message).toMatch(/narrow the range/);
     expect(calls).toHaveLength(1);
     await expect(windows.get(source, target)).rejects.toThrow(/narrow the range/);
     expect(calls).toHaveLength(1);
@@ -169,9 +169,8 @@ describe('window store over the simulator', () => {
     const other = await budget.reserve(100 - (pages - 1));
     const refusal = (await windows
       .get({ client: client(1, budget), budget }, target)
-      .catch((e: unknown) => e)) as ApiFailure;
-    expect(refusal).toBeInstanceOf(ApiFailure);
-    expect(refusal.status).toBe(503);
+      .catch((e: unknown) => e)) as DomainError;
+    expect(refusal).toBeInstanceOf(DomainError);
     expect(refusal.code).toBe('UPSTREAM_BUDGET');
     expect(refusal.extra.retryAfterSeconds).toBeGreaterThan(0);
     expect(refusal.message).toMatch(/try again in \d+ s/);
@@ -297,10 +296,9 @@ describe('window store over the simulator', () => {
     t += 2 * 60 * MINUTE;
     armed = true;
     const target = rolling(id, '7d');
-    const failure = (await windows.get(source, target).catch((e: unknown) => e)) as ApiFailure;
-    expect(failure).toBeInstanceOf(ApiFailure);
+    const failure = (await windows.get(source, target).catch((e: unknown) => e)) as DomainError;
+    expect(failure).toBeInstanceOf(DomainError);
     expect(failure.code).toBe('WINDOW_CHANGED');
-    expect(failure.status).toBe(502);
     expect(deleted).toBeDefined();
     // The refresh read more than one page, so the deletion fell between its pages.
     expect(calls.filter((c) => c.operation === 'ListBackgroundTasks').length).toBeGreaterThan(

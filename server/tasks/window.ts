@@ -3,7 +3,7 @@ import { DEFAULT_RANGE, UNFINISHED_STATUSES } from '../../shared/contract.ts';
 import type { Task } from '../../shared/task.ts';
 import { type DmsClient, formatDmsTime } from '../dms/client.ts';
 import type { CallBudget, Reservation } from '../budget.ts';
-import { ApiFailure } from '../errors.ts';
+import { DomainError } from '../domain-error.ts';
 import { toTask } from './normalise.ts';
 
 export const PAGE_LIMIT = 100;
@@ -161,8 +161,7 @@ export const createWindowStore = (options: WindowStoreOptions) => {
 
   const checkSize = (total: number) => {
     if (total > options.maxTasks)
-      throw new ApiFailure(
-        422,
+      throw new DomainError(
         'WINDOW_TOO_LARGE',
         `This window holds ${total} tasks, more than the ${options.maxTasks} this console reads at once: narrow the range.`,
       );
@@ -239,8 +238,7 @@ export const createWindowStore = (options: WindowStoreOptions) => {
     for (const p of [first, ...rest]) for (const t of p.tasks) if (!byId.has(t.id)) byId.set(t.id, toTask(t));
     // With end_time in a finished second the list cannot grow; a mismatch means it changed under us.
     if (byId.size !== first.task_count || rest.some((p) => p.task_count !== first.task_count)) {
-      throw new ApiFailure(
-        502,
+      throw new DomainError(
         'WINDOW_CHANGED',
         'The DMS task list changed while it was being read (tasks deleted?); try again.',
       );

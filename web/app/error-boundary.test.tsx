@@ -13,7 +13,11 @@ afterEach(() => {
 function Greeting() {
   const { data } = useQuery({
     queryKey: ['greeting'],
-    queryFn: () => getJson('/api/greeting', (b): b is { text: string } => typeof b === 'object' && b !== null),
+    queryFn: () =>
+      getJson(
+        (init) => fetch('/api/greeting', init),
+        (b): b is { text: string } => typeof b === 'object' && b !== null,
+      ),
     throwOnError: true,
   });
   return <p>{data?.text ?? 'loading'}</p>;

@@ -1,13 +1,24 @@
+import { hc } from 'hono/client';
 import type { ApiError } from '../../shared/api-error.ts';
+import { API_ERROR_CODES, type ApiErrorCode } from '../../shared/error-codes.ts';
+import type { AppType } from '../../server/app.ts';
+
+/** Hono's typed client: paths, params and queries are checked against the server's routes. */
+export const api = hc<AppType>('/').api;
 
 export type UpstreamDetail = NonNullable<ApiError['error']['upstream']>;
 
-/** A non-OK answer from the BFF, carrying its error body (shared/api-error.ts). */
+/** Failures the SPA names itself, when no error body from the BFF came. */
+export const CLIENT_ERROR_CODES = ['CONSOLE_UNREACHABLE', 'CONSOLE_BAD_ANSWER'] as const;
+export type ErrorCode = ApiErrorCode | (typeof CLIENT_ERROR_CODES)[number];
+
+/** A failed call to the BFF: its error body's code (shared/error-codes.ts), or one of the SPA's own. */
 export class ApiRequestError extends Error {
   override readonly name = 'ApiRequestError';
   constructor(
+    /** 0 when no answer came. */
     readonly status: number,
-    readonly code: string,
+    readonly code: ErrorCode,
     message: string,
     readonly upstream?: UpstreamDetail,
   ) {
@@ -15,36 +26,38 @@ export class ApiRequestError extends Error {
   }
 }
 
+const isApiErrorCode = (code: unknown): code is ApiErrorCode => (API_ERROR_CODES as readonly unknown[]).includes(code);
+
 const isErrorBody = (body: unknown): body is ApiError =>
   typeof body === 'object' &&
   body !== null &&
   'error' in body &&
-  typeof (body as ApiError).error?.code === 'string' &&
+  isApiErrorCode((body as ApiError).error?.code) &&
   typeof (body as ApiError).error?.message === 'string';
 
 /**
- * GETs JSON from the BFF. The payload types come from shared/; the first view does not ship zod
- * (bundle budget, see docs/decisions/0001-url-state.md), so the check here is structural.
+ * Sends one typed-client call and returns its JSON. The first view does not ship zod (bundle
+ * budget, docs/decisions/0001-url-state.md), so the answer is checked structurally.
  */
 export const getJson = async <T>(
-  path: string,
+  send: (init: RequestInit) => Promise<Response>,
   check: (body: unknown) => body is T,
   signal?: AbortSignal,
 ): Promise<T> => {
   let res: Response;
   try {
-    res = await fetch(path, { signal, headers: { accept: 'application/json' } });
+    res = await send({ signal, headers: { accept: 'application/json' } });
   } catch (e) {
     if (signal?.aborted) throw e;
-    throw new ApiRequestError(0, 'NETWORK', 'The console server did not answer: is it running?');
+    throw new ApiRequestError(0, 'CONSOLE_UNREACHABLE', 'The console server did not answer: is it running?');
   }
   const body: unknown = await res.json().catch(() => undefined);
   if (!res.ok) {
     if (isErrorBody(body))
       throw new ApiRequestError(res.status, body.error.code, body.error.message, body.error.upstream);
-    throw new ApiRequestError(res.status, `HTTP_${res.status}`, `The console server answered ${res.status}`);
+    throw new ApiRequestError(res.status, 'CONSOLE_BAD_ANSWER', `The console server answered ${res.status}`);
   }
-  if (!check(body)) throw new ApiRequestError(res.status, 'BAD_PAYLOAD', `Unexpected answer from ${path}`);
+  if (!check(body)) throw new ApiRequestError(res.status, 'CONSOLE_BAD_ANSWER', `Unexpected answer from ${res.url}`);
   return body;
 };
 

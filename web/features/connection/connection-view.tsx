@@ -1,7 +1,7 @@
 import { useQuery } from '@tanstack/react-query';
 import type { CheckStatus, Diagnostics } from '../../../shared/diagnostics.ts';
 import { ErrorPanel } from '../../components/error-panel.tsx';
-import { getJson, hasArray } from '../../lib/api.ts';
+import { api, getJson, hasArray } from '../../lib/api.ts';
 
 const LABEL: Record<CheckStatus, string> = { ok: 'OK', warn: 'Warning', fail: 'Failed', skipped: 'Not checked' };
 
@@ -12,7 +12,8 @@ const LABEL: Record<CheckStatus, string> = { ok: 'OK', warn: 'Warning', fail: 'F
 export function ConnectionView() {
   const { data, error, isFetching, refetch } = useQuery({
     queryKey: ['diagnostics'],
-    queryFn: ({ signal }) => getJson('/api/diagnostics', hasArray<Diagnostics>('targets'), signal),
+    queryFn: ({ signal }) =>
+      getJson((init) => api.diagnostics.$get(undefined, { init }), hasArray<Diagnostics>('targets'), signal),
     staleTime: 30_000,
   });
   return (

@@ -1,6 +1,6 @@
 import { queryOptions } from '@tanstack/react-query';
 import type { InstanceList } from '../../../shared/instance.ts';
-import { getJson, hasArray } from '../../lib/api.ts';
+import { api, getJson, hasArray } from '../../lib/api.ts';
 
 const isInstanceList = (body: unknown): body is InstanceList =>
   hasArray<InstanceList>('instances')(body) && hasArray<InstanceList>('failures')(body);
@@ -13,6 +13,6 @@ export const instanceKeys = {
 export const instanceListOptions = () =>
   queryOptions({
     queryKey: instanceKeys.list(),
-    queryFn: ({ signal }) => getJson('/api/instances', isInstanceList, signal),
+    queryFn: ({ signal }) => getJson((init) => api.instances.$get(undefined, { init }), isInstanceList, signal),
     staleTime: 60_000,
   });

@@ -1,11 +1,9 @@
 import { keepPreviousData, queryOptions } from '@tanstack/react-query';
 import type { TaskDetail, TaskList } from '../../../shared/task.ts';
-import { getJson, hasArray, hasObject } from '../../lib/api.ts';
+import { api, getJson, hasArray, hasObject } from '../../lib/api.ts';
 import { UNFINISHED_STATUSES } from '../../../shared/contract.ts';
 import { IDLE_POLL_MS, POLL_MS } from './constants.ts';
 import type { ApiQuery } from './url-state.ts';
-
-const instancePath = (instanceId: string) => `/api/instances/${encodeURIComponent(instanceId)}`;
 
 export const taskKeys = {
   all: ['tasks'] as const,
@@ -22,7 +20,11 @@ export const taskListOptions = (instanceId: string, query: ApiQuery) =>
   queryOptions({
     queryKey: taskKeys.list(instanceId, query),
     queryFn: ({ signal }) =>
-      getJson(`${instancePath(instanceId)}/tasks?${new URLSearchParams(query)}`, hasArray<TaskList>('tasks'), signal),
+      getJson(
+        (init) => api.instances[':instanceId'].tasks.$get({ param: { instanceId }, query }, { init }),
+        hasArray<TaskList>('tasks'),
+        signal,
+      ),
     placeholderData: keepPreviousData,
     // Live view: poll while something on screen can still change; a rolling range also looks for
     // new tasks now and then when nothing runs. Hidden tabs do not poll.
@@ -34,13 +36,16 @@ export const taskDetailOptions = (instanceId: string, taskId: string) =>
   queryOptions({
     queryKey: taskKeys.detail(instanceId, taskId),
     queryFn: ({ signal }) =>
-      getJson(`${instancePath(instanceId)}/tasks/${encodeURIComponent(taskId)}`, hasObject<TaskDetail>('task'), signal),
+      getJson(
+        (init) => api.instances[':instanceId'].tasks[':taskId'].$get({ param: { instanceId, taskId } }, { init }),
+        hasObject<TaskDetail>('task'),
+        signal,
+      ),
     refetchInterval: (q) => (q.state.data && UNFINISHED_STATUSES.includes(q.state.data.task.status) ? POLL_MS : false),
   });
 
 /** The export of the whole filtered set: every filter, no paging. */
 export const exportHref = (instanceId: string, query: ApiQuery, format: 'csv' | 'json') => {
-  const params = new URLSearchParams({ format });
-  for (const [k, v] of Object.entries(query)) if (k !== 'page' && k !== 'pageSize') params.set(k, v);
-  return `${instancePath(instanceId)}/export?${params}`;
+  const { page: _page, pageSize: _pageSize, ...filters } = query;
+  return api.instances[':instanceId'].export.$path({ param: { instanceId }, query: { ...filters, format } });
 };

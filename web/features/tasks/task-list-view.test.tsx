@@ -111,7 +111,7 @@ describe('TaskListView', () => {
       status: 502,
       body: {
         error: {
-          code: 'UPSTREAM_ERROR',
+          code: 'UPSTREAM_CLOCK_SKEW',
           message: 'DMS refused the call',
           upstream: {
             status: 401,

@@ -1,3 +1,4 @@
+import { TASK_QUERY_KEYS } from '../../../shared/contract.ts';
 import { useRef, type ReactNode } from 'react';
 import { ErrorPanel } from '../../components/error-panel.tsx';
 import { useDocumentTitle } from '../../lib/title.ts';
@@ -15,6 +16,7 @@ import { RangePicker } from './range-picker.tsx';
 import { SearchHints, type InstanceRef } from './search-hints.tsx';
 import { TaskTable } from './task-table.tsx';
 import { useListKeys } from './use-list-keys.ts';
+import { narrowerRange } from './url-state.ts';
 import { useTaskView, type TaskView, type UrlNotice } from './use-task-view.ts';
 
 function LinkNotice({ notice, onDismiss }: { notice: UrlNotice; onDismiss: () => void }) {
@@ -93,6 +95,7 @@ export function TaskListView({
 }) {
   const view = useTaskView(instanceId);
   const { search, list, live, total, zone, update } = view;
+  const narrower = narrowerRange(view.range);
   const { apiQuery } = view;
   const data = list.data;
   // The tab names instance, filter and range, so several tabs can be told apart.
@@ -173,7 +176,14 @@ export function TaskListView({
         onToggleStatus={view.toggleStatus}
         onFlag={(flag) => void update({ flag })}
       />
-      {list.error && <ErrorPanel error={list.error} onRetry={view.retry} />}
+      {list.error && (
+        <ErrorPanel
+          error={list.error}
+          onRetry={view.retry}
+          narrowRange={narrower && { label: narrower.label, apply: () => void update(narrower.patch) }}
+          onResetFilters={() => void update(Object.fromEntries(TASK_QUERY_KEYS.map((k) => [k, null])))}
+        />
+      )}
       <SearchHints
         instanceId={instanceId}
         instances={instances}

@@ -5,6 +5,7 @@ import { taskQuerySchema } from '../../../shared/task-query.ts';
 import {
   findDroppedValues,
   findUrlProblems,
+  narrowerRange,
   rangeState,
   TASK_SEARCH_KEYS,
   taskSearchParsers,
@@ -102,5 +103,21 @@ describe('URL state', () => {
       from: '2026-11-27T00:00:00Z',
       to: '2026-11-28T00:00:00Z',
     });
+  });
+
+  it('offers a shorter range than one too large to read', () => {
+    const narrowed = (range: string) => narrowerRange({ kind: 'rolling', range })?.patch.range;
+    expect([narrowed('90d'), narrowed('30d'), narrowed('7d'), narrowed('24h'), narrowed('1h')]).toEqual([
+      '30d',
+      '7d',
+      '24h',
+      '1h',
+      '15m',
+    ]);
+    expect(narrowed('15m')).toBeUndefined();
+    expect(narrowed('48h')).toBe('24h');
+    expect(
+      narrowerRange({ kind: 'absolute', from: '2026-11-20T00:00:00.000Z', to: '2026-11-28T00:00:00.000Z' })?.patch,
+    ).toEqual({ from: '2026-11-24T00:00:00.000Z', to: '2026-11-28T00:00:00.000Z', range: null });
   });
 });

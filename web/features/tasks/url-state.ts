@@ -17,6 +17,8 @@ import {
   PAGE_SIZE_MIN,
   QUERY_LIMITS,
   RANGE_PATTERN,
+  RANGE_PRESETS,
+  rangeToMs,
   SORT_KEYS,
   SORT_ORDERS,
   type SortKey,
@@ -122,6 +124,28 @@ export const rangeState = (s: Pick<TaskSearch, 'range' | 'from' | 'to'>): RangeS
   s.from && s.to && !s.range && Date.parse(s.from) < Date.parse(s.to)
     ? { kind: 'absolute', from: s.from, to: s.to }
     : { kind: 'rolling', range: s.range ?? DEFAULT_RANGE };
+
+const NARROWER = [...RANGE_PRESETS, '15m'].sort((a, b) => rangeToMs(b) - rangeToMs(a));
+
+/**
+ * A shorter range than `r` (the next preset below a rolling one, the later half of an absolute
+ * one), for a window too large to read; undefined when nothing shorter is offered.
+ */
+export const narrowerRange = (r: RangeState): { label: string; patch: TaskSearchPatch } | undefined => {
+  if (r.kind === 'absolute') {
+    const from = Date.parse(r.from);
+    const to = Date.parse(r.to);
+    return {
+      label: 'the later half of this range',
+      patch: { from: new Date(from + Math.ceil((to - from) / 2)).toISOString(), to: r.to, range: null },
+    };
+  }
+  const span = rangeToMs(r.range);
+  const shorter = NARROWER.find((p) => rangeToMs(p) < span);
+  return shorter === undefined
+    ? undefined
+    : { label: `the last ${shorter}`, patch: { range: shorter, from: null, to: null } };
+};
 
 const parses = (parser: { parse: (v: string) => unknown }, raw: string) => {
   try {

@@ -1,6 +1,6 @@
 import { keepPreviousData, queryOptions } from '@tanstack/react-query';
 import type { Insights } from '../../../shared/insights.ts';
-import { getJson, hasObject } from '../../lib/api.ts';
+import { api, getJson, hasObject } from '../../lib/api.ts';
 import { formatDuration, type Zone } from '../../lib/dates.ts';
 
 /** The IANA zone the server aligns buckets to: the browser's own, or UTC. */
@@ -27,7 +27,7 @@ export const insightsOptions = (instanceId: string, query: Record<string, string
     queryKey: insightsKeys.detail(instanceId, query),
     queryFn: ({ signal }) =>
       getJson(
-        `/api/instances/${encodeURIComponent(instanceId)}/insights?${new URLSearchParams(query)}`,
+        (init) => api.instances[':instanceId'].insights.$get({ param: { instanceId }, query }, { init }),
         hasObject<Insights>('histogram'),
         signal,
       ),

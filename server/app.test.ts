@@ -131,8 +131,9 @@ describe('the API over the simulator', () => {
     sim.control.setBehaviour({ unknownTask: 'not-found' });
     const unknown404 = await get(`/api/instances/${instanceId}/tasks/${'1'.repeat(32)}`);
     expect(unknown404.status).toBe(404);
-    expect((await errorOf(unknown404)).code).toBe('TASK_NOT_FOUND');
-    expect((await errorOf(unknown404)).upstream?.errorCode).toMatch(/^DMS\./);
+    const notFound = await errorOf(unknown404);
+    expect(notFound.code).toBe('TASK_NOT_FOUND');
+    expect(notFound.upstream?.errorCode).toMatch(/^DMS\./);
   });
 
   it('answers 400 naming the parameter, and 404 for an unknown instance', async () => {
@@ -173,8 +174,9 @@ describe('the API over the simulator', () => {
     sim.control.patchFaults({ errorRate: 1 });
     const failed = await fresh.request(`/api/instances/${id('prod-orders')}/tasks?range=1h`);
     expect(failed.status).toBe(502);
-    expect((await errorOf(failed)).code).toBe('UPSTREAM_ERROR');
-    const upstream = (await errorOf(failed)).upstream!;
+    const failure = await errorOf(failed);
+    expect(failure.code).toBe('UPSTREAM_ERROR');
+    const upstream = failure.upstream!;
     expect(upstream).toMatchObject({ status: 500, errorCode: 'DMS.00500000' });
     expect(upstream.requestId).toMatch(/^[0-9a-f]{32}$/);
     sim.control.setFaults({ hang: { ms: 5_000 } });

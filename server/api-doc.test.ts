@@ -47,7 +47,7 @@ const build = () => {
   return createApp({
     mode: 'simulator',
     directory: createInstanceDirectory([{ projectId: sim.projectId, region: 'simulator', client }]),
-    windows: createWindowStore({ ttlMs: 5_000, maxTasks: 10_000, maxWaitMs: 10_000 }),
+    windows: createWindowStore({ ttlMs: 5_000, maxTasks: 10_000 }),
     log: () => {},
   });
 };

@@ -49,6 +49,8 @@ const build = () => {
     directory: createInstanceDirectory([{ projectId: sim.projectId, region: 'simulator', client }]),
     windows: createWindowStore({ ttlMs: 5_000, maxTasks: 10_000 }),
     log: () => {},
+    // present so its route is registered; this test never calls it
+    diagnostics: () => Promise.reject(new Error('not called')),
   });
 };
 

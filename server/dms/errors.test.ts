@@ -22,6 +22,7 @@ const table: [string, Answer, ApiErrorCode][] = [
     { kind: 'invalid-response', status: 200, errorCode: null },
     'UPSTREAM_BAD_ANSWER',
   ],
+  ['a body past DMS_MAX_BODY_MB', { kind: 'too-large', status: 200, errorCode: null }, 'UPSTREAM_BAD_ANSWER'],
   ['instance not found', { kind: 'http', status: 404, errorCode: 'DMS.00404022' }, 'INSTANCE_NOT_FOUND'],
   [
     'instance gone while showing a task',

@@ -1,7 +1,7 @@
 import './list-insights.css';
 import { useEffect, useRef, useState } from 'react';
 import type { Timeline } from '../../../shared/insights.ts';
-import { getJson, hasArray } from '../../lib/api.ts';
+import { api, getJson, hasArray } from '../../lib/api.ts';
 
 interface RowTask {
   id: string;
@@ -40,9 +40,9 @@ export const findPreviousRun = async (
   windowQuery: Record<string, string>,
   task: RowTask,
 ): Promise<string | undefined> => {
-  const params = new URLSearchParams({ ...windowQuery, name: task.name });
+  const query = { ...windowQuery, name: task.name };
   const { tasks } = await getJson(
-    `/api/instances/${encodeURIComponent(instanceId)}/timeline?${params}`,
+    (init) => api.instances[':instanceId'].timeline.$get({ param: { instanceId }, query }, { init }),
     hasArray<Timeline>('tasks'),
   );
   const start = Date.parse(task.createdAt);

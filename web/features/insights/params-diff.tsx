@@ -2,7 +2,7 @@ import { useQueries } from '@tanstack/react-query';
 import { useId, useMemo } from 'react';
 import type { TaskDetail } from '../../../shared/task.ts';
 import { ErrorPanel } from '../../components/error-panel.tsx';
-import { getJson, hasObject } from '../../lib/api.ts';
+import { api, getJson, hasObject } from '../../lib/api.ts';
 import { formatExact, type Zone } from '../../lib/dates.ts';
 import { diffParams } from './params-diff-model.ts';
 import './params-diff.css';
@@ -11,7 +11,7 @@ const taskOptions = (instanceId: string, taskId: string) => ({
   queryKey: ['insights', 'task', instanceId, taskId] as const,
   queryFn: ({ signal }: { signal: AbortSignal }) =>
     getJson(
-      `/api/instances/${encodeURIComponent(instanceId)}/tasks/${encodeURIComponent(taskId)}`,
+      (init) => api.instances[':instanceId'].tasks[':taskId'].$get({ param: { instanceId, taskId } }, { init }),
       hasObject<TaskDetail>('task'),
       signal,
     ),

@@ -3,7 +3,7 @@ import { format } from 'date-fns';
 import { useCallback, useEffect, useId, useLayoutEffect, useMemo, useRef, useState, type PointerEvent } from 'react';
 import type { Timeline as TimelineData, TimelineTask } from '../../../shared/insights.ts';
 import { useNow } from '../../components/use-now.ts';
-import { getJson, hasArray } from '../../lib/api.ts';
+import { api, getJson, hasArray } from '../../lib/api.ts';
 import { context, formatExact, type Zone } from '../../lib/dates.ts';
 import { navigate, taskPath } from '../../lib/router.ts';
 import { STACK } from './histogram.tsx';
@@ -22,7 +22,7 @@ export const timelineOptions = (instanceId: string, query: Record<string, string
   queryKey: ['insights', 'timeline', instanceId, query] as const,
   queryFn: ({ signal }: { signal: AbortSignal }) =>
     getJson(
-      `/api/instances/${encodeURIComponent(instanceId)}/timeline?${new URLSearchParams(query)}`,
+      (init) => api.instances[':instanceId'].timeline.$get({ param: { instanceId }, query }, { init }),
       hasArray<TimelineData>('tasks'),
       signal,
     ),

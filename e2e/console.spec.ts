@@ -1,4 +1,5 @@
 import AxeBuilder from '@axe-core/playwright';
+import { SHOTS } from './shots.ts';
 import { expect, test, type Page } from '@playwright/test';
 
 const rows = (page: Page) => page.getByRole('table').locator('tbody tr.task-row');
@@ -69,7 +70,7 @@ test('an operator finds a failed task, reads its params and shares a link that o
   const taskId = param(page, 'open');
   expect(taskId).toMatch(/^[0-9a-f]{32}$/);
   await expect(page.locator('.detail-row').getByRole('region', { name: 'Params' })).toBeVisible();
-  await page.screenshot({ path: 'docs/screenshots/tasks-failed-expanded.png' });
+  await page.screenshot({ path: `${SHOTS}/tasks-failed-expanded.png` });
 
   // reload keeps everything
   const before = page.url();
@@ -98,7 +99,7 @@ test('an operator finds a failed task, reads its params and shares a link that o
   await expect(page.getByRole('button', { name: 'Copy link to this task' })).toContainText('Copied');
   const link = await page.evaluate(() => navigator.clipboard.readText());
   expect(link).toBe(new URL(page.url()).origin + new URL(page.url()).pathname);
-  await page.screenshot({ path: 'docs/screenshots/task-page.png' });
+  await page.screenshot({ path: `${SHOTS}/task-page.png` });
 
   const fresh = await browser.newContext({ timezoneId: 'UTC' });
   const other = await fresh.newPage();
@@ -216,7 +217,7 @@ test('the empty state names the filter and clears it', async ({ page }) => {
   await openInstance(page, 'prod-orders');
   await page.goto(`${new URL(page.url()).pathname}?q=no-such-task-anywhere&status=CANCELLED`);
   await expect(page.locator('.empty-state')).toContainText('status CANCELLED, search “no-such-task-anywhere”');
-  await page.screenshot({ path: 'docs/screenshots/empty-state.png' });
+  await page.screenshot({ path: `${SHOTS}/empty-state.png` });
   await page.getByRole('button', { name: 'Clear filters' }).click();
   await expect(rows(page).first()).toBeVisible();
   expect(param(page, 'q')).toBeNull();
@@ -237,7 +238,7 @@ for (const theme of ['light', 'dark'] as const) {
     await page.getByRole('button', { name: /^Instance/ }).click();
     await expectNoSeriousViolations(page);
     await page.keyboard.press('Escape');
-    await page.screenshot({ path: `docs/screenshots/tasks-${theme}.png` });
+    await page.screenshot({ path: `${SHOTS}/tasks-${theme}.png` });
     await page.locator('.detail-row').getByRole('link', { name: 'Open task page' }).click();
     await expect(page.locator('.task-fields')).toBeVisible();
     await expectNoSeriousViolations(page);
@@ -255,7 +256,7 @@ test('live: while tasks run the view refreshes, and new tasks wait behind "N new
   const more = page.getByRole('button', { name: /^\d+ new$/ });
   await expect(more).toBeVisible({ timeout: 120_000 });
   expect(await rows(page).first().getAttribute('data-row-id')).toBe(firstId);
-  await page.screenshot({ path: 'docs/screenshots/live-new-tasks.png' });
+  await page.screenshot({ path: `${SHOTS}/live-new-tasks.png` });
   await more.click();
   await expect(more).toBeHidden();
   expect(await rows(page).first().getAttribute('data-row-id')).not.toBe(firstId);

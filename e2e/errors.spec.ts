@@ -1,3 +1,4 @@
+import { SHOTS } from './shots.ts';
 import { expect, test } from '@playwright/test';
 import { type LiveConsole, startLiveConsole } from './live-console.ts';
 
@@ -58,7 +59,7 @@ for (const c of cases) {
     await expect(alert.getByRole('heading')).toHaveText(c.title);
     await expect(alert).toContainText(c.code);
     await expect(alert.locator('dd code').last()).toHaveText(/^[0-9a-f]{32}$/);
-    if (c.shot) await page.screenshot({ path: `docs/screenshots/${c.shot}.png` });
+    if (c.shot) await page.screenshot({ path: `${SHOTS}/${c.shot}.png` });
     await setFaults({});
     await alert.getByRole('button', { name: 'Retry' }).click();
     await expect(page.getByRole('alert')).toHaveCount(0);

@@ -1,4 +1,5 @@
 import AxeBuilder from '@axe-core/playwright';
+import { SHOTS } from './shots.ts';
 import { expect, test, type Page } from '@playwright/test';
 
 // each test reads a window and renders figures: generous on a loaded two-core machine
@@ -96,7 +97,7 @@ test('the seeded outliers and the stuck resize are flagged, and each is a filter
   await expect(rows(page)).toHaveCount(1);
   await expect(rows(page).first()).toContainText('EXECUTING');
   await expect(rows(page).first().locator('.flag--stuck')).toHaveText(/^running 2 h( \d+ min)? · usually \d+ min/);
-  await page.screenshot({ path: 'docs/screenshots/insights-stuck.png' });
+  await page.screenshot({ path: `${SHOTS}/insights-stuck.png` });
 
   await page.reload();
   await expect(rows(page)).toHaveCount(1);
@@ -120,7 +121,7 @@ test('a diff of two config changes shows the changed key, from the URL and after
   await expect(diff.getByRole('row', { name: /configs\[0\]\.value/ })).toContainText('"60"');
   await expect(diff.getByRole('row', { name: /configs\[0\]\.value/ })).toContainText('"0"');
   await expect(diff.getByRole('row', { name: /^force/ })).toContainText('added');
-  await page.screenshot({ path: 'docs/screenshots/insights-diff.png' });
+  await page.screenshot({ path: `${SHOTS}/insights-diff.png` });
 
   const url = page.url();
   await page.reload();
@@ -189,6 +190,6 @@ for (const theme of ['light', 'dark'] as const) {
     await expect(page.getByRole('figure', { name: 'Timeline' }).locator('canvas')).toBeVisible();
     await page.getByText('Durations by task name').click();
     await expectNoSeriousViolations(page);
-    await page.screenshot({ path: `docs/screenshots/insights-${theme}.png` });
+    await page.screenshot({ path: `${SHOTS}/insights-${theme}.png` });
   });
 }

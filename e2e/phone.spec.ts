@@ -1,3 +1,4 @@
+import { SHOTS } from './shots.ts';
 import { expect, test } from '@playwright/test';
 
 test.use({ viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true });
@@ -41,7 +42,7 @@ test.fixme('at 390×844 the controls fold behind Filters, each task is two lines
   await expect(timeRange).toBeHidden();
   const filtersButton = page.getByRole('button', { name: 'Filters', exact: true });
   await expect(filtersButton).toHaveAttribute('aria-expanded', 'false');
-  await page.screenshot({ path: 'docs/screenshots/phone.png' });
+  await page.screenshot({ path: `${SHOTS}/phone.png` });
   await filtersButton.click();
   await expect(timeRange).toBeVisible();
   await page

@@ -1,3 +1,4 @@
+import { SHOTS } from './shots.ts';
 import { expect, test } from '@playwright/test';
 
 test('the console opens on a simulated instance and shows its tasks', async ({ page, request }) => {
@@ -9,5 +10,5 @@ test('the console opens on a simulated instance and shows its tasks', async ({ p
   // a header row plus task rows from the simulator, fetched through the signed upstream path
   await expect(rows.nth(1)).toBeVisible();
   expect(await rows.count()).toBeGreaterThan(5);
-  await page.screenshot({ path: 'docs/screenshots/console.png' });
+  await page.screenshot({ path: `${SHOTS}/console.png` });
 });

@@ -9,6 +9,7 @@ import { diagnosticsRoutes } from './routes/diagnostics.ts';
 import { healthRoutes } from './routes/health.ts';
 import { insightsRoutes } from './routes/insights.ts';
 import { instanceRoutes } from './routes/instances.ts';
+import { readyRoutes, type SharedState } from './routes/ready.ts';
 import { accessControl, hostGuard, immutableAssets, noCache, securityHeaders } from './security.ts';
 import type { WindowStore } from './tasks/window.ts';
 
@@ -26,12 +27,15 @@ export interface AppOptions {
   log?: LogSink;
   /** Runs the doctor over every target (`GET /api/diagnostics`); absent: the route answers 404. */
   diagnostics?: () => Promise<Diagnostics>;
+  /** Where the replicas' shared state is, for /api/ready; absent: one replica, in memory. */
+  sharedState?: () => SharedState;
 }
 
 export const createApp = (options: AppOptions) => {
   const { mode, directory, windows, staticRoot } = options;
   const api = new Hono()
     .route('/health', healthRoutes(mode))
+    .route('/ready', readyRoutes({ mode, directory, sharedState: options.sharedState }))
     .route('/instances', instanceRoutes({ directory, windows, rollingStepMs: options.rollingStepMs ?? 5_000 }))
     .route('/instances', insightsRoutes({ directory, windows, rollingStepMs: options.rollingStepMs ?? 5_000 }))
     .route('/diagnostics', options.diagnostics ? diagnosticsRoutes(options.diagnostics) : new Hono());

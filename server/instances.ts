@@ -114,6 +114,24 @@ export const createInstanceDirectory = (upstreams: Upstream[], ttlMs = 30_000, f
   };
 
   return {
+    /**
+     * Whether each target's instance listing (the same cached one the routes use) works: its
+     * outcome, or `pending` when it has not answered within `waitMs` (it goes on, for later).
+     */
+    readiness: (
+      waitMs: number,
+    ): Promise<{ upstream: Upstream; state: 'ok' | 'failed' | 'pending'; error?: unknown }[]> =>
+      Promise.all(
+        upstreams.map(async (upstream) => {
+          let timer: NodeJS.Timeout | undefined;
+          const late = new Promise<'pending'>((resolve) => (timer = setTimeout(() => resolve('pending'), waitMs)));
+          const outcome = await Promise.race([join(upstream), late]).finally(() => clearTimeout(timer));
+          if (outcome === 'pending') return { upstream, state: 'pending' as const };
+          return outcome.ok
+            ? { upstream, state: 'ok' as const }
+            : { upstream, state: 'failed' as const, error: outcome.error };
+        }),
+      ),
     /** Every healthy target's instances, and each failed target with its error; when all fail, the first error. */
     list: async (signal?: AbortSignal): Promise<{ instances: Instance[]; failures: TargetFailure[] }> => {
       const listings = await Promise.all(upstreams.map((u) => join(u, signal)));

@@ -73,7 +73,7 @@ const unauthorized = (c: Context) => {
  * Dashboard access control: `Authorization: Bearer <CONSOLE_TOKEN>` (hono/bearer-auth), or Basic
  * (hono/basic-auth) with CONSOLE_BASIC_AUTH's user:password or any user and the token as password,
  * so a browser's own login prompt works with the token too; either one lets a request in
- * (hono/combine's `some`). /api/health stays open for probes. A client whose logins keep failing
+ * (hono/combine's `some`). /api/health and /api/ready stay open for probes. A client whose logins keep failing
  * is answered 429 with Retry-After, right credentials or not, until its failures age out
  * (rate-limiter-flexible, in memory): guessing is capped at LOGIN_FAILURES_ALLOWED. A login that
  * succeeds clears its client's count.
@@ -97,7 +97,7 @@ export const accessControl = (access: Access, allowed = LOGIN_FAILURES_ALLOWED) 
     }),
   );
   return createMiddleware(async (c, next) => {
-    if (c.req.path === '/api/health') return next();
+    if (c.req.path === '/api/health' || c.req.path === '/api/ready') return next();
     const client = clientOf(c);
     const record = await failures.get(client);
     if (record && record.consumedPoints >= allowed.failures) {

@@ -8,6 +8,7 @@ import type { Diagnostics } from '../shared/diagnostics.ts';
 import { instanceListSchema } from '../shared/instance.ts';
 import { taskListSchema } from '../shared/task.ts';
 import { parseConfig } from './config.ts';
+import type { Readiness } from './routes/ready.ts';
 import { type RunningSimulator, startSimulator } from './simulator/server.ts';
 import { startConsole } from './start.ts';
 
@@ -127,5 +128,58 @@ describe('several targets, some broken', () => {
     expect(status('cn-north-4', 'paging')).toBe('ok');
     expect(status('cn-east-3', 'credentials')).toBe('fail');
     expect(status('ap-southeast-1', 'reachable')).toBe('fail');
+  });
+});
+
+describe('/api/ready', () => {
+  it('is open to probes, names each target by region and hash with its state, and carries no id, endpoint or key', async () => {
+    const res = await fetch(`${consoleUrl}/api/ready`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('cache-control')).toBe('no-store');
+    const text = await res.text();
+    for (const secret of [AK, SK, healthy.projectId, wrongKey.projectId, 'e'.repeat(32), healthy.url, dead])
+      expect(text).not.toContain(secret);
+    const ready = JSON.parse(text) as Readiness;
+    expect(ready).toMatchObject({ ready: true, mode: 'live', sharedState: 'memory' });
+    expect(ready.targets).toEqual([
+      { name: expect.stringMatching(/^cn-north-4\/[0-9a-f]{8}$/), state: 'ok' },
+      { name: expect.stringMatching(/^cn-east-3\/[0-9a-f]{8}$/), state: 'failed', code: 'UPSTREAM_AUTH' },
+      { name: expect.stringMatching(/^ap-southeast-1\/[0-9a-f]{8}$/), state: 'failed', code: 'UPSTREAM_UNREACHABLE' },
+    ]);
+  });
+
+  it('answers 503 when no target is usable, and costs one listing a target however often it is asked', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ready-'));
+    const file = join(dir, 'targets.json');
+    writeFileSync(
+      file,
+      JSON.stringify([{ projectId: wrongKey.projectId, region: 'cn-east-3', endpoint: wrongKey.url }]),
+    );
+    await fetch(`${wrongKey.url}/_simulator/requests`, { method: 'DELETE' });
+    const config = parseConfig({
+      HOST: '127.0.0.1',
+      PORT: '0',
+      CLOUD_SDK_AK: AK,
+      CLOUD_SDK_SK: SK,
+      DMS_TARGETS_FILE: file,
+      DMS_MAX_ATTEMPTS: '1',
+    });
+    const running = await startConsole(config, { log: () => {} });
+    try {
+      for (let i = 0; i < 5; i++) {
+        const res = await fetch(`${running.url}/api/ready`);
+        expect(res.status).toBe(503);
+        expect(await res.json()).toMatchObject({
+          ready: false,
+          targets: [{ state: 'failed', code: 'UPSTREAM_AUTH' }],
+        });
+      }
+      const { requests } = (await (await fetch(`${wrongKey.url}/_simulator/requests`)).json()) as {
+        requests: unknown[];
+      };
+      expect(requests).toHaveLength(1);
+    } finally {
+      await running.close();
+    }
   });
 });

@@ -39,7 +39,7 @@ afterAll(async () => {
 
 describe('exposure', () => {
   it('refuses a foreign Host on every route with 421 and the error body', async () => {
-    for (const path of ['/api/health', ...routesOf(open)]) {
+    for (const path of ['/api/health', '/api/ready', ...routesOf(open)]) {
       for (const host of ['evil.example.com', `evil.example.com:${open.console.port}`, 'localhost.evil.com']) {
         const a = await open.send(path, { headers: { host } });
         expect(a.status, `${host} ${path}`).toBe(421);
@@ -67,8 +67,9 @@ describe('exposure', () => {
     expect(out).not.toMatch(/listening on http/);
   }, 30_000);
 
-  it('with access control on, every route but health needs the token (and takes it)', async () => {
+  it('with access control on, every route but health and ready needs the token (and takes it)', async () => {
     expect((await locked.send('/api/health')).status).toBe(200);
+    expect((await locked.send('/api/ready')).status).toBe(200);
     for (const path of routesOf(locked)) {
       const denied = await locked.send(path);
       expect(denied.status, path).toBe(401);

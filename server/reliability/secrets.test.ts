@@ -33,6 +33,7 @@ describe('secrets', () => {
     const taskId = h.sim.data.tasks.get(instanceId)![0]!.id;
     const routes = [
       '/api/health',
+      '/api/ready',
       '/api/instances',
       `/api/instances/${instanceId}/tasks?range=7d`,
       `/api/instances/${instanceId}/tasks/${taskId}`,

@@ -148,6 +148,15 @@ describe('one project and region', () => {
     expect(configError({ DMS_PAGING: 'page' }).message).toMatch(/^DMS_PAGING/);
     expect(configError({ DMS_MAX_BODY_MB: '0' }).message).toMatch(/^DMS_MAX_BODY_MB/);
   });
+
+  it('reads DMS_TIME_ZONE_OFFSET_MIN (default 0: UTC) in quarter hours within the world’s zones', () => {
+    const region = { ...live, HUAWEICLOUD_SDK_REGION: 'cn-north-4' };
+    expect(parseConfig(region).upstreamZoneOffsetMin).toBe(0);
+    expect(parseConfig({ ...region, DMS_TIME_ZONE_OFFSET_MIN: '480' }).upstreamZoneOffsetMin).toBe(480);
+    expect(parseConfig({ ...region, DMS_TIME_ZONE_OFFSET_MIN: '-345' }).upstreamZoneOffsetMin).toBe(-345);
+    expect(configError({ DMS_TIME_ZONE_OFFSET_MIN: '470' }).message).toMatch(/^DMS_TIME_ZONE_OFFSET_MIN.*15/);
+    expect(configError({ DMS_TIME_ZONE_OFFSET_MIN: '900' }).message).toMatch(/^DMS_TIME_ZONE_OFFSET_MIN/);
+  });
 });
 
 describe('several projects and regions from DMS_TARGETS_FILE', () => {

@@ -27,6 +27,8 @@ export interface Config {
   upstreamPaging?: 'start' | 'offset' | undefined;
   /** Longest upstream answer body read, in bytes; a longer one is cut off and answered 502. */
   upstreamMaxBodyBytes: number;
+  /** DMS_TIME_ZONE_OFFSET_MIN: minutes east of UTC at which DMS reads begin_time/end_time (0: UTC). */
+  upstreamZoneOffsetMin: number;
   /** Dashboard access control; required to listen on a non-loopback HOST. */
   access: { token?: string | undefined; basic?: { user: string; pass: string } | undefined };
   /** Extra Host header values the server answers (besides localhost/127.0.0.1/[::1]). */
@@ -55,6 +57,13 @@ const envSchema = z.object({
   DMS_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(4),
   DMS_PAGING: z.enum(['start', 'offset']).optional(),
   DMS_MAX_BODY_MB: z.coerce.number().positive().max(1024).default(32),
+  DMS_TIME_ZONE_OFFSET_MIN: z.coerce
+    .number()
+    .int()
+    .min(-720)
+    .max(840)
+    .refine((m) => m % 15 === 0, 'must be a multiple of 15 minutes')
+    .default(0),
   CONSOLE_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   CONSOLE_BASIC_AUTH: z
     .string()
@@ -217,6 +226,7 @@ export const parseConfig = (env: Record<string, string | undefined>): Config => 
     upstreamMaxAttempts: e.DMS_MAX_ATTEMPTS,
     upstreamPaging: e.DMS_PAGING,
     upstreamMaxBodyBytes: Math.round(e.DMS_MAX_BODY_MB * 1024 * 1024),
+    upstreamZoneOffsetMin: e.DMS_TIME_ZONE_OFFSET_MIN,
     access,
     allowedHosts: e.ALLOWED_HOSTS.split(',')
       .map((h) => h.trim().toLowerCase())

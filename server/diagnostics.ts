@@ -2,6 +2,7 @@ import type { CheckName, DiagnosticCheck, Diagnostics, TargetDiagnostics } from 
 import { createDmsClient, type DmsClientOptions, formatDmsTime } from './dms/client.ts';
 import { UpstreamError } from './dms/errors.ts';
 import type { Credentials } from './dms/signer.ts';
+import type { OutOfRangeReport } from './tasks/window.ts';
 
 export interface DoctorTarget {
   projectId: string;
@@ -14,6 +15,10 @@ export interface DoctorOptions {
   timeoutMs?: number;
   /** The credential's call budget, when run inside the console. */
   limiter?: DmsClientOptions['limiter'];
+  /** DMS_TIME_ZONE_OFFSET_MIN: the zone the console reads begin_time/end_time in. */
+  zoneOffsetMin?: number | undefined;
+  /** What the console's window fetches last saw outside their asked range, for a target. */
+  outOfRange?: (target: DoctorTarget) => { report: OutOfRangeReport; at: string; count: number } | undefined;
   /** For tests: this machine's clock. */
   now?: () => number;
 }
@@ -231,7 +236,26 @@ export const diagnoseTarget = async (target: DoctorTarget, options: DoctorOption
     // a task just seen, asked for by a window that ends on the second it was created in
     const known = s1 ?? o0;
     const created = known ? Date.parse(known.created_at) : Number.NaN;
-    if (!known || !Number.isFinite(created))
+    const zoneMs = (options.zoneOffsetMin ?? 0) * 60_000;
+    const zoneName = options.zoneOffsetMin
+      ? `at UTC${zoneMs > 0 ? '+' : ''}${zoneMs / 3_600_000} h (DMS_TIME_ZONE_OFFSET_MIN)`
+      : 'as UTC';
+    const seen = options.outOfRange?.(target);
+    if (seen)
+      add('time-filter', {
+        status: 'warn',
+        summary:
+          `${seen.count} window listing${seen.count === 1 ? '' : 's'} answered tasks outside the asked range, the last at ${seen.at} ` +
+          `(${seen.report.before} before ${seen.report.begin}, ${seen.report.after} after ${seen.report.end}, of ${seen.report.listed}); ` +
+          (seen.report.offsetMin === null
+            ? 'no zone offset explains them.'
+            : `they fit begin_time/end_time read at UTC${seen.report.offsetMin >= 0 ? '+' : ''}${seen.report.offsetMin / 60} h.`),
+        advice:
+          seen.report.offsetMin === null
+            ? 'Tasks outside a window are left out of it; compare a window with the Huawei Cloud console and report it.'
+            : `Windows are shifted and miss tasks at one edge: set DMS_TIME_ZONE_OFFSET_MIN=${seen.report.offsetMin} and restart.`,
+      });
+    else if (!known || !Number.isFinite(created))
       add('time-filter', { status: 'skipped', summary: 'No task with a readable created_at.' });
     else {
       const second = Math.floor(created / 1000) * 1000;
@@ -242,12 +266,15 @@ export const diagnoseTarget = async (target: DoctorTarget, options: DoctorOption
             start: 1,
             offset: 0,
             limit: 100,
-            beginTime: formatDmsTime(begin),
-            endTime: formatDmsTime(end),
+            beginTime: formatDmsTime(begin + zoneMs),
+            endTime: formatDmsTime(end + zoneMs),
           })
         ).tasks.some((t) => t.id === known.id);
       if (await holds(second - 60_000, second))
-        add('time-filter', { status: 'ok', summary: 'begin_time/end_time are read as UTC and the end is inclusive.' });
+        add('time-filter', {
+          status: 'ok',
+          summary: `begin_time/end_time are read ${zoneName} and the end is inclusive.`,
+        });
       else if (await holds(second - 60_000, second + 1_000))
         add('time-filter', {
           status: 'warn',
@@ -257,9 +284,9 @@ export const diagnoseTarget = async (target: DoctorTarget, options: DoctorOption
       else
         add('time-filter', {
           status: 'warn',
-          summary:
-            'A task is missing from a window around its own created_at: begin_time/end_time seem read in another time zone.',
-          advice: 'Windows may be shifted by hours; compare a window with the Huawei Cloud console and report it.',
+          summary: `A task is missing from a window around its own created_at: begin_time/end_time seem read in another time zone than ${options.zoneOffsetMin ? `UTC${zoneMs > 0 ? '+' : ''}${zoneMs / 3_600_000} h` : 'UTC'}.`,
+          advice:
+            'Windows may be shifted by hours: open a window in the console, whose log then names the offset the tasks fit (DMS_TIME_ZONE_OFFSET_MIN).',
         });
     }
   } catch (error) {

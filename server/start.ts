@@ -13,7 +13,7 @@ import { createInstanceDirectory, type Upstream } from './instances.ts';
 import { countUpstreamCall, type LogSink, requestIds, requestLog, stdoutSink, ThrownValue, writeLog } from './log.ts';
 import { onError } from './errors.ts';
 import { securityHeaders } from './security.ts';
-import { createWindowStore } from './tasks/window.ts';
+import { createWindowStore, type OutOfRangeReport } from './tasks/window.ts';
 
 export interface StartOptions {
   staticRoot?: string | undefined;
@@ -86,11 +86,28 @@ export const startConsole = async (config: Config, options: StartOptions = {}) =
         }),
       }));
 
+  // What the window fetches saw of each target's time filter, for the doctor (docs/UPSTREAM.md, "Time filters").
+  const outOfRange = new Map<string, { report: OutOfRangeReport; at: string; count: number }>();
   const windows = createWindowStore({
     ttlMs: config.windowCacheTtlMs,
     maxTasks: config.windowMaxTasks,
     retainMs: options.windowRetainMs,
     maxBytes: config.windowCacheMaxBytes,
+    zoneOffsetMin: config.upstreamZoneOffsetMin,
+    onOutOfRange: (report) => {
+      const key = `${report.endpoint}|${report.projectId}`;
+      const seen = outOfRange.get(key);
+      outOfRange.set(key, { report, at: new Date().toISOString(), count: (seen?.count ?? 0) + 1 });
+      writeLog(log, {
+        level: 'warn',
+        msg: 'DMS listed tasks outside the asked time range; they are left out of the window',
+        ...report,
+        advice:
+          report.offsetMin === null
+            ? 'DMS answered a wider range than asked: compare a window with the Huawei Cloud console and report it'
+            : `begin_time/end_time seem read at UTC${report.offsetMin >= 0 ? '+' : ''}${report.offsetMin / 60} h: set DMS_TIME_ZONE_OFFSET_MIN=${report.offsetMin} if the doctor agrees`,
+      });
+    },
   });
   const app = createApp({
     mode: config.mode,
@@ -106,7 +123,13 @@ export const startConsole = async (config: Config, options: StartOptions = {}) =
       return diagnose(
         upstreams.map((u) => ({ projectId: u.projectId, region: u.region, endpoint: u.client.endpoint })),
         config.mode,
-        { credentials, timeoutMs: config.upstreamTimeoutMs, limiter: bucketFor(credentials.ak) },
+        {
+          credentials,
+          timeoutMs: config.upstreamTimeoutMs,
+          limiter: bucketFor(credentials.ak),
+          zoneOffsetMin: config.upstreamZoneOffsetMin,
+          outOfRange: (t) => outOfRange.get(`${t.endpoint}|${t.projectId}`),
+        },
       );
     },
   });

@@ -6,7 +6,7 @@ import { createPagingMemory } from '../dms/paging.ts';
 import { DomainError } from '../domain-error.ts';
 import { type RunningSimulator, startSimulator } from '../simulator/server.ts';
 import { type CallBudget, createCallBudget } from '../budget.ts';
-import { createWindowStore, type WindowTarget, windowKeyFor } from './window.ts';
+import { createWindowStore, likelyOffset, type WindowTarget, windowKeyFor } from './window.ts';
 
 const MINUTE = 60_000;
 let t = Date.now();
@@ -53,6 +53,8 @@ const gated = () => {
     }),
   };
 };
+/** The end of the last second a window reads now: the one before the current second is the listing's margin. */
+const pinned = () => Math.floor(t / 1000) * 1000 - 1_001;
 /** What the simulator holds for the window, by its own data. */
 const truth = (target: WindowTarget, pinnedEnd: number) =>
   (sim.data.tasks.get(target.instanceId) ?? []).filter((x) => {
@@ -74,7 +76,7 @@ describe('window store over the simulator', () => {
     const windows = store();
     const target = rolling(instanceId('prod-orders'), '30d');
     const entry = await windows.get({ client: client() }, target);
-    const expected = truth(target, Math.floor(t / 1000) * 1000 - 1);
+    const expected = truth(target, pinned());
     expect(expected.length).toBeGreaterThan(1_000);
     expect(entry.tasks.map((x) => x.id).sort()).toEqual(expected.map((x) => x.id).sort());
     // the listing may include up to a second more upstream than the exact window keeps
@@ -115,7 +117,7 @@ describe('window store over the simulator', () => {
     const refreshed = await windows.get(source, target);
     expect(calls.length).toBeGreaterThan(0);
     expect(calls.length).toBeLessThanOrEqual(2);
-    const expected = truth(target, Math.floor(t / 1000) * 1000 - 1);
+    const expected = truth(target, pinned());
     const byId = new Map(refreshed.tasks.map((x) => [x.id, x.status]));
     expect(refreshed.tasks.length).toBe(expected.length);
     for (const x of expected) expect(byId.get(x.id), x.id).toBe(x.status);
@@ -308,6 +310,26 @@ describe('window store over the simulator', () => {
     expect(again.byId.has(deleted!)).toBe(false);
     const fresh = await store().get({ client: client() }, target);
     expect(again.tasks.map((x) => x.id).sort()).toEqual(fresh.tasks.map((x) => x.id).sort());
+  });
+});
+
+describe('the zone offset a shifted listing fits', () => {
+  it('is the one whole hour within bounds narrower than an hour that hold it (property)', () => {
+    const HOUR = 3_600_000;
+    fc.assert(
+      fc.property(fc.integer({ min: -12, max: 14 }), fc.nat(HOUR - 1), fc.nat(HOUR - 1), (hours, below, width) => {
+        const z = hours * HOUR;
+        const low = z - Math.min(below, width);
+        expect(likelyOffset(low, low + width)).toBe(z);
+      }),
+    );
+  });
+
+  it('falls back to half and quarter hours, and to nothing when the bounds cross', () => {
+    const MIN = 60_000;
+    expect(likelyOffset(320 * MIN, 340 * MIN)).toBe(330 * MIN);
+    expect(likelyOffset(340 * MIN, 350 * MIN)).toBe(345 * MIN);
+    expect(likelyOffset(5 * MIN, -5 * MIN)).toBeUndefined();
   });
 });
 

@@ -47,8 +47,51 @@ export interface WindowStoreOptions {
   retainMs?: number;
   /** What the cache may hold, windows and what is derived from them together (bytes, estimated). */
   maxBytes?: number;
+  /** Minutes east of UTC at which the upstream reads begin_time/end_time (0: UTC, as documented). */
+  zoneOffsetMin?: number | undefined;
   now?: () => number;
+  /**
+   * Hears of every listing that answered tasks outside the range it asked (docs/UPSTREAM.md,
+   * "Time filters"): they are left out of the window, and this says how many and why, likely.
+   */
+  onOutOfRange?: (report: OutOfRangeReport) => void;
 }
+
+/** Tasks a listing answered outside the [begin, end] it asked, and what that suggests. */
+export interface OutOfRangeReport {
+  endpoint: string;
+  projectId: string;
+  instanceId: string;
+  /** The range asked (ISO-8601, UTC; the end includes the extra second read for an exclusive end). */
+  begin: string;
+  end: string;
+  /** Tasks listed in all, and those created before `begin` and after `end`. */
+  listed: number;
+  before: number;
+  after: number;
+  /** A zone offset, when the tasks fit one; else the upstream answered wider than asked. */
+  likelyCause: 'zone-offset' | 'unknown';
+  /**
+   * The zone offset (minutes east of UTC) the listed tasks fit best: the upstream read
+   * begin_time/end_time as local times there (DMS_TIME_ZONE_OFFSET_MIN then corrects it).
+   */
+  offsetMin: number | null;
+}
+
+/**
+ * The zone offset (ms) in [low, high] a clock is most likely set to: whole hours first, then half
+ * and quarter hours, the one nearest the middle; undefined when none fits.
+ */
+export const likelyOffset = (low: number, high: number): number | undefined => {
+  for (const step of [60, 30, 15].map((m) => m * 60_000)) {
+    const first = Math.ceil(low / step) * step;
+    if (first > high) continue;
+    const last = Math.floor(high / step) * step;
+    const middle = Math.round((low + high) / 2 / step) * step;
+    return Math.min(last, Math.max(first, middle)) + 0; // never -0
+  }
+  return undefined;
+};
 
 const UNFINISHED = new Set<string>(UNFINISHED_STATUSES);
 const floorSecond = (ms: number) => Math.floor(ms / SECOND) * SECOND;
@@ -107,6 +150,8 @@ const pagesOf = (total: number) => Math.max(1, Math.ceil(total / PAGE_LIMIT));
  */
 export const createWindowStore = (options: WindowStoreOptions) => {
   const now = options.now ?? Date.now;
+  /** How far from UTC the upstream reads begin_time/end_time (DMS_TIME_ZONE_OFFSET_MIN). */
+  const zoneMs = (options.zoneOffsetMin ?? 0) * 60_000;
   const concurrency = options.concurrency ?? 8;
   const retainMs = options.retainMs ?? 10 * 60_000;
   /**
@@ -200,8 +245,12 @@ export const createWindowStore = (options: WindowStoreOptions) => {
     endMs: number,
     { reservation, reserved, hintKey }: { reservation: Reservation; reserved: number; hintKey: string | undefined },
   ) => {
-    const beginTime = formatDmsTime(beginMs);
-    const endTime = formatDmsTime(endMs);
+    // One second past the end is asked too, so an upstream whose end_time is exclusive still
+    // answers the window's last second; that extra second is then left out here.
+    const askedBegin = floorSecond(beginMs);
+    const askedEnd = floorSecond(endMs) + 2 * SECOND - 1;
+    const beginTime = formatDmsTime(askedBegin + zoneMs);
+    const endTime = formatDmsTime(floorSecond(endMs) + SECOND + zoneMs);
     // the client asks with the paging parameter this endpoint honours (docs/UPSTREAM.md, "Paging")
     const page = (start: number) =>
       source.client.listTaskPage({ instanceId, index: start - 1, limit: PAGE_LIMIT, beginTime, endTime });
@@ -243,15 +292,68 @@ export const createWindowStore = (options: WindowStoreOptions) => {
         'The DMS task list changed while it was being read (tasks deleted?); try again.',
       );
     }
-    return [...byId.values()];
+    return inAsked(source, instanceId, [...byId.values()], askedBegin, askedEnd, floorSecond(endMs) + SECOND - 1);
   };
 
-  /** The last second whose tasks can no longer change the listing: never the current one. */
-  const pinnedEnd = (to: number) => Math.min(floorSecond(to), floorSecond(now()) - SECOND);
+  /**
+   * The tasks created in [begin, end]; any listed outside [begin, askedEnd] is reported (a zone
+   * offset shows up exactly so), never kept silently. Unreadable times are kept (shown raw).
+   */
+  const inAsked = (
+    source: WindowSource,
+    instanceId: string,
+    tasks: Task[],
+    begin: number,
+    askedEnd: number,
+    end: number,
+  ): Task[] => {
+    let before = 0;
+    let after = 0;
+    let oldest = Infinity;
+    let newest = -Infinity;
+    const kept: Task[] = [];
+    for (const t of tasks) {
+      const c = createdMs(t);
+      if (Number.isNaN(c)) {
+        kept.push(t);
+        continue;
+      }
+      oldest = Math.min(oldest, c);
+      newest = Math.max(newest, c);
+      if (c < begin) before++;
+      else if (c > askedEnd) after++;
+      else if (c <= end) kept.push(t);
+    }
+    if (before + after > 0) {
+      // The upstream answered [begin − z, askedEnd − z] for its zone offset z: the tasks bound z.
+      const offset = likelyOffset(begin - oldest, askedEnd - newest);
+      options.onOutOfRange?.({
+        endpoint: source.client.endpoint,
+        projectId: source.client.projectId,
+        instanceId,
+        begin: new Date(begin).toISOString(),
+        end: new Date(askedEnd).toISOString(),
+        listed: tasks.length,
+        before,
+        after,
+        ...(offset === undefined
+          ? { likelyCause: 'unknown', offsetMin: null }
+          : { likelyCause: 'zone-offset', offsetMin: (options.zoneOffsetMin ?? 0) + offset / 60_000 }),
+      });
+    }
+    return kept;
+  };
+
+  /**
+   * The last second whose tasks can no longer change the listing: never the current one, nor
+   * the one before (the listing reads one second past its end).
+   */
+  const pinnedEnd = (to: number) => Math.min(floorSecond(to), floorSecond(now()) - 2 * SECOND);
 
   const within = (t: WindowTarget) => (task: Task) => {
     const c = createdMs(task);
-    return c >= t.from && c <= t.to;
+    // a task whose created_at is unreadable stays where it was listed, shown with its raw value
+    return Number.isNaN(c) || (c >= t.from && c <= t.to);
   };
 
   const makeEntry = (target: WindowTarget, tasks: Task[], coveredUntil: number): WindowEntry => {
@@ -285,16 +387,16 @@ export const createWindowStore = (options: WindowStoreOptions) => {
     if (unfinished.length === 0 && nothingNew) return makeEntry(target, keep, base.coveredUntil);
 
     // New tasks are those created after the newest one known (or after the window's start).
-    const newest = keep.reduce((m, t) => Math.max(m, createdMs(t)), target.from);
+    const newest = keep.reduce((m, t) => Math.max(m, createdMs(t) || m), target.from);
     let begin = floorSecond(Math.max(newest, target.from));
     const shows: Task[] = [];
     let showing: Task[] = [];
     if (unfinished.length > 0) {
-      const oldest = floorSecond(Math.min(...unfinished.map(createdMs)));
+      const oldest = floorSecond(Math.min(...unfinished.map((u) => createdMs(u) || target.from)));
       const narrow = Math.max(1, Math.ceil(keep.filter((t) => createdMs(t) >= oldest).length / PAGE_LIMIT));
       // One narrow listing from the oldest unfinished task, or one ShowBackgroundTask each: the cheaper.
       if (narrow <= unfinished.length) begin = Math.min(begin, oldest);
-      else showing = unfinished.filter((u) => createdMs(u) < begin);
+      else showing = unfinished.filter((u) => !(createdMs(u) >= begin));
     }
     const listing = end >= begin;
     // The re-reads and the listing's first page, reserved together before any is made.
@@ -313,7 +415,8 @@ export const createWindowStore = (options: WindowStoreOptions) => {
       reservation.close();
     }
     const merged = new Map<string, Task>();
-    for (const t of keep) if (createdMs(t) < begin) merged.set(t.id, t);
+    // (a task with an unreadable created_at is kept: no listing range can say it is gone)
+    for (const t of keep) if (!(createdMs(t) >= begin)) merged.set(t.id, t);
     for (const t of shows) merged.set(t.id, t);
     for (const t of listed) merged.set(t.id, t);
     checkSize(merged.size);

@@ -6,6 +6,7 @@ import type { InstanceDirectory } from './instances.ts';
 import { errorsOnly, type LogSink, requestIds, requestLog, stdoutSink } from './log.ts';
 import type { Diagnostics } from '../shared/diagnostics.ts';
 import { diagnosticsRoutes } from './routes/diagnostics.ts';
+import type { Metrics } from './metrics.ts';
 import { healthRoutes } from './routes/health.ts';
 import { insightsRoutes } from './routes/insights.ts';
 import { instanceRoutes } from './routes/instances.ts';
@@ -29,6 +30,9 @@ export interface AppOptions {
   diagnostics?: () => Promise<Diagnostics>;
   /** Where the replicas' shared state is, for /api/ready; absent: one replica, in memory. */
   sharedState?: () => SharedState;
+  /** Times every request; `/metrics` is served here (behind access control) unless `metricsRoute` is false. */
+  metrics?: Pick<Metrics, 'middleware' | 'scrape'>;
+  metricsRoute?: boolean;
 }
 
 export const createApp = (options: AppOptions) => {
@@ -42,10 +46,19 @@ export const createApp = (options: AppOptions) => {
 
   const app = new Hono();
   app.use(requestIds(), requestLog(options.log ?? stdoutSink), errorsOnly());
+  if (options.metrics) app.use(options.metrics.middleware());
   app.use(securityHeaders());
   app.use(hostGuard({ allowed: options.allowedHosts ?? [] }));
   app.use(accessControl(options.access ?? {}));
   const routes = app.route('/api', api);
+  if (options.metrics && options.metricsRoute !== false) {
+    const { scrape } = options.metrics;
+    app.get('/metrics', async (c) => {
+      const { contentType, body } = await scrape();
+      c.header('Cache-Control', 'no-store');
+      return c.body(body, 200, { 'Content-Type': contentType });
+    });
+  }
   app.all('/api/*', (c) =>
     c.json<ApiError>({ error: { code: 'NOT_FOUND', message: `No API route ${c.req.path}` } }, 404),
   );

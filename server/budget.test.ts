@@ -58,8 +58,14 @@ describe('call budget', () => {
     expect(await budget.available()).toBe(10);
   });
 
-  it('waits for the budget to renew only within maxWaitMs', async () => {
-    const budget = createCallBudget({ ratePerMinute: 2, maxWaitMs: 60_000 });
+  it('waits for the budget to renew only within maxWaitMs, and tells of each wait and refusal', async () => {
+    const told = { waits: 0, refusals: 0 };
+    const budget = createCallBudget({
+      ratePerMinute: 2,
+      maxWaitMs: 60_000,
+      onWait: () => told.waits++,
+      onRefusal: () => told.refusals++,
+    });
     await budget.acquire();
     await budget.acquire();
     let done = false;
@@ -70,6 +76,9 @@ describe('call budget', () => {
     await waiting;
     expect(done).toBe(true);
     expect(await budget.available()).toBe(1);
+    expect(told).toEqual({ waits: 1, refusals: 0 });
+    await refusalOf(budget.reserve(3));
+    expect(told).toEqual({ waits: 1, refusals: 1 });
 
     const short = createCallBudget({ ratePerMinute: 1, maxWaitMs: 30_000 });
     await short.acquire();

@@ -8,6 +8,9 @@ export interface CallBudgetOptions {
   maxWaitMs: number;
   /** Callers that may wait for room at once; more are refused at once. */
   maxWaiters?: number;
+  /** Told of every wait for room and every refusal (metrics). */
+  onWait?: () => void;
+  onRefusal?: () => void;
 }
 
 /** Calls set aside for one piece of work (a window): drawn by its calls, the rest given back. */
@@ -62,7 +65,13 @@ export class ReservationClosed extends Error {
  * longer than `maxWaitMs`, at most `maxWaiters` wait at once, and a waiter that gives up
  * (abort) has taken nothing.
  */
-export const createCallBudget = ({ ratePerMinute, maxWaitMs, maxWaiters = 64 }: CallBudgetOptions) => {
+export const createCallBudget = ({
+  ratePerMinute,
+  maxWaitMs,
+  maxWaiters = 64,
+  onWait,
+  onRefusal,
+}: CallBudgetOptions) => {
   const limiter = new RateLimiterMemory({ points: ratePerMinute, duration: 60 });
   const current = new AsyncLocalStorage<ReservationState>();
   let waiters = 0;
@@ -87,8 +96,11 @@ export const createCallBudget = ({ ratePerMinute, maxWaitMs, maxWaiters = 64 }: 
       signal?.throwIfAborted();
       const wait = n > ratePerMinute ? 60_000 : await tryTake(n);
       if (wait === 0) return;
-      if (n > ratePerMinute || Date.now() + wait > deadline || waiters >= maxWaiters)
+      if (n > ratePerMinute || Date.now() + wait > deadline || waiters >= maxWaiters) {
+        onRefusal?.();
         throw budgetRefusal(n, wait, ratePerMinute);
+      }
+      onWait?.();
       waiters++;
       try {
         await sleep(wait, signal);

@@ -39,6 +39,8 @@ export interface Config {
   windowCacheMaxBytes: number;
   upstreamRatePerMinute: number;
   upstreamMaxWaitMs: number;
+  /** `/metrics` on a port of its own (no access control there), else on the main port behind it. */
+  metrics: { port?: number | undefined; host: string };
 }
 
 const envSchema = z.object({
@@ -78,6 +80,8 @@ const envSchema = z.object({
   WINDOW_CACHE_MAX_MB: z.coerce.number().int().min(16).max(65_536).default(256),
   UPSTREAM_RATE_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(100),
   UPSTREAM_MAX_WAIT_MS: z.coerce.number().int().min(0).max(600_000).default(10_000),
+  METRICS_PORT: z.preprocess((v) => (v === '' ? undefined : v), z.coerce.number().int().min(0).max(65535).optional()),
+  METRICS_HOST: z.string().default('127.0.0.1'),
 });
 
 /** Loopback addresses: anything else needs access control before the server will listen on it. */
@@ -236,6 +240,7 @@ export const parseConfig = (env: Record<string, string | undefined>): Config => 
     windowCacheMaxBytes: e.WINDOW_CACHE_MAX_MB * 1024 * 1024,
     upstreamRatePerMinute: e.UPSTREAM_RATE_PER_MINUTE,
     upstreamMaxWaitMs: e.UPSTREAM_MAX_WAIT_MS,
+    metrics: { port: e.METRICS_PORT, host: e.METRICS_HOST },
   };
   if (!ak && !sk) {
     // live settings without credentials would silently show the simulator's made-up data

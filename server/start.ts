@@ -7,13 +7,15 @@ import { createApp } from './app.ts';
 import { diagnose } from './diagnostics.ts';
 import { type CallBudget, createCallBudget } from './budget.ts';
 import type { Config } from './config.ts';
-import { createDmsClient } from './dms/client.ts';
+import { createDmsClient, type DmsCallInfo } from './dms/client.ts';
 import { createPagingMemory, type PagingMemory } from './dms/paging.ts';
 import { createInstanceDirectory, type Upstream } from './instances.ts';
 import { countUpstreamCall, type LogSink, requestIds, requestLog, stdoutSink, ThrownValue, writeLog } from './log.ts';
 import { onError } from './errors.ts';
 import { securityHeaders } from './security.ts';
 import { createWindowStore, type OutOfRangeReport } from './tasks/window.ts';
+import { credentialName } from './labels.ts';
+import { createMetrics } from './metrics.ts';
 
 export interface StartOptions {
   staticRoot?: string | undefined;
@@ -31,16 +33,27 @@ export const startConsole = async (config: Config, options: StartOptions = {}) =
   const simulator =
     config.mode === 'simulator' ? await (await import('./simulator/server.ts')).startSimulator() : undefined;
   // One budget per credential: the gateway throttles per user, whatever the project or region.
+  // Keyed (and labelled in the metrics) by a hash of the access key, never the key itself.
   const buckets = new Map<string, CallBudget>();
   const bucketFor = (ak: string) => {
-    let b = buckets.get(ak);
+    const credential = credentialName(ak);
+    let b = buckets.get(credential);
     if (!b)
       buckets.set(
-        ak,
-        (b = createCallBudget({ ratePerMinute: config.upstreamRatePerMinute, maxWaitMs: config.upstreamMaxWaitMs })),
+        credential,
+        (b = createCallBudget({
+          ratePerMinute: config.upstreamRatePerMinute,
+          maxWaitMs: config.upstreamMaxWaitMs,
+          onWait: () => metrics.budgetWait(credential),
+          onRefusal: () => metrics.budgetRefusal(credential),
+        })),
       );
     return b;
   };
+  const metrics = createMetrics({
+    budgets: () => [...buckets].map(([credential, budget]) => ({ credential, budget })),
+    cacheSize: () => windows.size,
+  });
   // What an endpoint's paging convention is, learned once for every project that uses it.
   const pagingByEndpoint = new Map<string, PagingMemory>();
   const pagingFor = (endpoint: string) => {
@@ -52,8 +65,9 @@ export const startConsole = async (config: Config, options: StartOptions = {}) =
     paging: pagingFor(endpoint),
     maxBodyBytes: config.upstreamMaxBodyBytes,
     limiter: bucket,
-    onCall: (info: { operation: string; status: number; attempt: number }) => {
+    onCall: (info: DmsCallInfo) => {
       countUpstreamCall();
+      metrics.upstreamCall(info);
       options.onUpstreamCall?.(info);
     },
   });
@@ -108,6 +122,8 @@ export const startConsole = async (config: Config, options: StartOptions = {}) =
             : `begin_time/end_time seem read at UTC${report.offsetMin >= 0 ? '+' : ''}${report.offsetMin / 60} h: set DMS_TIME_ZONE_OFFSET_MIN=${report.offsetMin} if the doctor agrees`,
       });
     },
+    onLookup: (hit) => metrics.windowLookup(hit),
+    onServe: (lagMs) => metrics.windowServed(lagMs),
   });
   const app = createApp({
     mode: config.mode,
@@ -118,6 +134,8 @@ export const startConsole = async (config: Config, options: StartOptions = {}) =
     access: config.access,
     allowedHosts: [...config.allowedHosts, ...(config.host.includes(':') ? [`[${config.host}]`] : [config.host])],
     log,
+    metrics,
+    metricsRoute: config.metrics.port === undefined,
     diagnostics: () => {
       const credentials = simulator ? { ak: simulator.ak, sk: simulator.sk } : config.credentials!;
       return diagnose(
@@ -179,6 +197,23 @@ export const startConsole = async (config: Config, options: StartOptions = {}) =
     for (const socket of sockets) if (!answering.has(socket)) socket.destroySoon();
   };
   const { port } = server.address() as AddressInfo;
+  // Prometheus scrapes its own port, which answers /metrics and nothing else, with no access control.
+  const metricsServer =
+    config.metrics.port === undefined
+      ? undefined
+      : await new Promise<Server>((resolve) => {
+          const s = createServer((req, res) => {
+            if (req.method !== 'GET' || (req.url ?? '').split('?')[0] !== '/metrics') {
+              res.writeHead(404, { 'content-type': 'text/plain' }).end('Only GET /metrics is served here\n');
+              return;
+            }
+            metrics.scrape().then(
+              ({ contentType, body }) => res.writeHead(200, { 'content-type': contentType }).end(body),
+              () => res.writeHead(500, { 'content-type': 'text/plain' }).end('Metrics could not be collected\n'),
+            );
+          }).listen(config.metrics.port, config.metrics.host, () => resolve(s));
+        });
+  const metricsPort = metricsServer ? (metricsServer.address() as AddressInfo).port : undefined;
   const shownHost = config.host.includes(':') ? `[${config.host}]` : config.host;
 
   let closing: Promise<void> | undefined;
@@ -195,6 +230,14 @@ export const startConsole = async (config: Config, options: StartOptions = {}) =
       });
       closeUnanswering();
     })
+      .then(
+        () =>
+          new Promise<void>((resolve) => {
+            if (!metricsServer) return resolve();
+            metricsServer.close(() => resolve());
+            metricsServer.closeAllConnections();
+          }),
+      )
       .then(() => windows.close())
       .then(() => simulator?.close()));
 
@@ -205,6 +248,7 @@ export const startConsole = async (config: Config, options: StartOptions = {}) =
     mode: config.mode,
     accessControl: config.access.token || config.access.basic ? 'on' : 'off',
     ...(simulator ? { simulator: simulator.url } : {}),
+    ...(metricsPort !== undefined ? { metricsPort } : {}),
   });
-  return { url: `http://${shownHost}:${port}`, port, app, windows, simulator, close };
+  return { url: `http://${shownHost}:${port}`, port, metricsPort, app, windows, simulator, metrics, close };
 };

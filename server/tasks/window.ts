@@ -55,6 +55,10 @@ export interface WindowStoreOptions {
    * "Time filters"): they are left out of the window, and this says how many and why, likely.
    */
   onOutOfRange?: (report: OutOfRangeReport) => void;
+  /** Told of every window asked for (metrics): whether it was fresh in this cache. */
+  onLookup?: (hit: boolean) => void;
+  /** Told of every window served: how far behind DMS it is (ms its listing ends before the window, or now, does). */
+  onServe?: (lagMs: number) => void;
 }
 
 /** Tasks a listing answered outside the [begin, end] it asked, and what that suggests. */
@@ -466,9 +470,15 @@ export const createWindowStore = (options: WindowStoreOptions) => {
     get(source: WindowSource, target: WindowTarget): Promise<WindowEntry> {
       const key = keyOf(target);
       const cached = entries.get(key);
-      if (cached && now() - cached.fetchedAt < options.ttlMs) return Promise.resolve(cached);
+      const served = (entry: WindowEntry) => {
+        options.onServe?.(Math.max(0, Math.min(now(), entry.to) - entry.coveredUntil));
+        return entry;
+      };
+      const hit = cached !== undefined && now() - cached.fetchedAt < options.ttlMs;
+      options.onLookup?.(hit);
+      if (hit) return Promise.resolve(served(cached));
       const running = inflight.get(key);
-      if (running) return running;
+      if (running) return running.then(served);
       // A rolling range's next key waits for its previous one and refreshes from it: never both at once.
       const lane = target.rollingMs === undefined ? undefined : `${target.instanceId}|${target.rollingMs}`;
       const ahead = lane === undefined ? undefined : lanes.get(lane);
@@ -488,7 +498,7 @@ export const createWindowStore = (options: WindowStoreOptions) => {
         });
       inflight.set(key, promise);
       if (lane !== undefined) lanes.set(lane, promise);
-      return promise;
+      return promise.then(served);
     },
     /** A task from any cached window of the instance (unfinished ones only from a fresh window). */
     findTask(instanceId: string, taskId: string): Task | undefined {

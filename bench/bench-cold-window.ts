@@ -42,7 +42,7 @@ export const run = async (): Promise<BenchResult[]> => {
       for (let start = 1; start <= count; start += PAGE_LIMIT) {
         const page = await client.listTasks({ instanceId, start, limit: PAGE_LIMIT, beginTime, endTime });
         count = page.task_count;
-        for (const t of page.tasks) byId.set(t.id, t);
+        for (const t of page.tasks) byId.set(t.id ?? '', t);
       }
       sequential.push(performance.now() - t0);
       if (byId.size !== total) throw new Error(`sequential pager read ${byId.size} of ${total} tasks`);

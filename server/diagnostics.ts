@@ -235,7 +235,7 @@ export const diagnoseTarget = async (target: DoctorTarget, options: DoctorOption
 
     // a task just seen, asked for by a window that ends on the second it was created in
     const known = s1 ?? o0;
-    const created = known ? Date.parse(known.created_at) : Number.NaN;
+    const created = known?.created_at ? Date.parse(known.created_at) : Number.NaN;
     const zoneMs = (options.zoneOffsetMin ?? 0) * 60_000;
     const zoneName = options.zoneOffsetMin
       ? `at UTC${zoneMs > 0 ? '+' : ''}${zoneMs / 3_600_000} h (DMS_TIME_ZONE_OFFSET_MIN)`

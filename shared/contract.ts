@@ -6,9 +6,23 @@
  */
 
 export const TASK_STATUSES = ['CREATED', 'EXECUTING', 'SUCCESS', 'FAILED', 'DELETED', 'CANCELLED'] as const;
+/** The statuses this console knows: the status filter takes these, and switches over them are exhaustive. */
 export type TaskStatus = (typeof TASK_STATUSES)[number];
+/**
+ * A task's status as the API serves it: a known one, or any other DMS sent, kept as sent
+ * (`''` when it sent none). `string & {}` keeps the known names for completion.
+ */
+export type ApiTaskStatus = TaskStatus | (string & {});
 /** Statuses a task can still leave: the live view polls while any is on screen. */
 export const UNFINISHED_STATUSES: readonly TaskStatus[] = ['CREATED', 'EXECUTING'];
+export const isKnownStatus = (status: string): status is TaskStatus =>
+  (TASK_STATUSES as readonly string[]).includes(status);
+/** Whether a task may still change: an unknown status counts as finished, so nothing polls for it forever. */
+export const isUnfinished = (status: string): boolean => (UNFINISHED_STATUSES as readonly string[]).includes(status);
+
+/** Task fields DMS may leave out (every one is optional in its SDK models); `missing` names them. */
+export const TASK_FIELDS = ['id', 'name', 'status', 'userName', 'createdAt'] as const;
+export type TaskField = (typeof TASK_FIELDS)[number];
 
 /** DMS task ids are 32 lowercase hex characters. */
 export const TASK_ID_PATTERN = /^[0-9a-f]{32}$/;

@@ -1,15 +1,20 @@
 import { z } from 'zod';
-import { TASK_ID_PATTERN, TASK_STATUSES } from './contract.ts';
+import { type ApiTaskStatus, TASK_FIELDS, TASK_ID_PATTERN, TASK_STATUSES } from './contract.ts';
 
 export const taskStatusSchema = z.enum(TASK_STATUSES);
 
 export const taskIdSchema = z.string().regex(TASK_ID_PATTERN, 'must be 32 lowercase hex characters');
 
-/** A background task as the BFF serves it: camelCase, timestamps as ISO-8601, params untouched. */
+/**
+ * A background task as the BFF serves it: camelCase, timestamps as ISO-8601, params untouched.
+ * Upstream data is shown as sent where it is odd (docs/UPSTREAM.md, "Odd data"): an id that is
+ * not a DMS id (not linkable), a status this console does not know, a created_at that is not a
+ * time (its raw text), and fields DMS left out ('' and named in `missing`).
+ */
 export const taskSchema = z.object({
-  id: taskIdSchema,
+  id: z.string(),
   name: z.string(),
-  status: taskStatusSchema,
+  status: z.custom<ApiTaskStatus>((v) => typeof v === 'string'),
   userName: z.string(),
   userId: z.string(),
   createdAt: z.string(),
@@ -23,6 +28,8 @@ export const taskSchema = z.object({
    * start, and the task route has it whole. Absent everywhere else.
    */
   paramsTruncated: z.literal(true).optional(),
+  /** The fields DMS did not send, shown as placeholders; absent when it sent them all. */
+  missing: z.array(z.enum(TASK_FIELDS)).optional(),
 });
 export type Task = z.infer<typeof taskSchema>;
 

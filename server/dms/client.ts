@@ -407,7 +407,7 @@ export const createDmsClient = (options: DmsClientOptions) => {
     });
 
   const paging = options.paging ?? createPagingMemory();
-  const idsOf = (page: DmsTaskList) => page.tasks.map((t) => t.id).filter((id) => id !== '');
+  const idsOf = (page: DmsTaskList) => page.tasks.flatMap((t) => (t.id ? [t.id] : []));
   const sameIds = (a: DmsTaskList, b: DmsTaskList) => idsOf(a).join() === idsOf(b).join();
   const pagingFailure = (message: string) =>
     fail(message, {

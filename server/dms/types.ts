@@ -2,16 +2,8 @@ import { z } from 'zod';
 
 /**
  * The upstream's own shapes (snake_case, as DMS answers), validated and normalised once here:
- * counts become numbers, absent optional strings become '' or null, unknown fields are dropped.
+ * counts become numbers, absent or odd task fields are kept as text or null, unknown fields are dropped.
  */
-const optionalText = z
-  .string()
-  .nullish()
-  .transform((v) => v ?? '');
-const nullableText = z
-  .string()
-  .nullish()
-  .transform((v) => v ?? null);
 const nullableNumber = z
   .union([z.number(), z.string()])
   .nullish()
@@ -32,20 +24,38 @@ const count = (field: string) =>
     return n;
   });
 
+/**
+ * A text field of a task, whatever DMS put there: absent or null is null, a number or flag its
+ * text, anything else its JSON, so one odd task never fails a page (docs/UPSTREAM.md, "Odd data").
+ */
+const looseText = z
+  .unknown()
+  .optional()
+  .transform((v) =>
+    v === null || v === undefined
+      ? null
+      : typeof v === 'string'
+        ? v
+        : typeof v === 'object'
+          ? JSON.stringify(v)
+          : String(v),
+  );
+
+/** Every field optional, as in the SDK models: the console shows what is missing, it does not refuse it. */
 export const dmsTaskSchema = z.object({
-  id: z.string(),
-  name: z.string(),
-  user_name: optionalText,
-  user_id: optionalText,
+  id: looseText,
+  name: looseText,
+  user_name: looseText,
+  user_id: looseText.transform((v) => v ?? ''),
   /** A JSON object encoded as a string; an object is re-encoded so the type stays one. */
   params: z
     .union([z.string(), z.record(z.string(), z.unknown())])
     .nullish()
     .transform((v) => (v === null || v === undefined ? '' : typeof v === 'string' ? v : JSON.stringify(v))),
-  status: z.string(),
+  status: looseText,
   /** ISO-8601 UTC, e.g. 2020-06-23T03:00:03.471Z */
-  created_at: z.string(),
-  updated_at: nullableText,
+  created_at: looseText,
+  updated_at: looseText,
 });
 export type DmsTask = z.infer<typeof dmsTaskSchema>;
 

@@ -73,9 +73,12 @@ export interface TaskRecord {
   startMs: number;
   endMs: number;
   final: FinalStatus;
+  /** A task put in by a test exactly as DMS might send it (odd fields and all): answered as is. */
+  raw?: Record<string, unknown>;
 }
 
 export const taskAt = (t: TaskRecord, nowMs: number): SimTask => {
+  if (t.raw) return t.raw as unknown as SimTask;
   const [status, updatedMs]: [TaskStatus, number] =
     nowMs < t.startMs ? ['CREATED', t.createdMs] : nowMs < t.endMs ? ['EXECUTING', t.startMs] : [t.final, t.endMs];
   return {

@@ -127,6 +127,31 @@ export const createStore = (seeded: Seeded) => {
       return 'deleted';
     },
 
+    /**
+     * Puts a task in the listing exactly as given (any fields, odd ones too), at `atMs` for the
+     * time filters and the order, whatever its own created_at says. For tests of odd upstream data.
+     */
+    injectTask(instanceId: string, raw: Record<string, unknown>, atMs: number, nowMs: number) {
+      const state = stateOf(instanceId, nowMs);
+      if (!state) throw new Error(`no instance ${instanceId}`);
+      const id = typeof raw.id === 'string' ? raw.id : `raw-${atMs}-${state.tasks.length}`;
+      const record: TaskRecord = {
+        id,
+        name: '',
+        user_name: '',
+        user_id: '',
+        params: '',
+        createdMs: atMs,
+        startMs: atMs,
+        endMs: atMs,
+        final: 'SUCCESS',
+        raw,
+      };
+      // after every task of the same instant, so one put in later is listed as newer
+      state.tasks.splice(lowerBound(state.tasks, atMs + 1), 0, record);
+      state.byId.set(id, record);
+    },
+
     /** Back to the seeded data: deleted tasks return, live arrivals are recomputed on demand. */
     reset: load,
   };

@@ -158,7 +158,10 @@ export const histogram = (tasks: readonly Task[], from: number, to: number, tz: 
   const { edges, step } = planBuckets(from, to, tz);
   const counts = Array.from({ length: edges.length - 1 }, () => ({}) as Record<string, number>);
   for (const t of tasks) {
-    const c = counts[bucketOf(edges, Date.parse(t.createdAt))]!;
+    const created = Date.parse(t.createdAt);
+    // a created_at that is no time (shown raw in the list) has no bucket
+    if (Number.isNaN(created)) continue;
+    const c = counts[bucketOf(edges, created)]!;
     c[t.status] = (c[t.status] ?? 0) + 1;
   }
   return {

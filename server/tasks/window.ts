@@ -1,10 +1,10 @@
 import { LRUCache } from 'lru-cache';
-import { DEFAULT_RANGE, UNFINISHED_STATUSES } from '../../shared/contract.ts';
+import { DEFAULT_RANGE, isUnfinished } from '../../shared/contract.ts';
 import type { Task } from '../../shared/task.ts';
 import { type DmsClient, formatDmsTime } from '../dms/client.ts';
 import type { CallBudget, Reservation } from '../budget.ts';
 import { DomainError } from '../domain-error.ts';
-import { toTask } from './normalise.ts';
+import { isTaskId, taskKey, toTask } from './normalise.ts';
 
 export const PAGE_LIMIT = 100;
 const SECOND = 1000;
@@ -97,7 +97,6 @@ export const likelyOffset = (low: number, high: number): number | undefined => {
   return undefined;
 };
 
-const UNFINISHED = new Set<string>(UNFINISHED_STATUSES);
 const floorSecond = (ms: number) => Math.floor(ms / SECOND) * SECOND;
 const createdMs = (t: Task) => Date.parse(t.createdAt);
 
@@ -287,10 +286,17 @@ export const createWindowStore = (options: WindowStoreOptions) => {
     );
     // Thrown only once every worker has stopped, so no call outlives the failed fetch.
     if (failure) throw failure.error;
+    // Offset paging over a live list repeats a task on the next page: each is kept once.
     const byId = new Map<string, Task>();
-    for (const p of [first, ...rest]) for (const t of p.tasks) if (!byId.has(t.id)) byId.set(t.id, toTask(t));
-    // With end_time in a finished second the list cannot grow; a mismatch means it changed under us.
-    if (byId.size !== first.task_count || rest.some((p) => p.task_count !== first.task_count)) {
+    for (const p of [first, ...rest])
+      for (const t of p.tasks) {
+        const task = toTask(t);
+        if (!byId.has(taskKey(task))) byId.set(taskKey(task), task);
+      }
+    // With end_time in a finished second the list cannot grow; a mismatch means it changed under
+    // us. Rows, not distinct ids, are counted: an id DMS lists twice is one task, not a change.
+    const rows = [first, ...rest].reduce((n, p) => n + p.tasks.length, 0);
+    if (rows !== first.task_count || rest.some((p) => p.task_count !== first.task_count)) {
       throw new DomainError(
         'WINDOW_CHANGED',
         'The DMS task list changed while it was being read (tasks deleted?); try again.',
@@ -369,7 +375,7 @@ export const createWindowStore = (options: WindowStoreOptions) => {
       rollingMs: target.rollingMs,
       coveredUntil,
       tasks: inRange,
-      byId: new Map(inRange.map((t) => [t.id, t])),
+      byId: new Map(inRange.flatMap((t) => (isTaskId(t.id) ? [[t.id, t] as const] : []))),
       fetchedAt: now(),
     };
   };
@@ -385,7 +391,7 @@ export const createWindowStore = (options: WindowStoreOptions) => {
 
   const refresh = async (source: WindowSource, base: WindowEntry, target: WindowTarget): Promise<WindowEntry> => {
     const keep = base.tasks.filter(within(target));
-    const unfinished = keep.filter((t) => UNFINISHED.has(t.status));
+    const unfinished = keep.filter((t) => isUnfinished(t.status));
     const end = pinnedEnd(target.to);
     const nothingNew = base.coveredUntil >= Math.min(target.to, end + SECOND - 1);
     if (unfinished.length === 0 && nothingNew) return makeEntry(target, keep, base.coveredUntil);
@@ -398,8 +404,9 @@ export const createWindowStore = (options: WindowStoreOptions) => {
     if (unfinished.length > 0) {
       const oldest = floorSecond(Math.min(...unfinished.map((u) => createdMs(u) || target.from)));
       const narrow = Math.max(1, Math.ceil(keep.filter((t) => createdMs(t) >= oldest).length / PAGE_LIMIT));
-      // One narrow listing from the oldest unfinished task, or one ShowBackgroundTask each: the cheaper.
-      if (narrow <= unfinished.length) begin = Math.min(begin, oldest);
+      // One narrow listing from the oldest unfinished task, or one ShowBackgroundTask each: the
+      // cheaper (an id that is not a DMS id cannot name a task in a path: only a listing re-reads it).
+      if (narrow <= unfinished.length || !unfinished.every((u) => isTaskId(u.id))) begin = Math.min(begin, oldest);
       else showing = unfinished.filter((u) => !(createdMs(u) >= begin));
     }
     const listing = end >= begin;
@@ -420,9 +427,9 @@ export const createWindowStore = (options: WindowStoreOptions) => {
     }
     const merged = new Map<string, Task>();
     // (a task with an unreadable created_at is kept: no listing range can say it is gone)
-    for (const t of keep) if (!(createdMs(t) >= begin)) merged.set(t.id, t);
-    for (const t of shows) merged.set(t.id, t);
-    for (const t of listed) merged.set(t.id, t);
+    for (const t of keep) if (!(createdMs(t) >= begin)) merged.set(taskKey(t), t);
+    for (const t of shows) merged.set(taskKey(t), t);
+    for (const t of listed) merged.set(taskKey(t), t);
     checkSize(merged.size);
     return makeEntry(target, [...merged.values()], end + SECOND - 1);
   };
@@ -506,7 +513,7 @@ export const createWindowStore = (options: WindowStoreOptions) => {
       for (const e of entries.values()) {
         if (e.instanceId !== instanceId) continue;
         const task = e.byId.get(taskId);
-        if (task && (!UNFINISHED.has(task.status) || t - e.fetchedAt < options.ttlMs)) return task;
+        if (task && (!isUnfinished(task.status) || t - e.fetchedAt < options.ttlMs)) return task;
       }
       return undefined;
     },

@@ -1,7 +1,7 @@
 import { keepPreviousData, queryOptions } from '@tanstack/react-query';
 import type { TaskDetail, TaskList } from '../../../shared/task.ts';
 import { api, getJson, hasArray, hasObject } from '../../lib/api.ts';
-import { UNFINISHED_STATUSES } from '../../../shared/contract.ts';
+import { isUnfinished } from '../../../shared/contract.ts';
 import { IDLE_POLL_MS, POLL_MS } from './constants.ts';
 import type { ApiQuery } from './url-state.ts';
 
@@ -13,8 +13,7 @@ export const taskKeys = {
   detail: (instanceId: string, taskId: string) => [...taskKeys.details(), instanceId, taskId] as const,
 };
 
-export const hasUnfinished = (data: TaskList | undefined) =>
-  !!data?.tasks.some((t) => UNFINISHED_STATUSES.includes(t.status));
+export const hasUnfinished = (data: TaskList | undefined) => !!data?.tasks.some((t) => isUnfinished(t.status));
 
 export const taskListOptions = (instanceId: string, query: ApiQuery) =>
   queryOptions({
@@ -41,7 +40,7 @@ export const taskDetailOptions = (instanceId: string, taskId: string) =>
         hasObject<TaskDetail>('task'),
         signal,
       ),
-    refetchInterval: (q) => (q.state.data && UNFINISHED_STATUSES.includes(q.state.data.task.status) ? POLL_MS : false),
+    refetchInterval: (q) => (q.state.data && isUnfinished(q.state.data.task.status) ? POLL_MS : false),
   });
 
 /** The export of the whole filtered set: every filter, no paging. */

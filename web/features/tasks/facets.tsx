@@ -1,4 +1,4 @@
-import { TASK_STATUSES, type TaskStatus } from '../../../shared/contract.ts';
+import { isKnownStatus, TASK_STATUSES, type TaskStatus } from '../../../shared/contract.ts';
 
 interface FacetsProps<T extends string> {
   /** The group's accessible name: "Filter by status". */
@@ -15,6 +15,9 @@ interface FacetsProps<T extends string> {
   className?: string;
   facetClass?: (value: T) => string;
   dot?: boolean;
+  /** Values shown with their count that cannot be chosen, with the reason (a title). */
+  fixed?: readonly string[];
+  fixedReason?: string;
 }
 
 /** Toggle buttons with counts, one per value; several can be chosen. */
@@ -43,12 +46,32 @@ export function Facets<T extends string>(props: FacetsProps<T>) {
           </span>
         </button>
       ))}
+      {props.fixed?.map((v) => (
+        <button key={`fixed-${v}`} type="button" className={`facet facet--fixed`} disabled title={props.fixedReason}>
+          {props.dot && <span className="status__dot" aria-hidden="true" />}
+          {v === '' ? 'no status' : v}
+          <span className="facet__count">
+            {counts && Object.hasOwn(counts, v) ? counts[v]!.toLocaleString('en') : ''}
+          </span>
+        </button>
+      ))}
     </div>
   );
 }
 
+/** The known statuses, then any other DMS sent (counted, not a filter: the API filters by known ones). */
 export const StatusFacets = (p: Pick<FacetsProps<TaskStatus>, 'counts' | 'failed' | 'selected' | 'onToggle'>) => (
-  <Facets {...p} label="Filter by status" values={TASK_STATUSES} facetClass={(s) => `status--${s.toLowerCase()}`} dot />
+  <Facets
+    {...p}
+    label="Filter by status"
+    values={TASK_STATUSES}
+    facetClass={(s) => `status--${s.toLowerCase()}`}
+    dot
+    fixed={Object.keys(p.counts ?? {})
+      .filter((s) => !isKnownStatus(s))
+      .sort()}
+    fixedReason="A status this console does not know, shown as DMS sent it; it cannot be filtered on"
+  />
 );
 
 /** Names in the window, and chosen names missing from it (so they can be unchosen). */

@@ -1,6 +1,7 @@
 import { useQuery } from '@tanstack/react-query';
 import type { Task } from '../../../shared/task.ts';
 import { CopyButton } from '../../components/copy-button.tsx';
+import { NotSent } from '../../components/not-sent.tsx';
 import { Link } from '../../components/link.tsx';
 import { formatExact, type Zone } from '../../lib/dates.ts';
 import { taskPath } from '../../lib/router.ts';
@@ -30,25 +31,29 @@ export function TaskDetailPanel({
   instanceId: string;
   task: Task;
   zone: Zone;
-  /** The task page, with the view it is opened from. */
-  href: string;
+  /** The task page, with the view it is opened from; undefined when the task's id cannot name one. */
+  href: string | undefined;
 }) {
   return (
     <div className="detail-panel">
       <div className="detail-panel__facts">
-        <span>
-          Task id <code>{task.id}</code>
-        </span>
-        <span>Started {formatExact(task.createdAt, zone)}</span>
+        <span>Task id {task.id ? <code>{task.id}</code> : <NotSent what="id" />}</span>
+        <span>Started {task.createdAt ? formatExact(task.createdAt, zone) : <NotSent what="start time" />}</span>
         <span>User id {task.userId || '—'}</span>
-        <Link href={href} className="button">
-          Open task page
-        </Link>
-        <CopyButton
-          text={new URL(taskPath(instanceId, task.id), location.origin).href}
-          label="Copy link"
-          ariaLabel={`Copy link to task ${task.id}`}
-        />
+        {href ? (
+          <>
+            <Link href={href} className="button">
+              Open task page
+            </Link>
+            <CopyButton
+              text={new URL(taskPath(instanceId, task.id), location.origin).href}
+              label="Copy link"
+              ariaLabel={`Copy link to task ${task.id}`}
+            />
+          </>
+        ) : (
+          <span className="muted">This id is not a DMS task id: the task has no page of its own.</span>
+        )}
       </div>
       {task.paramsTruncated ? (
         <WholeParams instanceId={instanceId} taskId={task.id} />

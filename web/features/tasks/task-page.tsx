@@ -9,7 +9,8 @@ import { taskPath } from '../../lib/router.ts';
 import { useDocumentTitle } from '../../lib/title.ts';
 import { useZone } from '../../lib/zone.ts';
 import { taskDetailOptions } from './api.ts';
-import { TASK_ID_PATTERN, UNFINISHED_STATUSES } from '../../../shared/contract.ts';
+import { isUnfinished, TASK_ID_PATTERN } from '../../../shared/contract.ts';
+import { NotSent } from '../../components/not-sent.tsx';
 import { listHref } from './links.ts';
 import { ParamsViewer } from './params-viewer.tsx';
 import { StatusBadge } from './status-badge.tsx';
@@ -71,14 +72,14 @@ export function TaskPage({
     );
   const { task } = detail.data;
   const link = new URL(taskPath(instanceId, taskId), location.origin).href;
-  const running = UNFINISHED_STATUSES.includes(task.status);
+  const running = isUnfinished(task.status);
   return (
     <article className="task-page" aria-labelledby="task-title">
       <nav aria-label="Breadcrumb" className="breadcrumb">
         <Link href={back}>← All tasks of {instanceName ?? 'this instance'}</Link>
       </nav>
       <header className="task-page__header">
-        <h1 id="task-title">{task.name}</h1>
+        <h1 id="task-title">{task.name || <NotSent what="name" />}</h1>
         <StatusBadge status={task.status} />
         <CopyButton
           text={link}
@@ -98,7 +99,7 @@ export function TaskPage({
           <code className={instanceName ? 'muted' : undefined}>{instanceId}</code>
         </dd>
         <dt>Status</dt>
-        <dd>{task.status}</dd>
+        <dd>{task.status || <NotSent what="status" />}</dd>
         <dt>User</dt>
         <dd>
           {task.userName || '—'} {task.userId && <code className="muted">{task.userId}</code>}

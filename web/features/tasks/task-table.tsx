@@ -13,7 +13,8 @@ import type { Task } from '../../../shared/task.ts';
 import type { SortKey } from '../../../shared/contract.ts';
 import { Elapsed, TimeCell } from '../../components/relative-time.tsx';
 import { formatDuration, type Zone } from '../../lib/dates.ts';
-import { SORT_KEYS, UNFINISHED_STATUSES } from '../../../shared/contract.ts';
+import { isUnfinished, SORT_KEYS, TASK_ID_PATTERN } from '../../../shared/contract.ts';
+import { NotSent } from '../../components/not-sent.tsx';
 import { StatusBadge } from './status-badge.tsx';
 import { preloadTaskDetailPanel, preloadTaskDetailPanelWhenIdle, TaskDetail } from './task-detail-loader.tsx';
 import { defaultOrder } from './url-state.ts';
@@ -29,19 +30,22 @@ interface Meta {
 
 const columns = (meta: Meta) =>
   column.columns([
-    column.accessor('name', { header: 'Name', cell: (c) => <span className="task-name">{c.getValue()}</span> }),
+    column.accessor('name', {
+      header: 'Name',
+      cell: (c) => <span className="task-name">{c.getValue() || <NotSent what="name" />}</span>,
+    }),
     column.accessor('status', { header: 'Status', cell: (c) => <StatusBadge status={c.getValue()} /> }),
-    column.accessor('userName', { header: 'User' }),
+    column.accessor('userName', { header: 'User', cell: (c) => c.getValue() || <NotSent what="user" /> }),
     column.accessor('createdAt', {
       header: 'Start',
       sortDescFirst: true,
-      cell: (c) => <TimeCell value={c.getValue()} zone={meta.zone} />,
+      cell: (c) => (c.getValue() ? <TimeCell value={c.getValue()} zone={meta.zone} /> : <NotSent what="start time" />),
     }),
     column.accessor('updatedAt', {
       header: 'End',
       sortDescFirst: true,
       cell: (c) =>
-        UNFINISHED_STATUSES.includes(c.row.original.status) ? (
+        isUnfinished(c.row.original.status) ? (
           <span className="muted">running</span>
         ) : (
           <TimeCell value={c.getValue()} zone={meta.zone} />
@@ -51,7 +55,7 @@ const columns = (meta: Meta) =>
       header: 'Duration',
       sortDescFirst: true,
       cell: (c) =>
-        UNFINISHED_STATUSES.includes(c.row.original.status) ? (
+        isUnfinished(c.row.original.status) ? (
           <>
             <span title="Running for">
               <Elapsed since={c.row.original.createdAt} /> <span className="muted">so far</span>
@@ -102,7 +106,8 @@ export function TaskTable(props: TaskTableProps) {
     features,
     columns: columns({ zone, badge: props.rowBadge }),
     data: rows,
-    getRowId: (t) => t.id,
+    // an id DMS sent that is no DMS id (or none) names no row: the row's place does
+    getRowId: (t, index) => (TASK_ID_PATTERN.test(t.id) ? t.id : `row-${index}`),
     manualSorting: true,
     manualExpanding: true,
     enableSortingRemoval: false,
@@ -191,7 +196,7 @@ export function TaskTable(props: TaskTableProps) {
                       data-row-toggle=""
                       aria-expanded={isOpen}
                       aria-controls={isOpen ? detailId : undefined}
-                      aria-label={`Params of ${row.original.name} ${row.original.id}`}
+                      aria-label={`Params of ${row.original.name || 'the unnamed task'} ${row.original.id}`}
                       onFocus={preload}
                       onClick={row.getToggleExpandedHandler()}
                     >
@@ -212,7 +217,7 @@ export function TaskTable(props: TaskTableProps) {
                         instanceId={props.instanceId}
                         task={row.original}
                         zone={zone}
-                        href={props.taskHref(row.id)}
+                        href={TASK_ID_PATTERN.test(row.original.id) ? props.taskHref(row.id) : undefined}
                       />
                     </td>
                   </tr>

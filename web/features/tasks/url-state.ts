@@ -86,8 +86,9 @@ const list = <T extends string>(valid: (s: string) => s is T) =>
 
 const isStatus = (s: string): s is TaskStatus => (TASK_STATUSES as readonly string[]).includes(s);
 const isName = (s: string): s is string => s.length <= QUERY_LIMITS.name;
-const isTaskId = (s: string): s is string => TASK_ID_PATTERN.test(s);
-const LIST_CHECKS: Partial<Record<string, (s: string) => boolean>> = { status: isStatus, name: isName, open: isTaskId };
+/** A row to open: a task id, or `row-N` for a task whose id is no DMS id (its place on the page). */
+const isRowId = (s: string): s is string => TASK_ID_PATTERN.test(s) || /^row-\d{1,3}$/.test(s);
+const LIST_CHECKS: Partial<Record<string, (s: string) => boolean>> = { status: isStatus, name: isName, open: isRowId };
 
 /** One parser per key of the API's query (the compiler checks the list), and the view's own keys. */
 const apiQueryParsers = {
@@ -109,7 +110,7 @@ export const taskSearchParsers = {
   ...apiQueryParsers,
   zone: zoneParser,
   /** The tasks whose params are open in the list. */
-  open: list(isTaskId).withDefault([]),
+  open: list(isRowId).withDefault([]),
 };
 
 /** Every search param the list view reads: the API's query keys and the view's own. */

@@ -22,7 +22,23 @@ export default defineConfig({
     trace: 'retain-on-failure',
     launchOptions: { executablePath, args: CHROMIUM_ARGS },
   },
-  projects: [{ name: 'chromium', use: { ...devices['Desktop Chrome'], viewport: { width: 1400, height: 900 } } }],
+  projects: [
+    {
+      name: 'chromium',
+      testIgnore: 'zones.spec.ts',
+      use: { ...devices['Desktop Chrome'], viewport: { width: 1400, height: 900 } },
+    },
+    // one journey where local time keeps daylight saving (the unit projects cover +05:30 too)
+    {
+      name: 'new-york',
+      testMatch: 'zones.spec.ts',
+      use: {
+        ...devices['Desktop Chrome'],
+        viewport: { width: 1400, height: 900 },
+        timezoneId: 'America/New_York',
+      },
+    },
+  ],
   // The real server with its embedded simulator, serving the production build in dist/.
   webServer: {
     command: 'npx tsx server/main.ts',

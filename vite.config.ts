@@ -3,6 +3,14 @@ import { defineConfig } from 'vitest/config';
 
 const apiPort = Number(process.env.API_PORT ?? 8787);
 
+// The suite pins UTC so most tests are stable; the date logic also runs where local time bites:
+// a zone with daylight saving and one with a half-hour offset. These files hold expectations per zone.
+const DATE_TESTS = ['web/lib/dates*.test.ts', 'server/tasks/stats.test.ts', 'web/features/insights/histogram.test.tsx'];
+const zoneProject = (name: string, tz: string) => ({
+  extends: true as const,
+  test: { name, environment: 'happy-dom', include: DATE_TESTS, env: { TZ: tz } },
+});
+
 export default defineConfig({
   plugins: [react()],
   build: {
@@ -25,6 +33,8 @@ export default defineConfig({
         extends: true,
         test: { name: 'web', environment: 'happy-dom', include: ['web/**/*.test.{ts,tsx}'] },
       },
+      zoneProject('dates-new-york', 'America/New_York'),
+      zoneProject('dates-kolkata', 'Asia/Kolkata'),
       // Long runs (load, long fuzz) exist only when asked for (`npm run test:stress` names the
       // project): vitest 4 runs every project it knows by default, and a bare `vitest run` must not.
       ...(process.argv.some((a) => /^(--project=)?stress$/.test(a))

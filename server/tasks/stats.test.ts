@@ -128,6 +128,27 @@ describe('histogram buckets', () => {
     expect([...lengths].sort()).toEqual([23, 24]);
   });
 
+  // The SPA sends the zone its clock runs in; under the suite's zone projects (vite.config.ts)
+  // that is this process's own, so the buckets must start on the hours `Date` calls local.
+  it("aligns buckets to this process's own zone, 25 h days included, as the SPA asks", () => {
+    const tz = process.env.TZ ?? 'UTC';
+    const firstEdge: Record<string, string> = {
+      UTC: '2026-10-20T12:00:00.000Z',
+      'America/New_York': '2026-10-20T10:00:00.000Z',
+      'Asia/Kolkata': '2026-10-20T12:30:00.000Z',
+    };
+    const from = Date.parse('2026-10-20T13:00:00Z');
+    const { edges, step } = planBuckets(from, from + 21 * DAY, tz);
+    expect(step).toBe('6 h');
+    expect(new Date(edges[0]!).toISOString()).toBe(firstEdge[tz]);
+    for (const e of edges) expect([new Date(e).getMinutes(), new Date(e).getHours() % 6]).toEqual([0, 0]);
+    const days = planBuckets(from, from + 90 * DAY, tz).edges;
+    for (const e of days) expect(new Date(e).getHours()).toBe(0);
+    // New York leaves summer time on 1 November: that local day lasts 25 h
+    const lengths = new Set(days.slice(1).map((e, i) => (e - days[i]!) / HOUR));
+    expect([...lengths].sort()).toEqual(tz === 'America/New_York' ? [24, 25] : [24]);
+  });
+
   it('starts hour buckets on local hours in a half-hour zone, across a DST change', () => {
     const from = Date.parse('2026-03-25T10:10:00Z');
     for (const tz of ['Asia/Kolkata', 'Europe/Berlin']) {

@@ -46,6 +46,19 @@ describe('Histogram', () => {
     expect(onRange).toHaveBeenCalledWith('2026-11-28T01:00:00.000Z', '2026-11-28T02:00:00.000Z');
   });
 
+  it("says a bucket's times in the local zone when asked for local time", () => {
+    // vite.config.ts runs this file under UTC, America/New_York and Asia/Kolkata
+    const expected: Record<string, string> = {
+      UTC: '28 Nov 2026 00:00 – 28 Nov 2026 01:00: 1 FAILED, 4 SUCCESS',
+      'America/New_York': '27 Nov 2026 19:00 – 27 Nov 2026 20:00: 1 FAILED, 4 SUCCESS',
+      'Asia/Kolkata': '28 Nov 2026 05:30 – 28 Nov 2026 06:30: 1 FAILED, 4 SUCCESS',
+    };
+    render(<Histogram histogram={histogram} zone="local" selected={[]} onRange={vi.fn()} onToggleStatus={vi.fn()} />);
+    const figure = screen.getByRole('figure', { name: 'Tasks over time' });
+    fireEvent.keyDown(within(figure).getByRole('group', { name: /arrow keys/ }), { key: 'ArrowRight' });
+    expect(figure.textContent).toContain(expected[process.env.TZ ?? '']);
+  });
+
   it('toggles a status filter from its legend, showing which are on', () => {
     const { onToggleStatus, figure } = setup();
     const legend = within(figure).getByRole('group', { name: 'Status legend, click a status to filter' });

@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { expect } from '@playwright/test';
+import type { InjectTaskInput } from '../server/simulator/control.ts';
 import type { FaultsInput } from '../server/simulator/faults.ts';
 import { startSimulator } from '../server/simulator/server.ts';
 
@@ -59,7 +60,17 @@ export const startLiveConsole = async (env: Record<string, string> = {}) => {
         });
         expect(res.ok).toBe(true);
       };
-      return { sim, base, setFaults, stop };
+      /** A task that arrives now (POST /_simulator/tasks), as DMS would list it. */
+      const injectTask = async (task: InjectTaskInput) => {
+        const res = await fetch(`${sim.url}/_simulator/tasks`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify(task),
+        });
+        expect(res.status).toBe(201);
+        return (await res.json()) as { id: string; status: string };
+      };
+      return { sim, base, setFaults, injectTask, stop };
     }
     await new Promise((r) => setTimeout(r, 300));
   }

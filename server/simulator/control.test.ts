@@ -1,4 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { TASK_ID_PATTERN } from '../../shared/contract.ts';
 import { REQUEST_LOG_SIZE, createControl } from './control.ts';
 import { behaviourSchema, faultsSchema, settingsFromEnv } from './faults.ts';
 import { GATEWAY_MESSAGES } from './gateway.ts';
@@ -192,6 +193,58 @@ describe('/_simulator routes', () => {
     ]);
     expect((await control('/requests', { method: 'DELETE' })).status).toBe(204);
     expect(sim.control.requests()).toEqual([]);
+  });
+});
+
+describe('POST /_simulator/tasks', () => {
+  // its own simulator on a clock the test moves, so "now" and "later" are exact
+  let clocked: RunningSimulator;
+  let now = Date.parse('2026-11-28T12:00:30Z');
+  beforeAll(async () => {
+    clocked = await startSimulator({ faults: { latencyMs: 0 }, clock: () => now });
+  });
+  afterAll(() => clocked.close());
+  const inject = (body: unknown) =>
+    fetch(`${clocked.url}/_simulator/tasks`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+  const newest = async (id: string) => {
+    const res = await sdkFetch(clocked, {
+      path: `/v2/{project_id}/instances/${id}/tasks`,
+      query: { start: '1', limit: '1' },
+    });
+    return ((await readAnswer(res)).json as { tasks: { id: string; status: string; name: string }[] }).tasks[0];
+  };
+
+  it("places a task at the clock's now that lists first and lives its life by the clock; reset removes it", async () => {
+    // legacy-billing gets no live arrivals: the newest task is the injected one or a seeded one
+    const id = clocked.data.instances.find((i) => i.name === 'legacy-billing')!.instance_id;
+    const seededNewest = await newest(id);
+    const res = await inject({ instanceId: id, name: 'resizeInstance', queuedMs: 1_000, durationMs: 60_000 });
+    expect(res.status).toBe(201);
+    const task = (await res.json()) as { id: string; status: string; created_at: string };
+    expect(task).toMatchObject({ status: 'CREATED', created_at: '2026-11-28T12:00:30.000Z' });
+    expect(task.id).toMatch(TASK_ID_PATTERN);
+    expect(await newest(id)).toMatchObject({ id: task.id, name: 'resizeInstance', status: 'CREATED' });
+    now += 2_000;
+    expect((await newest(id))!.status).toBe('EXECUTING');
+    now += 60_000;
+    expect((await newest(id))!.status).toBe('SUCCESS');
+    const second = (await (await inject({ instanceId: id, final: 'FAILED', durationMs: 0 })).json()) as { id: string };
+    expect(second.id).not.toBe(task.id);
+    expect(await newest(id)).toMatchObject({ id: second.id, status: 'FAILED' });
+    clocked.control.reset();
+    expect(await newest(id)).toEqual(seededNewest);
+  });
+
+  it('answers 400 to a body it does not take and 404 for an unknown instance', async () => {
+    const id = clocked.data.instances[0]!.instance_id;
+    expect((await inject({ instanceId: id, bogus: 1 })).status).toBe(400);
+    expect((await inject({ instanceId: id, durationMs: -1 })).status).toBe(400);
+    expect((await inject({ name: 'x' })).status).toBe(400);
+    expect((await inject({ instanceId: '00000000-0000-0000-0000-000000000000' })).status).toBe(404);
   });
 });
 

@@ -10,6 +10,8 @@ import {
   faultsSchema,
 } from './faults.ts';
 import { createRandom } from './random.ts';
+import { DAY, USERS } from './seed.ts';
+import type { InjectedTask } from './store.ts';
 
 export interface RequestLogEntry {
   /** ISO time the request arrived. */
@@ -28,11 +30,37 @@ export interface RequestLogEntry {
 
 export const REQUEST_LOG_SIZE = 1_000;
 
+/** POST /_simulator/tasks: a task for one instance, created at the data clock's now. */
+export const injectTaskSchema = z
+  .object({
+    instanceId: z.string().max(64),
+    name: z.string().min(1).max(128).default('restartInstance'),
+    /** The status it ends in. */
+    final: z.enum(['SUCCESS', 'FAILED', 'CANCELLED', 'DELETED']).default('SUCCESS'),
+    queuedMs: z.number().int().min(0).max(DAY).default(0),
+    durationMs: z
+      .number()
+      .int()
+      .min(0)
+      .max(7 * DAY)
+      .default(60_000),
+    params: z.string().max(65_536).default('{}'),
+    userName: z.enum(USERS).default('ops-admin'),
+  })
+  .strict();
+export type InjectTaskInput = z.input<typeof injectTaskSchema>;
+
 /**
  * The simulator's knobs and its request log. The public part (SimulatorControl) is what tests,
  * benchmarks and the /_simulator routes use; the rest is for the app's middleware.
  */
-export const createControl = (initial: { faults: Faults; behaviour: Behaviour; onReset?: () => void }) => {
+export const createControl = (initial: {
+  faults: Faults;
+  behaviour: Behaviour;
+  onReset?: () => void;
+  /** Places a task in the data (the store, at the clock's now); undefined for an unknown instance. */
+  inject?: (instanceId: string, task: InjectedTask) => unknown;
+}) => {
   let faults = initial.faults;
   let behaviour = initial.behaviour;
   let log: RequestLogEntry[] = [];
@@ -59,6 +87,11 @@ export const createControl = (initial: { faults: Faults; behaviour: Behaviour; o
     /** Changes only the switches given. */
     setBehaviour: (input: Partial<BehaviourInput>): Behaviour =>
       (behaviour = behaviourSchema.parse({ ...behaviour, ...input })),
+    /** A task that arrives now, so a test need not wait for the clock; undefined for an unknown instance. */
+    injectTask: (input: InjectTaskInput) => {
+      const { instanceId, ...task } = injectTaskSchema.parse(input);
+      return initial.inject?.(instanceId, task);
+    },
     /** Oldest first; at most REQUEST_LOG_SIZE. */
     requests: (): RequestLogEntry[] => [...log],
     clearRequests: () => {
@@ -135,6 +168,12 @@ export const controlRoutes = (control: SimulatorControl) =>
       const parsed = behaviourSchema.safeParse({ ...control.behaviour(), ...body.data });
       if (!body.success) return c.json(invalid(body.error), 400);
       return parsed.success ? c.json(control.setBehaviour(body.data)) : c.json(invalid(parsed.error), 400);
+    })
+    .post('/tasks', async (c) => {
+      const parsed = injectTaskSchema.safeParse(await c.req.json().catch(() => undefined));
+      if (!parsed.success) return c.json(invalid(parsed.error), 400);
+      const task = control.injectTask(parsed.data);
+      return task ? c.json(task, 201) : c.json({ error: 'unknown instance' }, 404);
     })
     .get('/requests', (c) => c.json({ requests: control.requests() }))
     .delete('/requests', (c) => {

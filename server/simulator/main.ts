@@ -31,6 +31,7 @@ Point the console at it in live mode:
 Control (simulator only, no auth):
   GET|PUT|PATCH ${sim.url}/_simulator/faults     GET|PUT ${sim.url}/_simulator/behaviour
   GET|DELETE    ${sim.url}/_simulator/requests   POST    ${sim.url}/_simulator/reset
+  POST          ${sim.url}/_simulator/tasks      a task arriving now: {"instanceId":"…","durationMs":60000,"final":"FAILED"}
   e.g. curl -X PATCH -H 'content-type: application/json' -d '{"errorRate":0.2}' ${sim.url}/_simulator/faults
 Environment (also SIMULATOR_AK, SIMULATOR_SK, SIMULATOR_PROJECT_ID, SIMULATOR_HOST, SIMULATOR_PORT):
 ${env}

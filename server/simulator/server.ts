@@ -47,6 +47,7 @@ export const startSimulator = async (options: StartSimulatorOptions = {}) => {
     faults: faultsSchema.parse(options.faults ?? {}),
     behaviour: behaviourSchema.parse(options.behaviour ?? {}),
     onReset: store.reset,
+    inject: (instanceId, task) => store.addTask(instanceId, task, clock()),
   });
   const credentials: Credentials[] = [{ ak, sk }, ...(options.extraCredentials ?? [])];
   const closing = new AbortController();

@@ -1,4 +1,5 @@
 import {
+  type FinalStatus,
   type Seeded,
   type SimInstance,
   type SimTask,
@@ -45,13 +46,26 @@ const lowerBound = (tasks: TaskRecord[], ms: number) => {
 
 export type DeleteResult = 'deleted' | 'not-found' | 'unfinished';
 
+/** A task a test places at the clock's now (POST /_simulator/tasks), instead of waiting for an arrival. */
+export interface InjectedTask {
+  name: string;
+  final: FinalStatus;
+  /** CREATED for this long, then EXECUTING for durationMs, then final. */
+  queuedMs: number;
+  durationMs: number;
+  params: string;
+  userName: string;
+}
+
 /**
  * The simulator's data at any instant: seeded history plus the tasks that have arrived since,
  * computed from the clock when asked, so no timer keeps the process alive.
  */
 export const createStore = (seeded: Seeded) => {
   let states: InstanceState[] = [];
+  let injected = 0;
   const load = () => {
+    injected = 0;
     const startMinute = Math.floor(seeded.seededAtMs / MINUTE);
     states = seeded.instances.map((s, index) => {
       const tasks = [...s.tasks];
@@ -150,6 +164,30 @@ export const createStore = (seeded: Seeded) => {
       // after every task of the same instant, so one put in later is listed as newer
       state.tasks.splice(lowerBound(state.tasks, atMs + 1), 0, record);
       state.byId.set(id, record);
+    },
+
+    /** Places a task created at nowMs, in order among the others; undefined for an unknown instance. */
+    addTask(instanceId: string, task: InjectedTask, nowMs: number): SimTask | undefined {
+      const state = stateOf(instanceId, nowMs);
+      if (!state) return undefined;
+      let id: string;
+      // seeded ids are ff808082 + 24 random digits: a counter behind its own marker keeps these apart
+      do id = `ff8080821e${(++injected).toString(16).padStart(22, '0')}`;
+      while (state.byId.has(id));
+      const record: TaskRecord = {
+        id,
+        name: task.name,
+        user_name: task.userName,
+        user_id: seeded.userIds.get(task.userName) ?? '',
+        params: task.params,
+        createdMs: nowMs,
+        startMs: nowMs + task.queuedMs,
+        endMs: nowMs + task.queuedMs + task.durationMs,
+        final: task.final,
+      };
+      state.tasks.splice(lowerBound(state.tasks, nowMs + 1), 0, record);
+      state.byId.set(id, record);
+      return taskAt(record, nowMs);
     },
 
     /** Back to the seeded data: deleted tasks return, live arrivals are recomputed on demand. */

@@ -1,0 +1,42 @@
+import { expect as baseExpect, test } from '@playwright/test';
+import { type LiveConsole, startLiveConsole } from './live-console.ts';
+import { SHOTS } from './shots.ts';
+
+// Arrivals come from the simulator's control (POST /_simulator/tasks) the moment the test asks,
+// on an instance with no arrivals of its own, so the counts are exact and nothing waits for the clock.
+const expect = baseExpect.configure({ timeout: 30_000 });
+let live: LiveConsole;
+
+test.beforeAll(async () => {
+  test.setTimeout(60_000);
+  live = await startLiveConsole();
+});
+test.afterAll(() => live?.stop());
+
+test('live: while tasks run the view refreshes, and new tasks wait behind "N new"', async ({ page }) => {
+  test.setTimeout(90_000);
+  const instance = live.sim.data.instances.find((i) => i.name === 'legacy-billing')!;
+  // a task still running when the view opens keeps it refreshing (every few seconds)
+  const running = await live.injectTask({
+    instanceId: instance.instance_id,
+    name: 'restartInstance',
+    durationMs: 600_000,
+  });
+  await page.goto(`${live.base}/instances/${instance.instance_id}?range=30d`);
+  const rows = page.getByRole('table', { name: /^Tasks/ }).locator('tbody tr.task-row');
+  await expect(rows.first()).toHaveAttribute('data-row-id', running.id);
+  await expect(rows.first().locator('.status')).toHaveText(/EXECUTING|CREATED/);
+  const shown = await rows.count();
+
+  const arrived = await live.injectTask({ instanceId: instance.instance_id, name: 'resizeInstance', final: 'FAILED' });
+  const more = page.getByRole('button', { name: '1 new' });
+  await expect(more).toBeVisible();
+  // the rows stay where the reader had them until asked
+  await expect(rows.first()).toHaveAttribute('data-row-id', running.id);
+  expect(await rows.count()).toBe(shown);
+  await page.screenshot({ path: `${SHOTS}/live-new-tasks.png` });
+  await more.click();
+  await expect(more).toBeHidden();
+  await expect(rows.first()).toHaveAttribute('data-row-id', arrived.id);
+  await expect(rows.nth(1)).toHaveAttribute('data-row-id', running.id);
+});

@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { request as httpRequest } from 'node:http';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type RunningSimulator, startSimulator } from './simulator/server.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -125,16 +125,20 @@ describe('the console process', () => {
     const app = await startConsole(sim, { DMS_TIMEOUT_MS: '5000' });
     const instanceId = sim.data.instances[0]!.instance_id;
     await rawGet(`${app.url}/api/instances`);
-    sim.control.setFaults({ latencyMs: 600, operations: ['ListBackgroundTasks'] });
-    const inFlight = rawGet(`${app.url}/api/instances/${instanceId}/tasks?range=1h`);
-    await new Promise((r) => setTimeout(r, 200));
+    // the window's first call hangs until the console's 5 s timeout, then its retry is answered:
+    // the request is in flight from the moment that call reaches the simulator until well after
+    sim.control.setFaults({ hang: { ms: 60_000, count: 1 }, operations: ['ListBackgroundTasks'] });
+    let answered = false;
+    const inFlight = rawGet(`${app.url}/api/instances/${instanceId}/tasks?range=1h`).finally(() => (answered = true));
+    await vi.waitFor(() => expect(sim.control.pending()).toBeGreaterThan(0), { timeout: 10_000 });
     app.child.kill('SIGTERM');
-    await new Promise((r) => setTimeout(r, 100));
-    const late = await rawGet(`${app.url}/api/health`).then(
-      (r) => r.status,
-      (e: NodeJS.ErrnoException) => e.code,
-    );
-    expect(late).toBe('ECONNREFUSED');
+    const late = () =>
+      rawGet(`${app.url}/api/health`).then(
+        (r) => r.status,
+        (e: NodeJS.ErrnoException) => e.code,
+      );
+    await vi.waitFor(async () => expect(await late()).toBe('ECONNREFUSED'), { timeout: 4_000 });
+    expect(answered).toBe(false);
     const answer = await inFlight;
     expect(answer.status).toBe(200);
     expect(await app.exited).toBe(0);

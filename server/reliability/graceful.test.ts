@@ -2,7 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { request as httpRequest } from 'node:http';
 import { connect } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { apiErrorSchema } from '../../shared/api-error.ts';
 import { taskListSchema } from '../../shared/task.ts';
 import { type RunningSimulator, startSimulator } from '../simulator/server.ts';
@@ -76,7 +76,7 @@ describe('graceful stop', () => {
     sim.control.clearRequests();
     const inFlight = get(`${app.url}/api/instances/${prodOrders()}/tasks?${window()}`);
     // the first page is answered and the rest are in flight when the signal comes
-    while (sim.control.requests().length === 0) await new Promise((r) => setTimeout(r, 10));
+    await vi.waitFor(() => expect(sim.control.requests().length).toBeGreaterThan(0), { timeout: 10_000, interval: 10 });
     app.child.kill('SIGTERM');
     const answer = await inFlight;
     expect(answer.status, answer.body).toBe(200);
@@ -94,7 +94,8 @@ describe('graceful stop', () => {
     sim.control.setFaults({ hang: { ms: 60_000 }, operations: ['ListBackgroundTasks'] });
     const started = performance.now();
     const inFlight = get(`${app.url}/api/instances/${prodOrders()}/tasks?${window()}`);
-    await new Promise((r) => setTimeout(r, 150));
+    // the signal comes once the console's first attempt is hanging upstream, not after a guessed head start
+    await vi.waitFor(() => expect(sim.control.pending()).toBeGreaterThan(0), { timeout: 10_000 });
     app.child.kill('SIGTERM');
     const answer = await inFlight;
     expect(answer.status).toBe(504);

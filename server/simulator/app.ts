@@ -175,27 +175,32 @@ export const createSimulatorApp = (options: SimulatorAppOptions) => {
       return undefined;
     };
 
-    const early = await run();
-    if (early) c.res = early;
-    else await next();
-    const badBody = c.res.status !== 204 && op ? internals.takeBadBody(op) : undefined;
-    if (badBody) {
-      fault = badBody === 'truncated' ? 'badBody:truncated' : 'badBody:non-json';
-      c.res = await spoil(c.res, badBody);
+    internals.arrived();
+    try {
+      const early = await run();
+      if (early) c.res = early;
+      else await next();
+      const badBody = c.res.status !== 204 && op ? internals.takeBadBody(op) : undefined;
+      if (badBody) {
+        fault = badBody === 'truncated' ? 'badBody:truncated' : 'badBody:non-json';
+        c.res = await spoil(c.res, badBody);
+      }
+      c.res.headers.set('X-Request-Id', requestId);
+      // the gateway's own clock, skew included: what a client compares its clock with
+      c.res.headers.set('Date', new Date(gatewayNow()).toUTCString());
+      internals.record({
+        at: new Date(startedAt).toISOString(),
+        method: c.req.method,
+        path: target,
+        status: c.res.status,
+        operation: op,
+        durationMs: Date.now() - startedAt,
+        requestId,
+        ...(fault ? { fault } : {}),
+      });
+    } finally {
+      internals.left();
     }
-    c.res.headers.set('X-Request-Id', requestId);
-    // the gateway's own clock, skew included: what a client compares its clock with
-    c.res.headers.set('Date', new Date(gatewayNow()).toUTCString());
-    internals.record({
-      at: new Date(startedAt).toISOString(),
-      method: c.req.method,
-      path: target,
-      status: c.res.status,
-      operation: op,
-      durationMs: Date.now() - startedAt,
-      requestId,
-      ...(fault ? { fault } : {}),
-    });
   });
 
   const checkInstance = (id: string) =>

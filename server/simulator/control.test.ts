@@ -1,4 +1,4 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { TASK_ID_PATTERN } from '../../shared/contract.ts';
 import { REQUEST_LOG_SIZE, createControl } from './control.ts';
 import { behaviourSchema, faultsSchema, settingsFromEnv } from './faults.ts';
@@ -68,11 +68,13 @@ describe('fault knobs (typed control object)', () => {
   it('a hang outlasts the client timeout; the next call is answered', async () => {
     sim.control.setFaults({ hang: { ms: 10_000, count: 1 } });
     const t = performance.now();
-    await expect(show(AbortSignal.timeout(200))).rejects.toThrow();
+    const hung = show(AbortSignal.timeout(200));
+    await vi.waitFor(() => expect(sim.control.pending()).toBe(1));
+    await expect(hung).rejects.toThrow();
     expect(performance.now() - t).toBeLessThan(2_000);
     expect((await show()).status).toBe(200);
     // the hung call ends when its client gives up, rather than holding the socket for 10 s
-    await new Promise((r) => setTimeout(r, 100));
+    await vi.waitFor(() => expect(sim.control.pending()).toBe(0));
     expect(sim.control.requests().find((r) => r.fault === 'hang')?.durationMs).toBeLessThan(2_000);
   });
 

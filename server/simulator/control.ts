@@ -64,6 +64,7 @@ export const createControl = (initial: {
   let faults = initial.faults;
   let behaviour = initial.behaviour;
   let log: RequestLogEntry[] = [];
+  let pending = 0;
   let random = createRandom(1);
   const throttleWindows = new Map<string, { minute: number; calls: number }>();
   const appliesTo = (op: OperationName | null) =>
@@ -92,6 +93,8 @@ export const createControl = (initial: {
       const { instanceId, ...task } = injectTaskSchema.parse(input);
       return initial.inject?.(instanceId, task);
     },
+    /** Requests received and not yet answered: a test's gate for "the call has reached DMS". */
+    pending: () => pending,
     /** Oldest first; at most REQUEST_LOG_SIZE. */
     requests: (): RequestLogEntry[] => [...log],
     clearRequests: () => {
@@ -109,6 +112,8 @@ export const createControl = (initial: {
   };
 
   const internal = {
+    arrived: () => void pending++,
+    left: () => void pending--,
     record: (entry: RequestLogEntry) => {
       log.push(entry);
       if (log.length > REQUEST_LOG_SIZE) log = log.slice(-REQUEST_LOG_SIZE);

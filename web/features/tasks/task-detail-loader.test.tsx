@@ -65,18 +65,36 @@ describe('TaskTable preloading', () => {
   });
 
   it('does not load it while the table shows only a placeholder', async () => {
-    render(
-      <table.TaskTable
-        {...tableProps([aTask()])}
-        placeholder={() => (
-          <tr>
-            <td>…</td>
-          </tr>
-        )}
-      />,
-    );
-    await new Promise((r) => setTimeout(r, 400));
-    expect(loader.isTaskDetailPanelLoaded()).toBe(false);
+    // the browser's idle queue, held by the test: every idle callback runs when the test says
+    const idle = new Map<number, () => void>();
+    let next = 0;
+    vi.stubGlobal('requestIdleCallback', (run: () => void) => (idle.set(++next, run), next));
+    vi.stubGlobal('cancelIdleCallback', (id: number) => idle.delete(id));
+    const runIdle = () => {
+      const due = [...idle.values()];
+      idle.clear();
+      for (const run of due) run();
+    };
+    try {
+      const task = aTask();
+      const placeholder = () => (
+        <tr>
+          <td>…</td>
+        </tr>
+      );
+      const view = render(<table.TaskTable {...tableProps([task])} placeholder={placeholder} />);
+      expect(idle.size).toBe(0);
+      runIdle();
+      expect(loader.isTaskDetailPanelLoaded()).toBe(false);
+      // the same table once it shows rows asks for idle time, and loads in it
+      view.rerender(<table.TaskTable {...tableProps([task])} />);
+      expect(idle.size).toBe(1);
+      runIdle();
+      await vi.waitFor(() => expect(loader.isTaskDetailPanelLoaded()).toBe(true), { timeout: 3_000 });
+    } finally {
+      cleanup();
+      vi.unstubAllGlobals();
+    }
   });
 
   it('loads it when the pointer enters a row, before any idle time', async () => {

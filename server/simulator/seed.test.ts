@@ -16,15 +16,6 @@ describe('seeded data', () => {
     expect(seed(43, NOW).instances[0]!.instance.instance_id).not.toBe(data.instances[0]!.instance.instance_id);
   });
 
-  it('seeds in well under 300 ms', () => {
-    const times = [0, 1, 2].map(() => {
-      const t = performance.now();
-      seed(7, NOW);
-      return performance.now() - t;
-    });
-    expect(Math.min(...times)).toBeLessThan(300);
-  });
-
   it('has single and cluster instances, several versions and statuses, a long name, one with no tasks, one with 10,000+', () => {
     const instances = data.instances.map((i) => i.instance);
     expect(new Set(instances.map((i) => i.type))).toEqual(new Set(['single', 'cluster']));

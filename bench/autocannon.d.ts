@@ -21,7 +21,7 @@ declare module 'autocannon' {
     headers?: Record<string, string>;
     requests?: { method?: string; path: string; headers?: Record<string, string> }[];
   }
-  interface Result {
+  export interface Result {
     latency: Histogram;
     requests: Histogram;
     throughput: Histogram;

@@ -1,0 +1,85 @@
+import autocannon, { type Result } from 'autocannon';
+import { type ConsoleProcess, liveEnv, startConsoleProcess } from './console-process.ts';
+import { type FixedWindow, fixedWindows, isoOf, listCalls, startBenchSimulator } from './fixture.ts';
+
+export const CONNECTIONS = 50;
+export const DURATION_S = 20;
+
+/** The mix's name filter: the commonest task name of the instance. */
+const topNameOf = (tasks: readonly { name: string }[]) => {
+  const names = new Map<string, number>();
+  for (const t of tasks) names.set(t.name, (names.get(t.name) ?? 0) + 1);
+  return [...names.entries()].sort((a, b) => b[1] - a[1])[0]![0];
+};
+
+export type Load = (requests: { path: string }[], connections?: number, duration?: number) => Promise<Result>;
+
+export interface WarmWindow {
+  server: ConsoleProcess;
+  window: FixedWindow;
+  /** One path a query of the mix, over the window. */
+  paths: string[];
+  /** The first answers, one after another (the window's read included), ms. */
+  warmUpMs: number;
+  /** autocannon against the console; throws on any non-2xx answer. */
+  load: Load;
+  /** ListBackgroundTasks calls since the warm-up. */
+  upstreamCalls: () => number;
+  /** The baseline row's note and the rows' shape, as every warm benchmark words them. */
+  note: string;
+  shape: string;
+}
+
+/**
+ * A console (its own process, live mode) with a warm 10,000-task window of the big instance: the
+ * harness the warm benchmarks share. `route` is the API path under the instance; `check` reads
+ * the first query's answer and throws when it is not the whole window.
+ */
+export const withWarmWindow = async <T>(
+  label: string,
+  route: 'tasks' | 'insights',
+  queryMix: (topName: string) => Record<string, string>[],
+  check: (first: unknown, window: FixedWindow) => void,
+  measure: (w: WarmWindow) => Promise<T>,
+): Promise<T> => {
+  const { sim, instanceId } = await startBenchSimulator();
+  const server = await startConsoleProcess(label, {
+    ...liveEnv(sim),
+    WINDOW_CACHE_TTL_MS: '600000',
+    WINDOW_MAX_TASKS: '20000',
+  });
+  try {
+    const [window] = fixedWindows(sim, instanceId);
+    const paths = queryMix(topNameOf(sim.data.tasks.get(instanceId) ?? [])).map(
+      (q) => `/api/instances/${instanceId}/${route}?${new URLSearchParams({ ...isoOf(window!), ...q })}`,
+    );
+    // Warm, as a viewer's first requests would: the window is read once, every query answers 200.
+    const first = performance.now();
+    for (const path of paths) {
+      const res = await fetch(`${server.url}${path}`);
+      if (!res.ok) throw new Error(`${path}: ${res.status} ${await res.text()}`);
+      const body: unknown = await res.json();
+      if (path === paths[0]) check(body, window!);
+    }
+    const warmUpMs = performance.now() - first;
+    sim.control.clearRequests();
+    const load: Load = async (requests, connections = CONNECTIONS, duration = DURATION_S) => {
+      const r = await autocannon({ url: server.url, connections, duration, requests });
+      if (r.non2xx) throw new Error(`${r.non2xx} answers were not 2xx`);
+      return r;
+    };
+    return await measure({
+      server,
+      window: window!,
+      paths,
+      warmUpMs,
+      load,
+      upstreamCalls: () => listCalls(sim),
+      note: `GET /api/health, same server, same run, ${CONNECTIONS} connections, ${DURATION_S} s`,
+      shape: `${CONNECTIONS} conn, ${window!.tasks} tasks, ${paths.length} queries`,
+    });
+  } finally {
+    await server.stop();
+    await sim.close();
+  }
+};

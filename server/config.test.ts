@@ -149,6 +149,13 @@ describe('one project and region', () => {
     expect(configError({ DMS_MAX_BODY_MB: '0' }).message).toMatch(/^DMS_MAX_BODY_MB/);
   });
 
+  it('reads WINDOW_RECONCILE_MS (default two minutes), naming a bad value', () => {
+    const region = { ...live, HUAWEICLOUD_SDK_REGION: 'cn-north-4' };
+    expect(parseConfig(region).windowReconcileMs).toBe(120_000);
+    expect(parseConfig({ ...region, WINDOW_RECONCILE_MS: '30000' }).windowReconcileMs).toBe(30_000);
+    expect(configError({ WINDOW_RECONCILE_MS: '10' }).message).toMatch(/^WINDOW_RECONCILE_MS/);
+  });
+
   it('reads DMS_TIME_ZONE_OFFSET_MIN (default 0: UTC) in quarter hours within the world’s zones', () => {
     const region = { ...live, HUAWEICLOUD_SDK_REGION: 'cn-north-4' };
     expect(parseConfig(region).upstreamZoneOffsetMin).toBe(0);

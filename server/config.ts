@@ -34,6 +34,8 @@ export interface Config {
   /** Extra Host header values the server answers (besides localhost/127.0.0.1/[::1]). */
   allowedHosts: string[];
   windowCacheTtlMs: number;
+  /** How often a watched window checks for tasks deleted upstream (one count call). */
+  windowReconcileMs: number;
   windowMaxTasks: number;
   /** What the window cache may hold (windows, query results, page bodies), in bytes. */
   windowCacheMaxBytes: number;
@@ -76,6 +78,7 @@ const envSchema = z.object({
     .regex(/^[a-z0-9.:[\],-]*$/i, 'must be a comma list of host or host:port')
     .default(''),
   WINDOW_CACHE_TTL_MS: z.coerce.number().int().min(0).max(600_000).default(5_000),
+  WINDOW_RECONCILE_MS: z.coerce.number().int().min(1_000).max(86_400_000).default(120_000),
   WINDOW_MAX_TASKS: z.coerce.number().int().min(100).max(1_000_000).default(10_000),
   WINDOW_CACHE_MAX_MB: z.coerce.number().int().min(16).max(65_536).default(256),
   UPSTREAM_RATE_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(100),
@@ -236,6 +239,7 @@ export const parseConfig = (env: Record<string, string | undefined>): Config => 
       .map((h) => h.trim().toLowerCase())
       .filter(Boolean),
     windowCacheTtlMs: e.WINDOW_CACHE_TTL_MS,
+    windowReconcileMs: e.WINDOW_RECONCILE_MS,
     windowMaxTasks: e.WINDOW_MAX_TASKS,
     windowCacheMaxBytes: e.WINDOW_CACHE_MAX_MB * 1024 * 1024,
     upstreamRatePerMinute: e.UPSTREAM_RATE_PER_MINUTE,

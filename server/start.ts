@@ -108,6 +108,7 @@ export const startConsole = async (config: Config, options: StartOptions = {}) =
     retainMs: options.windowRetainMs,
     maxBytes: config.windowCacheMaxBytes,
     zoneOffsetMin: config.upstreamZoneOffsetMin,
+    reconcileMs: config.windowReconcileMs,
     onOutOfRange: (report) => {
       const key = `${report.endpoint}|${report.projectId}`;
       const seen = outOfRange.get(key);

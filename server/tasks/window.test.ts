@@ -313,6 +313,53 @@ describe('window store over the simulator', () => {
   });
 });
 
+describe('tasks deleted upstream', () => {
+  const day = 86_400_000;
+  /** The simulator's count calls: ListBackgroundTasks of one task. */
+  const counts = () =>
+    sim.control.requests().filter((r) => r.operation === 'ListBackgroundTasks' && /[?&]limit=1(&|$)/.test(r.path));
+
+  it('leave a watched window within the reconcile period, for one limit=1 call a period', async () => {
+    const windows = store({ reconcileMs: 120_000, ttlMs: 5_000 });
+    const id = instanceId('prod-orders');
+    // a closed day of finished tasks: nothing but reconciling makes a call for it
+    const to = Math.floor(t / 1000) * 1000 - 5 * day;
+    const target: WindowTarget = { instanceId: id, from: to - day, to };
+    const source = { client: client() };
+    const first = await windows.get(source, target);
+    const gone = first.tasks.find((x) => x.status === 'SUCCESS' || x.status === 'FAILED')!;
+    expect(first.tasks.length).toBeGreaterThan(10);
+    await client().deleteTask(id, gone.id);
+    sim.control.clearRequests();
+    calls = [];
+    const start = t;
+    try {
+      const seen: { at: number; has: boolean; calls: number; counts: number }[] = [];
+      // watched: asked every 10 s, as the SPA polls, over two periods and more
+      while (t - start < 250_000) {
+        t += 10_000;
+        const entry = await windows.get(source, target);
+        seen.push({ at: t - start, has: entry.byId.has(gone.id), calls: calls.length, counts: counts().length });
+      }
+      const before = seen.filter((s) => s.at < 120_000);
+      // until the period ends the window shows it, and costs nothing
+      expect(before.every((s) => s.has && s.calls === 0)).toBe(true);
+      // then it is gone, for one count and one re-read of the window's single page
+      expect(seen.find((s) => s.at === 120_000)).toMatchObject({ has: false, calls: 2, counts: 1 });
+      expect(seen.filter((s) => s.at > 120_000).every((s) => !s.has)).toBe(true);
+      // the next period finds the counts agree: one call, no re-read
+      expect(seen.find((s) => s.at === 240_000)).toMatchObject({ calls: 3, counts: 2 });
+      expect(seen.at(-1)).toMatchObject({ calls: 3, counts: 2 });
+      const fresh = await store().get({ client: client() }, target);
+      expect((await windows.get(source, target)).tasks.map((x) => x.id).sort()).toEqual(
+        fresh.tasks.map((x) => x.id).sort(),
+      );
+    } finally {
+      t = start;
+    }
+  });
+});
+
 describe('the zone offset a shifted listing fits', () => {
   it('is the one whole hour within bounds narrower than an hour that hold it (property)', () => {
     const HOUR = 3_600_000;

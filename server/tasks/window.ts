@@ -31,6 +31,8 @@ export interface WindowEntry {
   rollingMs: number | undefined;
   /** The upstream listing is complete up to the end of this second (ms). */
   coveredUntil: number;
+  /** When the upstream's count over the known span last matched this window's (deleted tasks show so). */
+  reconciledAt: number;
   /** Never changed once made: a refresh makes a new entry (query results are cached on it). */
   readonly tasks: readonly Task[];
   byId: Map<string, Task>;
@@ -47,6 +49,11 @@ export interface WindowStoreOptions {
   retainMs?: number;
   /** What the cache may hold, windows and what is derived from them together (bytes, estimated). */
   maxBytes?: number;
+  /**
+   * How often a refreshed window checks that no task it holds was deleted upstream: one `limit=1`
+   * count over the span it knows, and a whole re-read only when the count differs. Default 2 min.
+   */
+  reconcileMs?: number | undefined;
   /** Minutes east of UTC at which the upstream reads begin_time/end_time (0: UTC, as documented). */
   zoneOffsetMin?: number | undefined;
   now?: () => number;
@@ -157,6 +164,7 @@ export const createWindowStore = (options: WindowStoreOptions) => {
   const zoneMs = (options.zoneOffsetMin ?? 0) * 60_000;
   const concurrency = options.concurrency ?? 8;
   const retainMs = options.retainMs ?? 10 * 60_000;
+  const reconcileMs = options.reconcileMs ?? 120_000;
   /**
    * One cache, bounded in bytes: windows (`w|…`) and what routes derive from them (`d|…`: query
    * results, page bodies), so a window and its derived values are counted and evicted together.
@@ -366,7 +374,12 @@ export const createWindowStore = (options: WindowStoreOptions) => {
     return Number.isNaN(c) || (c >= t.from && c <= t.to);
   };
 
-  const makeEntry = (target: WindowTarget, tasks: Task[], coveredUntil: number): WindowEntry => {
+  const makeEntry = (
+    target: WindowTarget,
+    tasks: Task[],
+    coveredUntil: number,
+    reconciledAt: number = now(),
+  ): WindowEntry => {
     const inRange = tasks.filter(within(target));
     return {
       instanceId: target.instanceId,
@@ -374,6 +387,7 @@ export const createWindowStore = (options: WindowStoreOptions) => {
       to: target.to,
       rollingMs: target.rollingMs,
       coveredUntil,
+      reconciledAt,
       tasks: inRange,
       byId: new Map(inRange.flatMap((t) => (isTaskId(t.id) ? [[t.id, t] as const] : []))),
       fetchedAt: now(),
@@ -389,12 +403,53 @@ export const createWindowStore = (options: WindowStoreOptions) => {
     return makeEntry(target, tasks, end + SECOND - 1);
   };
 
+  /**
+   * Whether the upstream now holds another number of tasks over the span a window already knows
+   * than the window does: one `limit=1` call, reserved like any other. A deletion shows so.
+   */
+  const countDiffers = async (
+    source: WindowSource,
+    target: WindowTarget,
+    known: readonly Task[],
+    coveredUntil: number,
+  ) => {
+    const begin = floorSecond(target.from);
+    const last = floorSecond(coveredUntil);
+    if (last < begin) return false;
+    const reservation = await reserve(source, 1);
+    try {
+      const { task_count: count } = await reservation.run(() =>
+        source.client.listTasks({
+          instanceId: target.instanceId,
+          limit: 1,
+          beginTime: formatDmsTime(begin + zoneMs),
+          endTime: formatDmsTime(last + zoneMs),
+        }),
+      );
+      const upTo = (end: number) =>
+        known.filter((t) => {
+          const c = createdMs(t);
+          return Number.isNaN(c) || (c >= begin && c <= end);
+        }).length;
+      // end_time may be inclusive or not (docs/UPSTREAM.md, "Time filters"): either count agrees
+      return count !== upTo(last + SECOND - 1) && count !== upTo(last - 1);
+    } finally {
+      reservation.close();
+    }
+  };
+
   const refresh = async (source: WindowSource, base: WindowEntry, target: WindowTarget): Promise<WindowEntry> => {
     const keep = base.tasks.filter(within(target));
+    let reconciledAt = base.reconciledAt;
+    if (now() - base.reconciledAt >= reconcileMs) {
+      // a task deleted upstream leaves no other trace: the window is read again whole
+      if (await countDiffers(source, target, keep, base.coveredUntil)) return fetchWhole(source, target);
+      reconciledAt = now();
+    }
     const unfinished = keep.filter((t) => isUnfinished(t.status));
     const end = pinnedEnd(target.to);
     const nothingNew = base.coveredUntil >= Math.min(target.to, end + SECOND - 1);
-    if (unfinished.length === 0 && nothingNew) return makeEntry(target, keep, base.coveredUntil);
+    if (unfinished.length === 0 && nothingNew) return makeEntry(target, keep, base.coveredUntil, reconciledAt);
 
     // New tasks are those created after the newest one known (or after the window's start).
     const newest = keep.reduce((m, t) => Math.max(m, createdMs(t) || m), target.from);
@@ -431,7 +486,7 @@ export const createWindowStore = (options: WindowStoreOptions) => {
     for (const t of shows) merged.set(taskKey(t), t);
     for (const t of listed) merged.set(taskKey(t), t);
     checkSize(merged.size);
-    return makeEntry(target, [...merged.values()], end + SECOND - 1);
+    return makeEntry(target, [...merged.values()], end + SECOND - 1, reconciledAt);
   };
 
   const evict = (keepKey: string, made: WindowEntry) => {

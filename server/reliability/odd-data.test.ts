@@ -30,7 +30,7 @@ const withOddTasks = async () => {
   const toMs = second(past[0]!.created_at);
   const at = (share: number) => Math.round(fromMs + share * (toMs - fromMs));
   const inject = (raw: Record<string, unknown>, atMs: number) =>
-    h!.sim.data.store.injectTask(instanceId, raw, atMs, now);
+    h!.sim.data.store.injectRawTask(instanceId, raw, atMs, now);
   const iso = (ms: number) => new Date(ms).toISOString();
   inject({ id: hex(1), status: 'SUCCESS', created_at: iso(at(0.1)) }, at(0.1));
   inject(

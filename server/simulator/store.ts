@@ -145,7 +145,7 @@ export const createStore = (seeded: Seeded) => {
      * Puts a task in the listing exactly as given (any fields, odd ones too), at `atMs` for the
      * time filters and the order, whatever its own created_at says. For tests of odd upstream data.
      */
-    injectTask(instanceId: string, raw: Record<string, unknown>, atMs: number, nowMs: number) {
+    injectRawTask(instanceId: string, raw: Record<string, unknown>, atMs: number, nowMs: number) {
       const state = stateOf(instanceId, nowMs);
       if (!state) throw new Error(`no instance ${instanceId}`);
       const id = typeof raw.id === 'string' ? raw.id : `raw-${atMs}-${state.tasks.length}`;

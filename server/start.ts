@@ -101,7 +101,10 @@ export const startConsole = async (config: Config, options: StartOptions = {}) =
       }));
 
   // What the window fetches saw of each target's time filter, for the doctor (docs/UPSTREAM.md, "Time filters").
-  const outOfRange = new Map<string, { report: OutOfRangeReport; at: string; count: number }>();
+  const outOfRange = new Map<
+    string,
+    { report: OutOfRangeReport; at: string; count: number; loggedAt: number; loggedCount: number }
+  >();
   const windows = createWindowStore({
     ttlMs: config.windowCacheTtlMs,
     maxTasks: config.windowMaxTasks,
@@ -111,12 +114,18 @@ export const startConsole = async (config: Config, options: StartOptions = {}) =
     reconcileMs: config.windowReconcileMs,
     onOutOfRange: (report) => {
       const key = `${report.endpoint}|${report.projectId}`;
-      const seen = outOfRange.get(key);
-      outOfRange.set(key, { report, at: new Date().toISOString(), count: (seen?.count ?? 0) + 1 });
+      const now = Date.now();
+      const seen = outOfRange.get(key) ?? { count: 0, loggedAt: -Infinity, loggedCount: 0 };
+      const entry = { ...seen, report, at: new Date(now).toISOString(), count: seen.count + 1 };
+      outOfRange.set(key, entry);
+      // a watched window refreshes every few seconds: a line a minute a target says it, with the count
+      if (now - seen.loggedAt < 60_000) return;
+      outOfRange.set(key, { ...entry, loggedAt: now, loggedCount: entry.count });
       writeLog(log, {
         level: 'warn',
         msg: 'DMS listed tasks outside the asked time range; they are left out of the window',
         ...report,
+        listings: entry.count - seen.loggedCount,
         advice:
           report.offsetMin === null
             ? 'DMS answered a wider range than asked: compare a window with the Huawei Cloud console and report it'

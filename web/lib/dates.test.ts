@@ -1,3 +1,5 @@
+import { utc } from '@date-fns/utc';
+import { format } from 'date-fns';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { fromInputValue } from './date-input.ts';
@@ -87,6 +89,32 @@ describe('table and range times', () => {
       );
     } finally {
       process.env.TZ = zone;
+    }
+  });
+
+  it('remembers formatted instants without ever answering for another instant, zone or system zone', () => {
+    const saved = process.env.TZ;
+    try {
+      fc.assert(
+        fc.property(
+          fc.integer({ min: Date.parse('2000-01-01T00:00:00Z'), max: Date.parse('2099-01-01T00:00:00Z') }),
+          fc.constantFrom('local', 'utc') as fc.Arbitrary<'local' | 'utc'>,
+          (ms, zone) => {
+            // the same instant under each system zone in turn, twice (the second from the cache)
+            for (const tz of ['UTC', 'Europe/Berlin', 'Asia/Kolkata', 'America/St_Johns']) {
+              process.env.TZ = tz;
+              const inZone = zone === 'utc' ? { in: utc } : {};
+              const offset = zone === 'utc' ? 'UTC' : format(ms, 'xxx');
+              for (let i = 0; i < 2; i++) {
+                expect(formatExact(ms, zone)).toBe(`${format(ms, 'yyyy-MM-dd HH:mm:ss', inZone)} ${offset}`);
+                expect(formatCell(ms, zone, ms)).toBe(format(ms, 'd MMM HH:mm:ss', inZone));
+              }
+            }
+          },
+        ),
+      );
+    } finally {
+      process.env.TZ = saved;
     }
   });
 });

@@ -19,24 +19,53 @@ export const zoneLabel = (zone: Zone, at: Instant = Date.now()): string => {
   return name === 'UTC' || name === 'Etc/UTC' ? 'UTC (local)' : `${name} (UTC${offset === 'Z' ? '' : offset})`;
 };
 
+/**
+ * A pure formatter remembered by its key: a list redraws the same tasks' instants at every
+ * keystroke and page, and date-fns' `format` costs tens of microseconds a call. Bounded: the
+ * oldest half goes when full. The local zone's key carries the instant's offset, so a changed
+ * system zone (tests set TZ) never answers from a stale entry.
+ */
+const remembered = <A extends unknown[]>(key: (...args: A) => string, fn: (...args: A) => string, max = 4_000) => {
+  const cache = new Map<string, string>();
+  return (...args: A): string => {
+    const k = key(...args);
+    let v = cache.get(k);
+    if (v === undefined) {
+      v = fn(...args);
+      if (cache.size >= max) for (const old of [...cache.keys()].slice(0, max / 2)) cache.delete(old);
+      cache.set(k, v);
+    }
+    return v;
+  };
+};
+const instantKey = (value: Instant, zone: Zone) => {
+  const d = toDate(value);
+  return zone === 'utc' ? `u${d.getTime()}` : `l${d.getTime()}@${d.getTimezoneOffset()}`;
+};
+
 /** The exact instant, to the second, in the zone: `2026-11-28 03:30:45 UTC`. */
-export const formatExact = (value: Instant, zone: Zone): string => {
+export const formatExact = remembered(instantKey, (value: Instant, zone: Zone): string => {
   const d = toDate(value);
   if (!isValid(d)) return String(value);
   return `${format(d, 'yyyy-MM-dd HH:mm:ss', context(zone))} ${zone === 'utc' ? 'UTC' : format(d, 'xxx')}`;
-};
+});
 
 /** Short form for ranges: `28 Nov 2026 03:30`. */
-export const formatShort = (value: Instant, zone: Zone): string =>
-  format(toDate(value), 'd MMM yyyy HH:mm', context(zone));
+export const formatShort = remembered(instantKey, (value: Instant, zone: Zone): string =>
+  format(toDate(value), 'd MMM yyyy HH:mm', context(zone)),
+);
 
 /** A table cell's instant, to the second: `28 Nov 11:31:24`, with the year when it is not `now`'s year. */
 export const formatCell = (value: Instant, zone: Zone, now: Instant = Date.now()): string => {
   const d = toDate(value);
   if (!isValid(d)) return String(value);
-  const sameYear = getYear(d, context(zone)) === getYear(toDate(now), context(zone));
-  return format(d, sameYear ? 'd MMM HH:mm:ss' : 'd MMM yyyy HH:mm:ss', context(zone));
+  return formatCellIn(d, zone, getYear(d, context(zone)) === getYear(toDate(now), context(zone)));
 };
+const formatCellIn = remembered(
+  (d: Date, zone: Zone, sameYear: boolean) => `${instantKey(d, zone)}${sameYear ? '' : 'y'}`,
+  (d: Date, zone: Zone, sameYear: boolean) =>
+    format(d, sameYear ? 'd MMM HH:mm:ss' : 'd MMM yyyy HH:mm:ss', context(zone)),
+);
 
 const offsetOf = (value: Instant, zone: Zone) => (zone === 'utc' ? 'Z' : format(toDate(value), 'xxx'));
 
@@ -45,15 +74,20 @@ const offsetOf = (value: Instant, zone: Zone) => (zone === 'utc' ? 'Z' : format(
  * daylight-saving change each end carries its own (`+01:00` … `+02:00`).
  */
 export const formatWindow = (from: Instant, to: Instant, zone: Zone): { text: string; zone: string } => {
-  const fromOffset = offsetOf(from, zone);
-  const toOffset = offsetOf(to, zone);
-  if (fromOffset === toOffset)
-    return { text: `${formatShort(from, zone)} – ${formatShort(to, zone)}`, zone: zoneLabel(zone, to) };
-  return {
-    text: `${formatShort(from, zone)} ${fromOffset} – ${formatShort(to, zone)} ${toOffset}`,
-    zone: localZoneName(),
-  };
+  const [text, name] = formatWindowIn(from, to, zone).split('\n') as [string, string];
+  return { text, zone: name };
 };
+// Remembered: reading the zone's name from Intl costs more than the rest of a list render.
+const formatWindowIn = remembered(
+  (from: Instant, to: Instant, zone: Zone) => `${instantKey(from, zone)}-${instantKey(to, zone)}`,
+  (from: Instant, to: Instant, zone: Zone): string => {
+    const fromOffset = offsetOf(from, zone);
+    const toOffset = offsetOf(to, zone);
+    if (fromOffset === toOffset) return `${formatShort(from, zone)} – ${formatShort(to, zone)}\n${zoneLabel(zone, to)}`;
+    return `${formatShort(from, zone)} ${fromOffset} – ${formatShort(to, zone)} ${toOffset}\n${localZoneName()}`;
+  },
+  200,
+);
 
 /** "5 minutes ago" / "in 2 hours", against `now`. */
 export const formatRelative = (value: Instant, now: number): string => {
@@ -66,7 +100,9 @@ export const formatRelative = (value: Instant, now: number): string => {
 /** A task's duration, compact: `850 ms`, `42 s`, `3 min 34 s`, `2 h 5 min`, `3 d 4 h`. */
 export const formatDuration = (ms: number | null): string => {
   if (ms === null || !Number.isFinite(ms) || ms < 0) return '—';
-  if (ms < 1_000) return `${Math.round(ms)} ms`;
+  return ms < 1_000 ? `${Math.round(ms)} ms` : formatLongDuration(ms);
+};
+const formatLongDuration = remembered(String, (ms: number): string => {
   const d = intervalToDuration({ start: 0, end: ms });
   const parts: [number | undefined, string][] = [
     [(d.years ?? 0) * 365 + (d.months ?? 0) * 30 + (d.days ?? 0), 'd'],
@@ -79,7 +115,7 @@ export const formatDuration = (ms: number | null): string => {
     .slice(0, 2)
     .map(([n, unit]) => `${n} ${unit}`)
     .join(' ');
-};
+});
 
 /** The custom range's inputs: ISO order, 24-hour clock, the same convention as the summary. */
 export const INPUT_FORMAT = 'yyyy-MM-dd HH:mm';

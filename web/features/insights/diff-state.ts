@@ -1,5 +1,5 @@
 import { createParser, useQueryState } from 'nuqs';
-import { useCallback } from 'react';
+import { useCallback, useMemo } from 'react';
 import { TASK_ID_PATTERN } from '../../../shared/contract.ts';
 
 /** `diff=idA` while one task is picked, `diff=idA,idB` once the pair is chosen (then the diff opens). */
@@ -15,7 +15,9 @@ export const diffParser = createParser<string[]>({
 
 export const useDiffPick = () => {
   const [picked, setPicked] = useQueryState('diff', diffParser.withOptions({ history: 'push' }));
-  const ids = picked ?? [];
+  // One array while the pick is the same, so what the rows draw from it stays put.
+  const key = picked?.join(',') ?? '';
+  const ids = useMemo(() => (key ? key.split(',') : []), [key]);
   const toggle = useCallback(
     (id: string) =>
       void setPicked((cur) => {

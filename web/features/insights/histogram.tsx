@@ -1,5 +1,5 @@
 import { format } from 'date-fns';
-import { useId, useLayoutEffect, useRef, useState, type KeyboardEvent, type PointerEvent } from 'react';
+import { memo, useId, useLayoutEffect, useRef, useState, type KeyboardEvent, type PointerEvent } from 'react';
 import type { Insights } from '../../../shared/insights.ts';
 import type { TaskStatus } from '../../../shared/contract.ts';
 import { context, formatShort, type Zone } from '../../lib/dates.ts';
@@ -34,7 +34,13 @@ export interface HistogramProps {
 }
 
 /** "Tasks over time": stacked bars per bucket, a brush, a status legend, keyboard and a hidden table. */
-export function Histogram({ histogram, zone, selected, onRange, onToggleStatus }: HistogramProps) {
+export const Histogram = memo(function Histogram({
+  histogram,
+  zone,
+  selected,
+  onRange,
+  onToggleStatus,
+}: HistogramProps) {
   const { buckets } = histogram;
   const wrapRef = useRef<HTMLDivElement>(null);
   const [width, setWidth] = useState(800);
@@ -215,4 +221,4 @@ export function Histogram({ histogram, zone, selected, onRange, onToggleStatus }
       </table>
     </figure>
   );
-}
+});

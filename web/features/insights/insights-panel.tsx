@@ -1,4 +1,5 @@
 import { useQuery } from '@tanstack/react-query';
+import { memo } from 'react';
 import type { TaskFlag } from '../../../shared/contract.ts';
 import type { TaskStatus } from '../../../shared/contract.ts';
 import type { Zone } from '../../lib/dates.ts';
@@ -20,7 +21,7 @@ export interface InsightsPanelProps {
 }
 
 /** Above the table: the histogram, the outlier and stuck filters, and durations by name. Loaded on demand. */
-export function InsightsPanel(props: InsightsPanelProps) {
+export const InsightsPanel = memo(function InsightsPanel(props: InsightsPanelProps) {
   const { data, error } = useQuery(insightsOptions(props.instanceId, props.query));
   if (error) return null; // the list above says what failed; the insights are extra
   if (!data) return <div className="insights insights--loading" aria-hidden="true" />;
@@ -56,4 +57,4 @@ export function InsightsPanel(props: InsightsPanelProps) {
       </div>
     </section>
   );
-}
+});

@@ -1,7 +1,7 @@
 import './list-insights.css';
 import { useQuery } from '@tanstack/react-query';
 import { parseAsStringLiteral, useQueryStates } from 'nuqs';
-import { lazy, Suspense, useCallback, useMemo, type ReactNode } from 'react';
+import { lazy, Suspense, useCallback, useLayoutEffect, useMemo, useRef, type ReactNode } from 'react';
 import type { TaskFlag, TaskStatus } from '../../../shared/contract.ts';
 import type { Zone } from '../../lib/dates.ts';
 import { flagBadges, insightsOptions, insightsQuery, zoneTz } from './api.ts';
@@ -19,6 +19,22 @@ const insightsParsers = {
   lanes: parseAsStringLiteral(['name', 'user'] as const).withDefault('name'),
 };
 
+/** A callback that keeps one identity and calls the latest `fn`: memoised panels below skip the list's re-renders. */
+const useStable = <A extends unknown[]>(fn: (...args: A) => void) => {
+  const latest = useRef(fn);
+  useLayoutEffect(() => {
+    latest.current = fn;
+  });
+  return useCallback((...args: A) => latest.current(...args), []);
+};
+
+/** The insights' query, one object while its content is the same. */
+const useInsightsQuery = (listQuery: Readonly<Record<string, string>>, zone: Zone) => {
+  const tz = useMemo(() => zoneTz(zone), [zone]);
+  const key = JSON.stringify(listQuery);
+  return useMemo(() => insightsQuery(JSON.parse(key) as Record<string, string>, tz), [key, tz]);
+};
+
 interface RowTask {
   id: string;
   name: string;
@@ -33,7 +49,7 @@ const windowKeys = (q: Readonly<Record<string, string>>) => {
 
 /** What the table's rows carry from the insights: a flag badge, and the diff pick controls. */
 export const useRowInsights = (instanceId: string, listQuery: Readonly<Record<string, string>>, zone: Zone) => {
-  const query = insightsQuery(listQuery, zoneTz(zone));
+  const query = useInsightsQuery(listQuery, zone);
   const { data } = useQuery(insightsOptions(instanceId, query));
   const badges = useMemo(() => flagBadges(data), [data]);
   const { ids, toggle, compare } = useDiffPick();
@@ -47,9 +63,10 @@ export const useRowInsights = (instanceId: string, listQuery: Readonly<Record<st
     },
     [instanceId, windowQuery, compare],
   );
-  return {
-    badge: (task: RowTask): ReactNode => <FlagBadge badge={badges.get(task.id)} />,
-    extras: (task: RowTask): ReactNode => (
+  // Stable while their inputs are: the table redraws a row only when its renderers change.
+  const badge = useCallback((task: RowTask): ReactNode => <FlagBadge badge={badges.get(task.id)} />, [badges]);
+  const extras = useCallback(
+    (task: RowTask): ReactNode => (
       <DiffPick
         task={task}
         picked={ids.includes(task.id)}
@@ -57,7 +74,9 @@ export const useRowInsights = (instanceId: string, listQuery: Readonly<Record<st
         onPrevious={() => previous(task)}
       />
     ),
-  };
+    [ids, toggle, previous],
+  );
+  return { badge, extras };
 };
 
 export interface ListInsightsProps {
@@ -78,7 +97,12 @@ export function ListInsights(props: ListInsightsProps) {
   const { instanceId, listQuery, zone } = props;
   const [{ view, lanes }, setView] = useQueryStates(insightsParsers, { history: 'push' });
   const { pair, ids, close } = useDiffPick();
-  const query = insightsQuery(listQuery, zoneTz(zone));
+  const query = useInsightsQuery(listQuery, zone);
+  const onRange = useStable(props.onRange);
+  const onToggleStatus = useStable(props.onToggleStatus);
+  const onFlag = useStable(props.onFlag);
+  const statusKey = props.status.join();
+  const status = useMemo(() => (statusKey ? (statusKey.split(',') as TaskStatus[]) : []), [statusKey]);
   return (
     <>
       <Suspense fallback={<div className="insights insights--loading" aria-hidden="true" />}>
@@ -86,11 +110,11 @@ export function ListInsights(props: ListInsightsProps) {
           instanceId={instanceId}
           query={query}
           zone={zone}
-          status={props.status}
+          status={status}
           flag={props.flag}
-          onRange={props.onRange}
-          onToggleStatus={props.onToggleStatus}
-          onFlag={props.onFlag}
+          onRange={onRange}
+          onToggleStatus={onToggleStatus}
+          onFlag={onFlag}
         />
       </Suspense>
       <div className="view-switch" role="group" aria-label="View">
@@ -130,7 +154,7 @@ export function ListInsights(props: ListInsightsProps) {
             laneBy={lanes}
             onLaneBy={(by) => void setView({ lanes: by === 'name' ? null : by })}
             window={props.window}
-            onRange={props.onRange}
+            onRange={onRange}
           />
         </Suspense>
       )}

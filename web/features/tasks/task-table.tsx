@@ -1,14 +1,16 @@
 import {
   createColumnHelper,
+  FlexRender,
   rowExpandingFeature,
   rowSortingFeature,
   tableFeatures,
   useTable,
   type ExpandedState,
+  type Row,
   type SortingState,
   type Updater,
 } from '@tanstack/react-table';
-import { Fragment, useEffect, type ReactNode } from 'react';
+import { memo, useDeferredValue, useEffect, useMemo, type ReactNode } from 'react';
 import type { Task } from '../../../shared/task.ts';
 import type { SortKey } from '../../../shared/contract.ts';
 import { Elapsed, TimeCell } from '../../components/relative-time.tsx';
@@ -71,6 +73,94 @@ const columns = (meta: Meta) =>
     }),
   ]);
 
+type TaskRowModel = Row<typeof features, Task>;
+
+const preload = () => void preloadTaskDetailPanel().catch(() => undefined);
+
+interface TaskRowProps {
+  row: TaskRowModel;
+  isOpen: boolean;
+  isChanged: boolean;
+  colCount: number;
+  instanceId: string;
+  zone: Zone;
+  /** The task page's link, only while the row is open (the detail shows it) and the id is a DMS id. */
+  href: string | undefined;
+  /** The cells' renderers: a new one (zone, badges) redraws every row. */
+  columnsKey: unknown;
+  rowExtras?: ((task: Task) => ReactNode) | undefined;
+}
+
+/** Field by field: another answer (the next keystroke's search) brings the same task as a new object. */
+const sameTask = (a: Task, b: Task) => {
+  if (a === b) return true;
+  const keys = Object.keys(a) as (keyof Task)[];
+  return keys.length === Object.keys(b).length && keys.every((k) => a[k] === b[k]);
+};
+
+/**
+ * One task and its open params. A row redraws only when its own task, state or the cells'
+ * renderers change: a keystroke's re-render of the list (URL, placeholder, insights) skips the
+ * rows whose task is the same.
+ */
+const TaskRow = memo(
+  function TaskRow({ row, isOpen, isChanged, colCount, instanceId, zone, href, rowExtras }: TaskRowProps) {
+    const detailId = `params-${row.id}`;
+    return (
+      <>
+        <tr
+          data-row-id={row.id}
+          className={`task-row${isOpen ? ' is-open' : ''}${isChanged ? ' is-changed' : ''}`}
+          onPointerEnter={preload}
+          onClick={(e) => {
+            if ((e.target as HTMLElement).closest('a, button, input, select')) return;
+            row.toggleExpanded();
+          }}
+        >
+          <td className="col-toggle">
+            <button
+              type="button"
+              className="row-toggle"
+              data-row-toggle=""
+              aria-expanded={isOpen}
+              aria-controls={isOpen ? detailId : undefined}
+              aria-label={`Params of ${row.original.name || 'the unnamed task'} ${row.original.id}`}
+              onFocus={preload}
+              onClick={row.getToggleExpandedHandler()}
+            >
+              <span aria-hidden="true">{isOpen ? '▾' : '▸'}</span>
+            </button>
+            {rowExtras?.(row.original)}
+          </td>
+          {row.getAllCells().map((cell) => (
+            <td key={cell.id} className={`col-${cell.column.id}`}>
+              <FlexRender cell={cell} />
+            </td>
+          ))}
+        </tr>
+        {isOpen && (
+          <tr className="detail-row" id={detailId}>
+            <td colSpan={colCount}>
+              <TaskDetail instanceId={instanceId} task={row.original} zone={zone} href={href} />
+            </td>
+          </tr>
+        )}
+      </>
+    );
+  },
+  (a, b) =>
+    a.row.id === b.row.id &&
+    sameTask(a.row.original, b.row.original) &&
+    a.isOpen === b.isOpen &&
+    a.isChanged === b.isChanged &&
+    a.colCount === b.colCount &&
+    a.instanceId === b.instanceId &&
+    a.zone === b.zone &&
+    a.href === b.href &&
+    a.columnsKey === b.columnsKey &&
+    a.rowExtras === b.rowExtras,
+);
+
 const resolve = <T,>(updater: Updater<T>, old: T): T =>
   typeof updater === 'function' ? (updater as (o: T) => T)(old) : updater;
 
@@ -98,13 +188,17 @@ export interface TaskTableProps {
 }
 
 export function TaskTable(props: TaskTableProps) {
-  const { rows, sort, order, open, zone, stale, changed } = props;
+  const { sort, order, open, zone, stale, changed, rowBadge } = props;
+  // A new list (a search committed, a filter) draws at a lower priority than the search box's
+  // keystrokes, and rows whose task did not change are not drawn again.
+  const rows = useDeferredValue(props.rows);
+  const cellColumns = useMemo(() => columns({ zone, badge: rowBadge }), [zone, rowBadge]);
   const sorting: SortingState = [{ id: sort, desc: order === 'desc' }];
   const expanded: ExpandedState = Object.fromEntries(open.map((id) => [id, true]));
 
   const table = useTable({
     features,
-    columns: columns({ zone, badge: props.rowBadge }),
+    columns: cellColumns,
     data: rows,
     // an id DMS sent that is no DMS id (or none) names no row: the row's place does
     getRowId: (t, index) => (TASK_ID_PATTERN.test(t.id) ? t.id : `row-${index}`),
@@ -134,8 +228,6 @@ export function TaskTable(props: TaskTableProps) {
   // The viewer stays out of the first view's bundle, but is fetched before anyone expands a row.
   const hasRows = rows.length > 0 && !props.placeholder;
   useEffect(() => (hasRows ? preloadTaskDetailPanelWhenIdle() : undefined), [hasRows]);
-  const preload = () => void preloadTaskDetailPanel().catch(() => undefined);
-
   // The toggle column is drawn beside the table's own columns.
   const colCount = table.getAllLeafColumns().length + 1;
   const sortedColumn = table.getColumn(sort)?.columnDef.header;
@@ -175,56 +267,24 @@ export function TaskTable(props: TaskTableProps) {
       </thead>
       <tbody>
         {props.placeholder?.(colCount) ??
-          table.getRowModel().rows.map((row) => {
-            const isOpen = row.getIsExpanded();
-            const detailId = `params-${row.id}`;
-            return (
-              <Fragment key={row.id}>
-                <tr
-                  data-row-id={row.id}
-                  className={`task-row${isOpen ? ' is-open' : ''}${changed.has(row.id) ? ' is-changed' : ''}`}
-                  onPointerEnter={preload}
-                  onClick={(e) => {
-                    if ((e.target as HTMLElement).closest('a, button, input, select')) return;
-                    row.toggleExpanded();
-                  }}
-                >
-                  <td className="col-toggle">
-                    <button
-                      type="button"
-                      className="row-toggle"
-                      data-row-toggle=""
-                      aria-expanded={isOpen}
-                      aria-controls={isOpen ? detailId : undefined}
-                      aria-label={`Params of ${row.original.name || 'the unnamed task'} ${row.original.id}`}
-                      onFocus={preload}
-                      onClick={row.getToggleExpandedHandler()}
-                    >
-                      <span aria-hidden="true">{isOpen ? '▾' : '▸'}</span>
-                    </button>
-                    {props.rowExtras?.(row.original)}
-                  </td>
-                  {row.getAllCells().map((cell) => (
-                    <td key={cell.id} className={`col-${cell.column.id}`}>
-                      <table.FlexRender cell={cell} />
-                    </td>
-                  ))}
-                </tr>
-                {isOpen && (
-                  <tr className="detail-row" id={detailId}>
-                    <td colSpan={colCount}>
-                      <TaskDetail
-                        instanceId={props.instanceId}
-                        task={row.original}
-                        zone={zone}
-                        href={TASK_ID_PATTERN.test(row.original.id) ? props.taskHref(row.id) : undefined}
-                      />
-                    </td>
-                  </tr>
-                )}
-              </Fragment>
-            );
-          })}
+          table
+            .getRowModel()
+            .rows.map((row) => (
+              <TaskRow
+                key={row.id}
+                row={row}
+                isOpen={row.getIsExpanded()}
+                isChanged={changed.has(row.id)}
+                colCount={colCount}
+                instanceId={props.instanceId}
+                zone={zone}
+                href={
+                  open.includes(row.id) && TASK_ID_PATTERN.test(row.original.id) ? props.taskHref(row.id) : undefined
+                }
+                columnsKey={cellColumns}
+                rowExtras={props.rowExtras}
+              />
+            ))}
       </tbody>
     </table>
   );

@@ -21,6 +21,7 @@ const benchmarks: Record<string, () => Promise<BenchResult[]>> = {
   'fan-in': async () => (await import('./bench-fan-in.ts')).run(),
   bundle: async () => (await import('./bench-bundle.ts')).run(),
   browser: async () => (await import('./bench-browser.ts')).run(),
+  'list-search': async () => (await import('./bench-list-search.ts')).run(),
   memory: async () => (await import('./bench-memory.ts')).run(),
 };
 

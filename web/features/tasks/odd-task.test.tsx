@@ -50,7 +50,7 @@ describe('odd tasks in the list', () => {
     renderWithApp(<TaskListView instanceId={INSTANCE} />);
     const table = await screen.findByRole('table');
     fireEvent.click(await within(table).findByRole('button', { name: /^Params of oddId \.\.$/ }));
-    expect(await screen.findByText(/not a DMS task id/)).toBeTruthy();
+    expect(await screen.findByText(/not a DMS task id/, undefined, { timeout: 5000 })).toBeTruthy();
     const links = screen.queryAllByRole('link', { name: 'Open task page' });
     expect(links).toHaveLength(0);
   });

@@ -1,6 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
 import { DomainError } from './domain-error.ts';
+import { sleep } from './sleep.ts';
 
 export interface CallBudgetOptions {
   ratePerMinute: number;
@@ -26,19 +27,6 @@ export interface Reservation {
 
 const KEY = 'calls';
 
-/** The global timer (not node:timers/promises), so tests can drive it with fake timers. */
-const sleep = (ms: number, signal?: AbortSignal) =>
-  new Promise<void>((resolve, reject) => {
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal!.reason);
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
 const SECOND = 1000;
 
 export const budgetRefusal = (calls: number, waitMs: number, ratePerMinute: number) => {

@@ -10,6 +10,7 @@ import {
   dmsInstanceListSchema,
   dmsTaskListSchema,
 } from './types.ts';
+import { sleep as globalSleep } from '../sleep.ts';
 
 /** What the client reports after every HTTP attempt, for logs and call counting. */
 export interface DmsCallInfo {
@@ -126,20 +127,6 @@ const readCapped = async (response: Response, cap: number): Promise<string | und
   return Buffer.concat(chunks).toString('utf8');
 };
 
-const defaultSleep = (ms: number, signal?: AbortSignal) =>
-  new Promise<void>((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal!.reason);
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
-
 /** Retry-After as milliseconds: delta-seconds or an HTTP date; undefined when absent or unreadable. */
 export const parseRetryAfter = (value: string | null, now: number): number | undefined => {
   if (value === null) return undefined;
@@ -198,7 +185,7 @@ export const createDmsClient = (options: DmsClientOptions) => {
     maxBodyBytes: options.maxBodyBytes ?? DEFAULTS.maxBodyBytes,
   };
   const doFetch = options.fetch ?? fetch;
-  const sleep = options.sleep ?? defaultSleep;
+  const sleep = options.sleep ?? globalSleep;
   const random = options.random ?? Math.random;
   const now = options.now ?? Date.now;
   const base = new URL(endpoint);

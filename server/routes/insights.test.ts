@@ -10,6 +10,7 @@ import { createWindowStore } from '../tasks/window.ts';
 
 let sim: RunningSimulator;
 let app: ReturnType<typeof createApp>;
+let windows: ReturnType<typeof createWindowStore>;
 let calls = 0;
 
 beforeAll(async () => {
@@ -25,7 +26,7 @@ beforeAll(async () => {
   app = createApp({
     mode: 'simulator',
     directory: createInstanceDirectory([{ projectId: sim.projectId, region: 'simulator', client }]),
-    windows: createWindowStore({ ttlMs: 60_000, maxTasks: 10_000 }),
+    windows: (windows = createWindowStore({ ttlMs: 60_000, maxTasks: 10_000 })),
     log: () => undefined,
   });
 });
@@ -99,6 +100,22 @@ describe('GET /api/instances/{id}/insights', () => {
       expect(t.end).toBe(l.durationMs === null ? null : Date.parse(l.updatedAt));
     }
     expect(tasks.some((t) => t.end === null)).toBe(true);
+  });
+
+  it("keeps each answer in the window cache's byte bound, beside its window, and serves it again from there", async () => {
+    const path = `/api/instances/${orders()}/insights?from=${from}&to=${to}&tz=Asia/Kolkata&status=FAILED`;
+    await list('tz=UTC');
+    const before = windows.size;
+    const first = await app.request(path);
+    const body = new Uint8Array(await first.arrayBuffer());
+    const after = windows.size;
+    // the body and the window's stats: new entries, counted at least at the body's size
+    expect(after.entries).toBeGreaterThan(before.entries);
+    expect(after.bytes - before.bytes).toBeGreaterThanOrEqual(body.byteLength);
+    calls = 0;
+    expect(new Uint8Array(await (await app.request(path)).arrayBuffer())).toEqual(body);
+    expect(windows.size).toEqual(after);
+    expect(calls).toBe(0);
   });
 
   it('answers 400 for an unknown zone or flag, naming the parameter', async () => {

@@ -6,7 +6,7 @@ import { rangeToMs } from '../../shared/contract.ts';
 import { taskQuerySchema, type TaskQuery } from '../../shared/task-query.ts';
 import { DomainError } from '../domain-error.ts';
 import type { InstanceDirectory } from '../instances.ts';
-import { queryWindow } from '../tasks/query.ts';
+import { queryWindow, windowMemo } from '../tasks/query.ts';
 import { flaggedTasks, histogram, insightsOf } from '../tasks/stats.ts';
 import { type WindowEntry, type WindowStore, windowJson, windowKeyFor } from '../tasks/window.ts';
 import { validate } from '../validate.ts';
@@ -19,59 +19,63 @@ export interface InsightsRoutesOptions {
 
 const instanceParam = z.object({ instanceId: instanceIdSchema });
 
-/** The answer is a pure function of the window and the query: kept with the window, serialised once. */
-const BODIES_PER_WINDOW = 32;
-const bodies = new WeakMap<WindowEntry, Map<string, Uint8Array<ArrayBuffer>>>();
-
-const insightsBody = (entry: WindowEntry, query: InsightsQuery): Uint8Array<ArrayBuffer> => {
-  let cache = bodies.get(entry);
-  if (!cache) bodies.set(entry, (cache = new Map()));
+/**
+ * The answers are pure functions of the window and the query: serialised once and kept beside
+ * the window in the store's one byte-bounded cache (with the stats they are built from).
+ */
+const insightsBody = (windows: WindowStore, entry: WindowEntry, query: InsightsQuery): Uint8Array<ArrayBuffer> => {
+  const memo = windowMemo(windows, entry);
   const key = JSON.stringify([query.status, query.name, query.user, query.q, query.flag, query.tz]);
-  let body = cache.get(key);
-  if (body === undefined) {
-    const base = query.flag ? flaggedTasks(entry.tasks, entry.fetchedAt, query.flag) : entry.tasks;
-    // The table's filters, through the list's own (cached) filter; its sort is irrelevant here.
-    const { matching } = queryWindow(base, { ...query, sort: 'createdAt', order: 'desc', page: 1, pageSize: 1 });
-    const answer: Insights = {
-      window: windowJson(entry),
-      fetchedAt: new Date(entry.fetchedAt).toISOString(),
-      histogram: { tz: query.tz, ...histogram(matching, entry.from, entry.to, query.tz) },
-      ...insightsOf(entry.tasks, matching, entry.fetchedAt),
-    };
-    body = new TextEncoder().encode(JSON.stringify(answer));
-    if (cache.size >= BODIES_PER_WINDOW) cache.delete(cache.keys().next().value!);
-    cache.set(key, body);
-  }
-  return body;
+  return memo(
+    `insights|${key}`,
+    () => {
+      const base = query.flag ? flaggedTasks(entry.tasks, entry.fetchedAt, query.flag, memo) : entry.tasks;
+      // The table's filters, through the list's own (cached) filter; its sort is irrelevant here.
+      const { matching } = queryWindow(
+        base,
+        { ...query, sort: 'createdAt', order: 'desc', page: 1, pageSize: 1 },
+        windowMemo(windows, entry, query.flag),
+      );
+      const answer: Insights = {
+        window: windowJson(entry),
+        fetchedAt: new Date(entry.fetchedAt).toISOString(),
+        histogram: { tz: query.tz, ...histogram(matching, entry.from, entry.to, query.tz) },
+        ...insightsOf(entry.tasks, matching, entry.fetchedAt, memo),
+      };
+      return new TextEncoder().encode(JSON.stringify(answer));
+    },
+    (body) => body.byteLength + 100,
+  );
 };
 
-const timelineBodies = new WeakMap<WindowEntry, Map<string, Uint8Array<ArrayBuffer>>>();
-
-const timelineBody = (entry: WindowEntry, query: TaskQuery): Uint8Array<ArrayBuffer> => {
-  let cache = timelineBodies.get(entry);
-  if (!cache) timelineBodies.set(entry, (cache = new Map()));
+const timelineBody = (windows: WindowStore, entry: WindowEntry, query: TaskQuery): Uint8Array<ArrayBuffer> => {
+  const memo = windowMemo(windows, entry);
   const key = JSON.stringify([query.status, query.name, query.user, query.q, query.flag]);
-  let body = cache.get(key);
-  if (body === undefined) {
-    const base = query.flag ? flaggedTasks(entry.tasks, entry.fetchedAt, query.flag) : entry.tasks;
-    const { matching } = queryWindow(base, { ...query, sort: 'createdAt', order: 'asc', page: 1, pageSize: 1 });
-    const answer: Timeline = {
-      window: windowJson(entry),
-      fetchedAt: new Date(entry.fetchedAt).toISOString(),
-      tasks: matching.map((t) => ({
-        id: t.id,
-        name: t.name,
-        status: t.status,
-        user: t.userName,
-        start: Date.parse(t.createdAt),
-        end: t.durationMs === null ? null : Date.parse(t.updatedAt),
-      })),
-    };
-    body = new TextEncoder().encode(JSON.stringify(answer));
-    if (cache.size >= 8) cache.delete(cache.keys().next().value!);
-    cache.set(key, body);
-  }
-  return body;
+  return memo(
+    `timeline|${key}`,
+    () => {
+      const base = query.flag ? flaggedTasks(entry.tasks, entry.fetchedAt, query.flag, memo) : entry.tasks;
+      const { matching } = queryWindow(
+        base,
+        { ...query, sort: 'createdAt', order: 'asc', page: 1, pageSize: 1 },
+        windowMemo(windows, entry, query.flag),
+      );
+      const answer: Timeline = {
+        window: windowJson(entry),
+        fetchedAt: new Date(entry.fetchedAt).toISOString(),
+        tasks: matching.map((t) => ({
+          id: t.id,
+          name: t.name,
+          status: t.status,
+          user: t.userName,
+          start: Date.parse(t.createdAt),
+          end: t.durationMs === null ? null : Date.parse(t.updatedAt),
+        })),
+      };
+      return new TextEncoder().encode(JSON.stringify(answer));
+    },
+    (body) => body.byteLength + 100,
+  );
 };
 
 /**
@@ -92,7 +96,7 @@ export const insightsRoutes = ({ directory, windows, rollingStepMs }: InsightsRo
       async (c) => {
         const query = c.req.valid('query');
         const entry = await loadWindow(c.req.valid('param').instanceId, query);
-        return c.body(insightsBody(entry, query), 200, {
+        return c.body(insightsBody(windows, entry, query), 200, {
           'content-type': 'application/json',
         }) as unknown as Response & TypedResponse<Insights, 200, 'json'>;
       },
@@ -100,7 +104,7 @@ export const insightsRoutes = ({ directory, windows, rollingStepMs }: InsightsRo
     .get('/:instanceId/timeline', validate('param', instanceParam), validate('query', taskQuerySchema), async (c) => {
       const query = c.req.valid('query');
       const entry = await loadWindow(c.req.valid('param').instanceId, query);
-      return c.body(timelineBody(entry, query), 200, {
+      return c.body(timelineBody(windows, entry, query), 200, {
         'content-type': 'application/json',
       }) as unknown as Response & TypedResponse<Timeline, 200, 'json'>;
     });

@@ -8,7 +8,7 @@ import { DomainError } from '../domain-error.ts';
 import type { InstanceDirectory } from '../instances.ts';
 import { toTask } from '../tasks/normalise.ts';
 import { exportFilename, exportStream } from '../tasks/export.ts';
-import { type Memo, queryWindow } from '../tasks/query.ts';
+import { queryWindow, windowMemo } from '../tasks/query.ts';
 import { flaggedTasks } from '../tasks/stats.ts';
 import { type WindowEntry, type WindowStore, windowJson, windowKeyFor } from '../tasks/window.ts';
 import { validate } from '../validate.ts';
@@ -30,18 +30,15 @@ const taskParam = z.object({ instanceId: instanceIdSchema, taskId: taskIdSchema 
  */
 const forList = (t: Task): Task =>
   t.params.length > LIST_PARAMS_MAX ? { ...t, params: t.params.slice(0, LIST_PARAMS_MAX), paramsTruncated: true } : t;
-/** Query results and bodies over a window (flagged tasks are their own set), kept beside it. */
-const memoFor =
-  (windows: WindowStore, entry: WindowEntry, flag: string | undefined): Memo =>
-  (key, make, bytes) =>
-    windows.derive(entry, `${flag ?? ''}|${key}`, make, bytes);
 const taskListBody = (windows: WindowStore, entry: WindowEntry, query: TaskQuery): Uint8Array<ArrayBuffer> =>
   windows.derive(
     entry,
     `body|${JSON.stringify(query)}`,
     () => {
-      const tasks = query.flag ? flaggedTasks(entry.tasks, entry.fetchedAt, query.flag) : entry.tasks;
-      const result = queryWindow(tasks, query, memoFor(windows, entry, query.flag));
+      const tasks = query.flag
+        ? flaggedTasks(entry.tasks, entry.fetchedAt, query.flag, windowMemo(windows, entry))
+        : entry.tasks;
+      const result = queryWindow(tasks, query, windowMemo(windows, entry, query.flag));
       const json = JSON.stringify({
         tasks: result.page.map(forList),
         total: result.matching.length,
@@ -100,11 +97,13 @@ export const instanceRoutes = ({ directory, windows, rollingStepMs }: InstanceRo
         const { instanceId } = c.req.valid('param');
         const query = c.req.valid('query');
         const { instance, entry } = await loadWindow(instanceId, query, c.req.raw.signal);
-        const tasks = query.flag ? flaggedTasks(entry.tasks, entry.fetchedAt, query.flag) : entry.tasks;
+        const tasks = query.flag
+          ? flaggedTasks(entry.tasks, entry.fetchedAt, query.flag, windowMemo(windows, entry))
+          : entry.tasks;
         const { matching } = queryWindow(
           tasks,
           { ...query, page: 1, pageSize: Number.MAX_SAFE_INTEGER },
-          memoFor(windows, entry, query.flag),
+          windowMemo(windows, entry, query.flag),
         );
         const window = windowJson(entry);
         const filename = exportFilename(instance, window, query.format);

@@ -1,6 +1,7 @@
 import type { Task, TaskList } from '../../shared/task.ts';
 import type { SortKey } from '../../shared/contract.ts';
 import type { TaskQuery } from '../../shared/task-query.ts';
+import type { WindowEntry, WindowStore } from './window.ts';
 
 type Facets = TaskList['facets'];
 type Filter = (i: number) => boolean;
@@ -22,7 +23,12 @@ interface WindowIndex {
  * estimate); without one, everything is computed for the call.
  */
 export type Memo = <T>(key: string, make: () => T, bytes: (value: T) => number) => T;
-const noMemo: Memo = (_key, make) => make();
+export const noMemo: Memo = (_key, make) => make();
+/** What is derived from one window, kept in the window store's one byte-bounded cache; `scope` keeps sets apart. */
+export const windowMemo =
+  (windows: Pick<WindowStore, 'derive'>, entry: WindowEntry, scope = ''): Memo =>
+  (key, make, bytes) =>
+    windows.derive(entry, `${scope}|${key}`, make, bytes);
 
 const indexOf = (tasks: readonly Task[], memo: Memo): WindowIndex =>
   memo(

@@ -3,6 +3,7 @@ import { addDays, startOfDay } from 'date-fns';
 import { MAX_BUCKETS, MIN_RUNS, OUTLIER_FACTOR, type DurationStat } from '../../shared/insights.ts';
 import type { TaskFlag } from '../../shared/contract.ts';
 import type { Task } from '../../shared/task.ts';
+import { type Memo, noMemo } from './query.ts';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -24,10 +25,13 @@ interface WindowStats {
   /** As of `at`: EXECUTING tasks longer than their name's p95, id → running ms. */
   stuck: Map<string, number>;
   at: number;
-  flagged: Partial<Record<TaskFlag, readonly Task[]>>;
 }
 
-const cache = new WeakMap<readonly Task[], WindowStats>();
+/** Maps and their entries, about: names are the tasks' own strings, ids shared with the tasks. */
+const statsBytes = (s: WindowStats) =>
+  200 +
+  [...s.baselines.keys()].reduce((n, name) => n + 2 * name.length + 150, 0) +
+  60 * (s.outliers.size + s.stuck.size);
 
 const baselinesOf = (tasks: readonly Task[]): Map<string, Baseline> => {
   const byName = new Map<string, number[]>();
@@ -54,36 +58,48 @@ const baselinesOf = (tasks: readonly Task[]): Map<string, Baseline> => {
 
 /**
  * Per-name duration baselines, outliers and stuck tasks of one window. A window's tasks never
- * change once fetched, so this is computed once per window; "stuck" is judged as of `at` (the
- * window's fetch time, when its statuses were true), so the list and the insights agree.
+ * change once fetched, so with the window store's memo this is computed once per window; "stuck"
+ * is judged as of `at` (the window's fetch time, when its statuses were true), so the list and
+ * the insights agree.
  */
-export const windowStats = (tasks: readonly Task[], at: number): WindowStats => {
-  const hit = cache.get(tasks);
-  if (hit && hit.at === at) return hit;
-  const baselines = hit?.baselines ?? baselinesOf(tasks);
-  const outliers = hit?.outliers ?? new Map<string, number>();
-  const stuck = new Map<string, number>();
-  for (const t of tasks) {
-    const base = baselines.get(t.name);
-    if (!base?.judged) continue;
-    if (!hit && t.durationMs !== null && base.medianMs > 0 && t.durationMs > OUTLIER_FACTOR * base.medianMs)
-      outliers.set(t.id, t.durationMs / base.medianMs);
-    if (t.status === 'EXECUTING') {
-      const running = at - Date.parse(t.createdAt);
-      if (running > base.p95Ms) stuck.set(t.id, running);
-    }
-  }
-  const stats: WindowStats = { baselines, outliers, stuck, at, flagged: {} };
-  cache.set(tasks, stats);
-  return stats;
-};
+export const windowStats = (tasks: readonly Task[], at: number, memo: Memo = noMemo): WindowStats =>
+  memo(
+    `stats|${at}`,
+    () => {
+      const baselines = baselinesOf(tasks);
+      const outliers = new Map<string, number>();
+      const stuck = new Map<string, number>();
+      for (const t of tasks) {
+        const base = baselines.get(t.name);
+        if (!base?.judged) continue;
+        if (t.durationMs !== null && base.medianMs > 0 && t.durationMs > OUTLIER_FACTOR * base.medianMs)
+          outliers.set(t.id, t.durationMs / base.medianMs);
+        if (t.status === 'EXECUTING') {
+          const running = at - Date.parse(t.createdAt);
+          if (running > base.p95Ms) stuck.set(t.id, running);
+        }
+      }
+      return { baselines, outliers, stuck, at };
+    },
+    statsBytes,
+  );
 
 /** The window's tasks that carry a flag, in window order: the list filters these as it would the whole window. */
-export const flaggedTasks = (tasks: readonly Task[], at: number, flag: TaskFlag): readonly Task[] => {
-  const stats = windowStats(tasks, at);
-  const set = flag === 'outlier' ? stats.outliers : stats.stuck;
-  return (stats.flagged[flag] ??= tasks.filter((t) => set.has(t.id)));
-};
+export const flaggedTasks = (
+  tasks: readonly Task[],
+  at: number,
+  flag: TaskFlag,
+  memo: Memo = noMemo,
+): readonly Task[] =>
+  memo(
+    `flagged|${flag}|${at}`,
+    () => {
+      const stats = windowStats(tasks, at, memo);
+      const set = flag === 'outlier' ? stats.outliers : stats.stuck;
+      return tasks.filter((t) => set.has(t.id));
+    },
+    (list) => 8 * list.length + 64,
+  );
 
 /** Bucket lengths in minutes (then days), smallest first: the first giving ≤ MAX_BUCKETS wins. */
 const SUB_DAY_STEPS = [1, 2, 5, 10, 15, 30, 60, 120, 180, 360, 720];
@@ -178,8 +194,8 @@ export const histogram = (tasks: readonly Task[], from: number, to: number, tz: 
 export const FLAG_LIST_MAX = 1_000;
 
 /** The durations panel and the flags of the matching tasks. */
-export const insightsOf = (all: readonly Task[], matching: readonly Task[], at: number) => {
-  const stats = windowStats(all, at);
+export const insightsOf = (all: readonly Task[], matching: readonly Task[], at: number, memo: Memo = noMemo) => {
+  const stats = windowStats(all, at, memo);
   const durations = [...stats.baselines.values()]
     .map(({ judged: _, ...d }) => d)
     .sort((a, b) => b.count - a.count || a.name.localeCompare(b.name));

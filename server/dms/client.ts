@@ -160,10 +160,9 @@ const segment = (id: string): string => {
 
 interface Call<T> {
   operation: string;
-  method: 'GET' | 'DELETE';
   path: string;
   query?: Record<string, string | number | undefined>;
-  schema: z.ZodType<T> | null;
+  schema: z.ZodType<T>;
   signal?: AbortSignal | undefined;
 }
 
@@ -206,7 +205,7 @@ export const createDmsClient = (options: DmsClientOptions) => {
     const url = new URL(`${basePath}/v2/${segment(projectId)}${call.path}`, base);
     for (const [k, v] of Object.entries(call.query ?? {})) if (v !== undefined) url.searchParams.append(k, String(v));
     const headers = signRequest(
-      { method: call.method, url, projectId, headers: { 'Content-Type': 'application/json' } },
+      { method: 'GET', url, projectId, headers: { 'Content-Type': 'application/json' } },
       credentials,
       new Date(now()),
     );
@@ -220,7 +219,7 @@ export const createDmsClient = (options: DmsClientOptions) => {
     const report = () =>
       options.onCall?.({
         operation: call.operation,
-        method: call.method,
+        method: 'GET',
         status,
         durationMs: Math.round((performance.now() - started) * 10) / 10,
         attempt: n,
@@ -231,7 +230,7 @@ export const createDmsClient = (options: DmsClientOptions) => {
     let text: string | undefined;
     let response: Response;
     try {
-      response = await doFetch(url, { method: call.method, headers, signal });
+      response = await doFetch(url, { method: 'GET', headers, signal });
       status = response.status;
       requestId = response.headers.get('x-request-id');
       text = await readCapped(response, o.maxBodyBytes);
@@ -242,14 +241,13 @@ export const createDmsClient = (options: DmsClientOptions) => {
       const cause =
         error instanceof Error ? ((error.cause as { code?: string } | undefined)?.code ?? error.message) : '';
       const during = status === 0 ? '' : ` while reading its ${status} answer`;
-      const write = call.method !== 'GET' ? '; the outcome of this change is unknown' : '';
       return {
         ok: false,
-        retryable: call.method === 'GET',
+        retryable: true,
         error: fail(
           timedOut
-            ? `DMS ${call.operation} did not answer within ${timeoutMs} ms${write}`
-            : `DMS ${call.operation} could not be reached${during}${cause ? ` (${cause})` : ''}${write}`,
+            ? `DMS ${call.operation} did not answer within ${timeoutMs} ms`
+            : `DMS ${call.operation} could not be reached${during}${cause ? ` (${cause})` : ''}`,
           { ...common, status, errorCode: null, errorMsg: null, requestId, kind: timedOut ? 'timeout' : 'network' },
         ),
       };
@@ -294,7 +292,7 @@ export const createDmsClient = (options: DmsClientOptions) => {
       }
       return {
         ok: false,
-        retryable: call.method === 'GET' && (status === 429 || status >= 500),
+        retryable: status === 429 || status >= 500,
         retryAfterMs,
         error: fail(
           `DMS ${call.operation} answered ${status}${errorCode ? ` ${errorCode}` : ''}${errorMsg ? `: ${errorMsg}` : ''}`,
@@ -311,7 +309,6 @@ export const createDmsClient = (options: DmsClientOptions) => {
       };
     }
 
-    if (call.schema === null) return { ok: true, value: undefined as T };
     let parsed: ReturnType<z.ZodType<T>['safeParse']> | undefined;
     try {
       parsed = call.schema.safeParse(JSON.parse(text));
@@ -324,7 +321,7 @@ export const createDmsClient = (options: DmsClientOptions) => {
       return {
         ok: false,
         // a body cut short or garbled on the way may come whole next time; a wrong shape will not
-        retryable: parsed === undefined && call.method === 'GET',
+        retryable: parsed === undefined,
         error: fail(`DMS ${call.operation} answered with a body that is not the documented shape (${where})`, {
           ...common,
           status,
@@ -338,10 +335,10 @@ export const createDmsClient = (options: DmsClientOptions) => {
     return { ok: true, value: parsed.data };
   };
 
-  /** Reads retry on network errors, timeouts, 429 and 5xx; writes make exactly one attempt. */
+  /** Every call is a read: it retries on network errors, timeouts, 429 and 5xx. */
   const call = async <T>(c: Call<T>): Promise<T> => {
     const deadline = now() + o.deadlineMs;
-    const tries = c.method === 'GET' ? Math.max(1, o.maxAttempts) : 1;
+    const tries = Math.max(1, o.maxAttempts);
     let last: UpstreamError | undefined;
     for (let n = 1; ; n++) {
       if (c.signal?.aborted) throw c.signal.reason;
@@ -386,7 +383,6 @@ export const createDmsClient = (options: DmsClientOptions) => {
   }: ListTasksParams): Promise<DmsTaskList> =>
     call({
       operation: 'ListBackgroundTasks',
-      method: 'GET',
       path: `/instances/${segment(instanceId)}/tasks`,
       query: { start, offset, limit, begin_time: beginTime, end_time: endTime },
       schema: dmsTaskListSchema,
@@ -523,7 +519,6 @@ export const createDmsClient = (options: DmsClientOptions) => {
         try {
           page = await call({
             operation: 'ListInstancesDetails',
-            method: 'GET',
             path: '/instances',
             query: { engine: 'rabbitmq', offset, limit: INSTANCE_PAGE },
             schema: dmsInstanceListSchema,
@@ -565,21 +560,11 @@ export const createDmsClient = (options: DmsClientOptions) => {
       (
         await call({
           operation: 'ShowBackgroundTask',
-          method: 'GET',
           path: `/instances/${segment(instanceId)}/tasks/${segment(taskId)}`,
           schema: dmsTaskListSchema,
           signal,
         })
       ).tasks[0],
-    /** DeleteBackgroundTask: one attempt, never retried (the first may have succeeded). */
-    deleteTask: (instanceId: string, taskId: string, signal?: AbortSignal): Promise<void> =>
-      call<void>({
-        operation: 'DeleteBackgroundTask',
-        method: 'DELETE',
-        path: `/instances/${segment(instanceId)}/tasks/${segment(taskId)}`,
-        schema: null,
-        signal,
-      }),
   };
 };
 export type DmsClient = ReturnType<typeof createDmsClient>;

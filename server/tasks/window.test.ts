@@ -270,7 +270,6 @@ describe('window store over the simulator', () => {
   it('answers WINDOW_CHANGED when a task is deleted while a refresh reads, and keeps the last good window', async () => {
     const windows = store();
     const id = instanceId('prod-orders');
-    const deleter = client();
     let deleted: string | undefined;
     let armed = false;
     const source = {
@@ -288,7 +287,7 @@ describe('window store over the simulator', () => {
             armed = false;
             const body = (await res.clone().json()) as { tasks: { id: string; status: string }[] };
             deleted = body.tasks.find((x) => x.status === 'SUCCESS' || x.status === 'FAILED')!.id;
-            await deleter.deleteTask(id, deleted);
+            expect(sim.data.store.deleteTask(id, deleted, clock())).toBe('deleted');
           }
           return res;
         },
@@ -329,7 +328,7 @@ describe('tasks deleted upstream', () => {
     const first = await windows.get(source, target);
     const gone = first.tasks.find((x) => x.status === 'SUCCESS' || x.status === 'FAILED')!;
     expect(first.tasks.length).toBeGreaterThan(10);
-    await client().deleteTask(id, gone.id);
+    expect(sim.data.store.deleteTask(id, gone.id, clock())).toBe('deleted');
     sim.control.clearRequests();
     calls = [];
     const start = t;

@@ -3,12 +3,9 @@ import { testClient } from 'hono/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TASK_QUERY_KEYS } from '../shared/contract.ts';
 import { API_ERROR_CODES } from '../shared/error-codes.ts';
-import { createApp } from './app.ts';
-import { createDmsClient } from './dms/client.ts';
 import { HTTP_STATUS } from './errors.ts';
-import { createInstanceDirectory } from './instances.ts';
 import { type RunningSimulator, startSimulator } from './simulator/server.ts';
-import { createWindowStore } from './tasks/window.ts';
+import { simulatorApp, simulatorClient } from './test-app.ts';
 
 // docs/API.md is written by hand; this test holds it to the code, so it cannot drift again.
 const doc = readFileSync(new URL('../docs/API.md', import.meta.url), 'utf8');
@@ -36,23 +33,11 @@ const codesIn = (cell: string) => [...cell.matchAll(/`([^`]+)`/g)].map((m) => m[
 
 let sim: RunningSimulator;
 const operations = new Set<string>();
-const build = () => {
-  const client = createDmsClient({
-    endpoint: sim.url,
-    projectId: sim.projectId,
-    credentials: { ak: sim.ak, sk: sim.sk },
-    maxAttempts: 1,
-    onCall: (call) => operations.add(call.operation),
-  });
-  return createApp({
-    mode: 'simulator',
-    directory: createInstanceDirectory([{ projectId: sim.projectId, region: 'simulator', client }]),
-    windows: createWindowStore({ ttlMs: 5_000, maxTasks: 10_000 }),
-    log: () => {},
+const build = () =>
+  simulatorApp(sim, simulatorClient(sim, { onCall: (call) => operations.add(call.operation) }), {
     // present so its route is registered; this test never calls it
     diagnostics: () => Promise.reject(new Error('not called')),
   });
-};
 
 beforeAll(async () => {
   sim = await startSimulator();

@@ -7,41 +7,29 @@ import { apiErrorSchema } from '../shared/api-error.ts';
 import { instanceListSchema } from '../shared/instance.ts';
 import { LIST_PARAMS_MAX, TASK_EXPORT_QUERY_KEYS } from '../shared/contract.ts';
 import { taskDetailSchema, taskListSchema } from '../shared/task.ts';
-import { createApp } from './app.ts';
+import type { AppOptions } from './app.ts';
 import { type CallBudget, createCallBudget } from './budget.ts';
-import { createDmsClient } from './dms/client.ts';
-import { createInstanceDirectory } from './instances.ts';
 import { countUpstreamCall } from './log.ts';
 import { type RunningSimulator, startSimulator } from './simulator/server.ts';
-import { createWindowStore } from './tasks/window.ts';
 import { ConfigError, parseConfig } from './config.ts';
+import { simulatorApp, simulatorClient } from './test-app.ts';
 
 let sim: RunningSimulator;
 let calls = 0;
 const logs: string[] = [];
 
-const build = (over: Partial<Parameters<typeof createApp>[0]> = {}, budget?: CallBudget) => {
-  const client = createDmsClient({
-    endpoint: sim.url,
-    projectId: sim.projectId,
-    credentials: { ak: sim.ak, sk: sim.sk },
-    maxAttempts: 1,
-    // Short, for the hang test; not so short that eight pages in flight on a busy machine miss it.
-    timeoutMs: 2_000,
-    limiter: budget,
-    onCall: () => {
-      calls++;
-      countUpstreamCall();
-    },
-  });
-  return createApp({
-    mode: 'simulator',
-    directory: createInstanceDirectory([{ projectId: sim.projectId, region: 'simulator', client, budget }]),
-    windows: createWindowStore({ ttlMs: 5_000, maxTasks: 10_000 }),
-    log: (line) => logs.push(line),
-    ...over,
-  });
-};
+const build = (over: Partial<AppOptions> = {}, budget?: CallBudget) =>
+  simulatorApp(
+    sim,
+    simulatorClient(sim, {
+      limiter: budget,
+      onCall: () => {
+        calls++;
+        countUpstreamCall();
+      },
+    }),
+    { budget, log: (line) => logs.push(line), ...over },
+  );
 let app: ReturnType<typeof build>;
 const id = (name: string) => sim.data.instances.find((i) => i.name === name)!.instance_id;
 const get = (path: string, headers: Record<string, string> = {}) => app.request(path, { headers });

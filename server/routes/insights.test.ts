@@ -2,32 +2,19 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apiErrorSchema } from '../../shared/api-error.ts';
 import { insightsSchema, timelineSchema } from '../../shared/insights.ts';
 import { taskListSchema } from '../../shared/task.ts';
-import { createApp } from '../app.ts';
-import { createDmsClient } from '../dms/client.ts';
-import { createInstanceDirectory } from '../instances.ts';
 import { type RunningSimulator, startSimulator } from '../simulator/server.ts';
 import { createWindowStore } from '../tasks/window.ts';
+import { simulatorApp, simulatorClient } from '../test-app.ts';
 
 let sim: RunningSimulator;
-let app: ReturnType<typeof createApp>;
+let app: ReturnType<typeof simulatorApp>;
 let windows: ReturnType<typeof createWindowStore>;
 let calls = 0;
 
 beforeAll(async () => {
   sim = await startSimulator();
-  const client = createDmsClient({
-    endpoint: sim.url,
-    projectId: sim.projectId,
-    credentials: { ak: sim.ak, sk: sim.sk },
-    maxAttempts: 1,
-    timeoutMs: 2_000,
-    onCall: () => void calls++,
-  });
-  app = createApp({
-    mode: 'simulator',
-    directory: createInstanceDirectory([{ projectId: sim.projectId, region: 'simulator', client }]),
+  app = simulatorApp(sim, simulatorClient(sim, { onCall: () => void calls++ }), {
     windows: (windows = createWindowStore({ ttlMs: 60_000, maxTasks: 10_000 })),
-    log: () => undefined,
   });
 });
 afterAll(() => sim.close());

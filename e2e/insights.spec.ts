@@ -178,6 +178,65 @@ test('the timeline: bars by name, a bar opens its task, zoom writes the shared r
   await expect(page.getByRole('figure', { name: 'Timeline' })).toBeVisible();
 });
 
+test('the timeline by keyboard: Tab reaches a bar, arrows walk bars and lanes, Enter opens the task', async ({
+  page,
+}) => {
+  const instanceId = await openOrders(page, '?range=24h&view=timeline');
+  const timeline = page.getByRole('figure', { name: 'Timeline' });
+  await expect(timeline.locator('canvas')).toHaveAttribute('data-draw-ms', /\d/);
+  // the lanes as the route gives them, sorted by name (the window is cached: the page's own data)
+  const { tasks } = (await (await page.request.get(`/api/instances/${instanceId}/timeline?range=24h`)).json()) as {
+    tasks: { name: string }[];
+  };
+  const laneKeys = [...new Set(tasks.map((t) => t.name))].sort((a, b) => a.localeCompare(b));
+  expect(laneKeys.length).toBeGreaterThan(1);
+  const focused = () => page.evaluate(() => document.activeElement?.getAttribute('aria-label') ?? '');
+  const barOf = async () => {
+    const m = /Bar (\d+) of (\d+) in lane (.+), lane (\d+) of (\d+)$/.exec(await focused());
+    return m && { bar: Number(m[1]), of: Number(m[2]), lane: m[3], laneNo: Number(m[4]), lanes: Number(m[5]) };
+  };
+
+  // Tab from the last control of the figure lands on the first bar of the first lane, named for a screen reader
+  await timeline.getByRole('button', { name: 'Later →' }).focus();
+  await page.keyboard.press('Tab');
+  await expect.poll(barOf).toMatchObject({ bar: 1, lane: laneKeys[0], laneNo: 1 });
+  expect(await focused()).toMatch(
+    new RegExp(`^${laneKeys[0]} · [A-Z]+ · .+ · \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d`),
+  );
+  await expect(timeline.locator('.histogram__tip')).toContainText('Enter opens it');
+  const { of: firstLaneBars } = (await barOf())!;
+
+  // → the next bar of the lane (or stays on the last), ↓ the next lane, End its last bar, ← one back
+  await page.keyboard.press('ArrowRight');
+  await expect.poll(barOf).toMatchObject({ bar: Math.min(2, firstLaneBars), lane: laneKeys[0] });
+  await page.keyboard.press('ArrowDown');
+  await expect.poll(barOf).toMatchObject({ lane: laneKeys[1], laneNo: 2 });
+  await page.keyboard.press('End');
+  const end = (await barOf())!;
+  expect(end.bar).toBe(end.of);
+  await page.keyboard.press('ArrowUp');
+  await expect.poll(barOf).toMatchObject({ lane: laneKeys[0], laneNo: 1 });
+  await page.keyboard.press('ArrowDown');
+  await page.keyboard.press('End');
+  await expect.poll(barOf).toMatchObject({ bar: end.of, lane: laneKeys[1] });
+
+  // Enter opens that task: the last run of the second lane's name, started when its name says
+  const label = await focused();
+  const started = label.split(' · ')[3]!.split(' – ')[0]!;
+  await page.keyboard.press('Enter');
+  await expect(page).toHaveURL(/\/tasks\/[0-9a-f]{32}/);
+  await expect(page.getByRole('heading', { level: 1 })).toContainText(laneKeys[1]!);
+  await expect(page.locator('.task-fields')).toContainText(started);
+  await page.goBack();
+  await expect(page.getByRole('figure', { name: 'Timeline' }).locator('canvas')).toBeVisible();
+
+  // the timeline's link survives a reload
+  const url = page.url();
+  await page.reload();
+  await expect(page.getByRole('figure', { name: 'Timeline' }).locator('canvas')).toHaveAttribute('data-draw-ms', /\d/);
+  expect(page.url()).toBe(url);
+});
+
 for (const theme of ['light', 'dark'] as const) {
   test(`insights, diff and timeline: no serious axe violations in the ${theme} theme`, async ({ page }) => {
     test.setTimeout(300_000);

@@ -29,7 +29,7 @@ export const timelineOptions = (instanceId: string, query: Record<string, string
   refetchInterval: query.range ? 30_000 : (false as const),
 });
 
-interface Lane {
+export interface Lane {
   key: string;
   tasks: { task: TimelineTask; row: number }[];
   rows: number;
@@ -64,6 +64,59 @@ export const layoutLanes = (tasks: readonly TimelineTask[], by: LaneBy, now: num
     });
 };
 
+/** Where the keyboard's bar is: a lane and a bar in it, by key and id so a refresh keeps it. */
+export interface TimelineCursor {
+  lane: string;
+  id: string;
+}
+
+/** Each lane's bars in start order: the order ←/→ walk. */
+const barsInOrder = (lane: Lane) => [...lane.tasks].sort((a, b) => a.task.start - b.task.start);
+
+/**
+ * The bar a key moves to: ←/→ the previous/next bar of the lane, Home/End its first/last, ↑/↓ the
+ * bar of the lane above/below that starts nearest to this one. Undefined for other keys.
+ */
+export const moveCursor = (
+  lanes: readonly Lane[],
+  at: TimelineCursor | null,
+  key: string,
+): TimelineCursor | undefined => {
+  const first = lanes[0] && barsInOrder(lanes[0])[0];
+  if (!first) return undefined;
+  const laneIndex = at ? lanes.findIndex((l) => l.key === at.lane) : -1;
+  const lane = lanes[laneIndex];
+  const bars = lane ? barsInOrder(lane) : [];
+  const index = bars.findIndex((b) => b.task.id === at?.id);
+  if (!lane || index === -1) return { lane: lanes[0]!.key, id: first.task.id };
+  const to = (l: Lane, i: number) => {
+    const b = barsInOrder(l);
+    return { lane: l.key, id: b[Math.min(b.length - 1, Math.max(0, i))]!.task.id };
+  };
+  switch (key) {
+    case 'ArrowRight':
+      return to(lane, index + 1);
+    case 'ArrowLeft':
+      return to(lane, index - 1);
+    case 'Home':
+      return to(lane, 0);
+    case 'End':
+      return to(lane, bars.length - 1);
+    case 'ArrowUp':
+    case 'ArrowDown': {
+      const next = lanes[Math.min(lanes.length - 1, Math.max(0, laneIndex + (key === 'ArrowDown' ? 1 : -1)))]!;
+      const start = bars[index]!.task.start;
+      const nearest = barsInOrder(next).reduce(
+        (best, b, i, all) => (Math.abs(b.task.start - start) < Math.abs(all[best]!.task.start - start) ? i : best),
+        0,
+      );
+      return to(next, nearest);
+    }
+    default:
+      return undefined;
+  }
+};
+
 const cssColor = (el: Element, status: string) => {
   const probe = document.createElement('span');
   probe.className = `status--${status.toLowerCase()}`;
@@ -90,6 +143,7 @@ export function Timeline({ instanceId, query, zone, laneBy, onLaneBy, window: wi
   const { data, error, isPending } = useQuery(timelineOptions(instanceId, query));
   const now = useNow();
   const titleId = useId();
+  const keysId = useId();
   const canvasRef = useRef<HTMLCanvasElement>(null);
   const wrapRef = useRef<HTMLDivElement>(null);
   const [width, setWidth] = useState(900);
@@ -198,6 +252,32 @@ export function Timeline({ instanceId, query, zone, laneBy, onLaneBy, window: wi
   };
   const [hover, setHover] = useState<TimelineTask | undefined>();
 
+  // The keyboard's bar: one button over it, so focus, its name and Enter are the browser's own.
+  const [cursor, setCursor] = useState<TimelineCursor | null>(null);
+  const cursorRef = useRef<HTMLButtonElement>(null);
+  const [cursorFocused, setCursorFocused] = useState(false);
+  const at = useMemo(() => {
+    const valid = cursor && lanes.some((l) => l.key === cursor.lane && l.tasks.some((t) => t.task.id === cursor.id));
+    // no bar chosen yet, or it left the data: the first bar of the first lane
+    const c = valid ? cursor : moveCursor(lanes, null, '');
+    if (!c) return undefined;
+    const laneIndex = lanes.findIndex((l) => l.key === c.lane);
+    const lane = lanes[laneIndex]!;
+    const bars = barsInOrder(lane);
+    const index = bars.findIndex((b) => b.task.id === c.id);
+    return { lane, laneIndex, bars, index, placed: bars[index]! };
+  }, [lanes, cursor]);
+  const cursorBox = ({ lane, placed }: { lane: Lane; placed: Lane['tasks'][number] }) => {
+    const x0 = Math.min(width - 8, Math.max(LABEL_W, xOf(placed.task.start)));
+    const x1 = Math.min(width, Math.max(x0 + 8, xOf(placed.task.end ?? now)));
+    return { left: x0 - 2, top: lane.y + LANE_PAD + placed.row * ROW_H - 2, width: x1 - x0 + 4, height: ROW_H + 2 };
+  };
+  const describe = (task: TimelineTask) =>
+    `${task.name} · ${task.status} · ${task.user} · ${formatExact(task.start, zone)} – ${task.end === null ? 'running' : formatExact(task.end, zone)}`;
+  useEffect(() => {
+    if (cursorFocused) cursorRef.current?.scrollIntoView({ block: 'nearest', inline: 'nearest' });
+  }, [cursor, cursorFocused]);
+
   const commit = (v: { from: number; to: number }) =>
     onRange(new Date(Math.round(v.from)).toISOString(), new Date(Math.round(v.to)).toISOString());
   const zoom = (factor: number, centre = (view.from + view.to) / 2) => {
@@ -282,11 +362,36 @@ export function Timeline({ instanceId, query, zone, laneBy, onLaneBy, window: wi
             }}
           />
         )}
+        {data && at && (
+          <button
+            ref={cursorRef}
+            type="button"
+            className="timeline__cursor"
+            style={cursorBox(at)}
+            aria-label={`${describe(at.placed.task)}. Bar ${at.index + 1} of ${at.bars.length} in lane ${at.lane.key}, lane ${at.laneIndex + 1} of ${lanes.length}`}
+            aria-describedby={keysId}
+            onFocus={() => setCursorFocused(true)}
+            onBlur={() => setCursorFocused(false)}
+            onKeyDown={(e) => {
+              const next = moveCursor(lanes, { lane: at.lane.key, id: at.placed.task.id }, e.key);
+              if (!next) return;
+              e.preventDefault();
+              setCursor(next);
+            }}
+            onClick={() => navigate(taskPath(instanceId, at.placed.task.id) + location.search)}
+          />
+        )}
       </div>
+      <p id={keysId} className="visually-hidden">
+        Arrow keys move between bars (left, right) and lanes (up, down), Home and End go to a lane&apos;s first and last
+        bar, Enter opens the task.
+      </p>
       <p className="histogram__tip" aria-live="polite">
         {hover
-          ? `${hover.name} · ${hover.status} · ${hover.user} · ${formatExact(hover.start, zone)} – ${hover.end === null ? 'running' : formatExact(hover.end, zone)} (click to open)`
-          : 'Drag to pan, Ctrl + wheel to zoom, click a bar to open its task.'}
+          ? `${describe(hover)} (click to open)`
+          : cursorFocused && at
+            ? `${describe(at.placed.task)} (Enter opens it)`
+            : 'Drag to pan, Ctrl + wheel to zoom, click a bar to open its task; Tab to the bars for the keyboard.'}
       </p>
     </figure>
   );

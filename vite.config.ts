@@ -35,6 +35,16 @@ export default defineConfig({
       },
       zoneProject('dates-new-york', 'America/New_York'),
       zoneProject('dates-kolkata', 'Asia/Kolkata'),
+      // Three console processes, a simulator and a redis-server (`npm run test:cluster`).
+      {
+        extends: true,
+        test: {
+          name: 'cluster',
+          environment: 'node',
+          include: ['cluster/**/*.cluster.test.ts'],
+          testTimeout: 180_000,
+        },
+      },
       // Long runs (load, long fuzz) exist only when asked for (`npm run test:stress` names the
       // project): vitest 4 runs every project it knows by default, and a bare `vitest run` must not.
       ...(process.argv.some((a) => /^(--project=)?stress$/.test(a))

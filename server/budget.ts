@@ -1,5 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
+import type { Redis } from 'ioredis';
+import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 import { DomainError } from './domain-error.ts';
 import { sleep } from './sleep.ts';
 
@@ -12,6 +13,11 @@ export interface CallBudgetOptions {
   /** Told of every wait for room and every refusal (metrics). */
   onWait?: () => void;
   onRefusal?: () => void;
+  /**
+   * Replicas sharing one budget through Redis (docs/decisions/0011): counted there under `key`
+   * (a hash of the credential); while Redis is away, this replica spends `ratePerMinute / replicas`.
+   */
+  shared?: { redis: Redis; key: string; replicas: number };
 }
 
 /** Calls set aside for one piece of work (a window): drawn by its calls, the rest given back. */
@@ -24,8 +30,6 @@ export interface Reservation {
   /** Gives back what was not drawn; any later call of this work is refused, not spent. */
   close(): void;
 }
-
-const KEY = 'calls';
 
 const SECOND = 1000;
 
@@ -51,7 +55,7 @@ export class ReservationClosed extends Error {
  * minute, counted by rate-limiter-flexible. Work that needs n calls reserves all n at once or
  * is refused; a lone call (a task detail, a retry past a reservation) takes one. Nothing waits
  * longer than `maxWaitMs`, at most `maxWaiters` wait at once, and a waiter that gives up
- * (abort) has taken nothing.
+ * (abort) has taken nothing. With `shared`, the count is in Redis for every replica.
  */
 export const createCallBudget = ({
   ratePerMinute,
@@ -59,8 +63,22 @@ export const createCallBudget = ({
   maxWaiters = 64,
   onWait,
   onRefusal,
+  shared,
 }: CallBudgetOptions) => {
-  const limiter = new RateLimiterMemory({ points: ratePerMinute, duration: 60 });
+  const share = shared ? Math.max(1, Math.floor(ratePerMinute / shared.replicas)) : ratePerMinute;
+  const limiter = shared
+    ? new RateLimiterRedis({
+        storeClient: shared.redis,
+        keyPrefix: 'dms-console:budget',
+        points: ratePerMinute,
+        duration: 60,
+        // while Redis is away, each replica spends its own share, counted here (rate-limiter-flexible's insurance)
+        rejectIfRedisNotReady: true,
+        insuranceLimiter: new RateLimiterMemory({ points: share, duration: 60 }),
+      })
+    : new RateLimiterMemory({ points: ratePerMinute, duration: 60 });
+  const KEY = shared?.key ?? 'calls';
+  const ownShare = () => (shared && shared.redis.status !== 'ready' ? share : ratePerMinute);
   const current = new AsyncLocalStorage<ReservationState>();
   let waiters = 0;
 
@@ -147,7 +165,7 @@ export const createCallBudget = ({
     /** Calls left in the current minute. */
     async available(): Promise<number> {
       const res = await limiter.get(KEY);
-      return res ? res.remainingPoints : ratePerMinute;
+      return res ? res.remainingPoints : ownShare();
     },
     get waiting() {
       return waiters;

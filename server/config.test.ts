@@ -287,3 +287,29 @@ describe('secrets', () => {
     );
   });
 });
+
+describe('replicas and metrics', () => {
+  it('takes REDIS_URL and REPLICAS together, and refuses a URL that is not Redis without echoing it', () => {
+    expect(parseConfig({}).redis).toBeUndefined();
+    expect(parseConfig({ REDIS_URL: '' }).redis).toBeUndefined();
+    expect(parseConfig({ REDIS_URL: 'redis://:pw@10.0.0.5:6379/2', REPLICAS: '3' }).redis).toEqual({
+      url: 'redis://:pw@10.0.0.5:6379/2',
+      replicas: 3,
+    });
+    expect(parseConfig({ REDIS_URL: 'rediss://cache.internal:6380' }).redis?.replicas).toBe(1);
+    const bad = configError({ REDIS_URL: `http://user:${SK}@cache` });
+    expect(bad.message).toMatch(/^REDIS_URL: must be a redis:\/\/ or rediss:\/\/ URL/);
+    expect(bad.message).not.toContain(SK);
+    expect(configError({ REDIS_URL: 'redis://x', REPLICAS: '0' }).message).toMatch(/^REPLICAS:/);
+  });
+
+  it('serves /metrics on the main port unless METRICS_PORT is set', () => {
+    expect(parseConfig({}).metrics).toEqual({ port: undefined, host: '127.0.0.1' });
+    expect(parseConfig({ METRICS_PORT: '' }).metrics.port).toBeUndefined();
+    expect(parseConfig({ METRICS_PORT: '9464', METRICS_HOST: '10.0.0.7' }).metrics).toEqual({
+      port: 9464,
+      host: '10.0.0.7',
+    });
+    expect(configError({ METRICS_PORT: '70000' }).message).toMatch(/^METRICS_PORT:/);
+  });
+});

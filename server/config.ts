@@ -43,6 +43,8 @@ export interface Config {
   upstreamMaxWaitMs: number;
   /** `/metrics` on a port of its own (no access control there), else on the main port behind it. */
   metrics: { port?: number | undefined; host: string };
+  /** Replicas share the call budget and windows through Redis (docs/decisions/0011); absent: one replica, in memory. */
+  redis?: { url: string; replicas: number } | undefined;
 }
 
 const envSchema = z.object({
@@ -85,6 +87,14 @@ const envSchema = z.object({
   UPSTREAM_MAX_WAIT_MS: z.coerce.number().int().min(0).max(600_000).default(10_000),
   METRICS_PORT: z.preprocess((v) => (v === '' ? undefined : v), z.coerce.number().int().min(0).max(65535).optional()),
   METRICS_HOST: z.string().default('127.0.0.1'),
+  REDIS_URL: z.preprocess(
+    (v) => (v === '' ? undefined : v),
+    z
+      .string()
+      .regex(/^rediss?:\/\/\S+$/, 'must be a redis:// or rediss:// URL')
+      .optional(),
+  ),
+  REPLICAS: z.coerce.number().int().min(1).max(1000).default(1),
 });
 
 /** Loopback addresses: anything else needs access control before the server will listen on it. */
@@ -245,6 +255,7 @@ export const parseConfig = (env: Record<string, string | undefined>): Config => 
     upstreamRatePerMinute: e.UPSTREAM_RATE_PER_MINUTE,
     upstreamMaxWaitMs: e.UPSTREAM_MAX_WAIT_MS,
     metrics: { port: e.METRICS_PORT, host: e.METRICS_HOST },
+    redis: e.REDIS_URL ? { url: e.REDIS_URL, replicas: e.REPLICAS } : undefined,
   };
   if (!ak && !sk) {
     // live settings without credentials would silently show the simulator's made-up data

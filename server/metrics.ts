@@ -128,8 +128,16 @@ export const createMetrics = (sources: MetricSources) => {
     });
   }
 
+  const sharedWindows = new Counter({
+    name: 'console_shared_windows_total',
+    help: 'Windows this replica got with Redis on: from another replica (redis), fetched and published (fetched), or fetched alone (unshared)',
+    labelNames: ['source'],
+    registers: [registry],
+  });
+
   return {
     registry,
+    sharedWindow: (source: string) => sharedWindows.inc({ source }),
     /** Times every request by its route pattern (Hono's, as the request log names it). */
     middleware: () =>
       createMiddleware(async (c, next) => {

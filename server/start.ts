@@ -16,6 +16,7 @@ import { securityHeaders } from './security.ts';
 import { createWindowStore, type OutOfRangeReport } from './tasks/window.ts';
 import { credentialName } from './labels.ts';
 import { createMetrics } from './metrics.ts';
+import { connectCluster } from './cluster.ts';
 
 export interface StartOptions {
   staticRoot?: string | undefined;
@@ -32,6 +33,24 @@ export const startConsole = async (config: Config, options: StartOptions = {}) =
   // loaded only in simulator mode: a live console carries none of the simulator's code or seed
   const simulator =
     config.mode === 'simulator' ? await (await import('./simulator/server.ts')).startSimulator() : undefined;
+  // With REDIS_URL, replicas share the budget and the windows (docs/decisions/0011).
+  const cluster = config.redis
+    ? connectCluster({
+        url: config.redis.url,
+        maxWindowBytes: config.windowCacheMaxBytes,
+        onState: (state) =>
+          writeLog(log, {
+            level: state === 'redis' ? 'info' : 'warn',
+            msg:
+              state === 'redis'
+                ? 'shared state: Redis reached; the budget and windows are shared'
+                : `shared state: Redis is away; this replica spends its own share of the budget (1/${config.redis!.replicas})`,
+            sharedState: state,
+          }),
+        onWindow: (how) => metrics.sharedWindow(how),
+      })
+    : undefined;
+  const sharedState = () => cluster?.state() ?? 'memory';
   // One budget per credential: the gateway throttles per user, whatever the project or region.
   // Keyed (and labelled in the metrics) by a hash of the access key, never the key itself.
   const buckets = new Map<string, CallBudget>();
@@ -46,6 +65,7 @@ export const startConsole = async (config: Config, options: StartOptions = {}) =
           maxWaitMs: config.upstreamMaxWaitMs,
           onWait: () => metrics.budgetWait(credential),
           onRefusal: () => metrics.budgetRefusal(credential),
+          shared: cluster && { redis: cluster.redis, key: credential, replicas: config.redis!.replicas },
         })),
       );
     return b;
@@ -53,6 +73,7 @@ export const startConsole = async (config: Config, options: StartOptions = {}) =
   const metrics = createMetrics({
     budgets: () => [...buckets].map(([credential, budget]) => ({ credential, budget })),
     cacheSize: () => windows.size,
+    sharedState,
   });
   // What an endpoint's paging convention is, learned once for every project that uses it.
   const pagingByEndpoint = new Map<string, PagingMemory>();
@@ -134,6 +155,7 @@ export const startConsole = async (config: Config, options: StartOptions = {}) =
     },
     onLookup: (hit) => metrics.windowLookup(hit),
     onServe: (lagMs) => metrics.windowServed(lagMs),
+    shared: cluster?.sharedWindow,
   });
   const app = createApp({
     mode: config.mode,
@@ -146,6 +168,7 @@ export const startConsole = async (config: Config, options: StartOptions = {}) =
     log,
     metrics,
     metricsRoute: config.metrics.port === undefined,
+    sharedState,
     diagnostics: () => {
       const credentials = simulator ? { ak: simulator.ak, sk: simulator.sk } : config.credentials!;
       return diagnose(
@@ -249,6 +272,7 @@ export const startConsole = async (config: Config, options: StartOptions = {}) =
           }),
       )
       .then(() => windows.close())
+      .then(() => cluster?.close())
       .then(() => simulator?.close()));
 
   writeLog(log, {

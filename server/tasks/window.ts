@@ -62,6 +62,11 @@ export interface WindowStoreOptions {
    * "Time filters"): they are left out of the window, and this says how many and why, likely.
    */
   onOutOfRange?: (report: OutOfRangeReport) => void;
+  /**
+   * Replicas' shared windows (server/cluster.ts): runs a fetch of `key` once across replicas, or
+   * answers another replica's fresh window; absent, every fetch is this process's own.
+   */
+  shared?: ((key: string, ttlMs: number, fetch: () => Promise<WindowEntry>) => Promise<WindowEntry>) | undefined;
   /** Told of every window asked for (metrics): whether it was fresh in this cache. */
   onLookup?: (hit: boolean) => void;
   /** Told of every window served: how far behind DMS it is (ms its listing ends before the window, or now, does). */
@@ -544,10 +549,11 @@ export const createWindowStore = (options: WindowStoreOptions) => {
       // A rolling range's next key waits for its previous one and refreshes from it: never both at once.
       const lane = target.rollingMs === undefined ? undefined : `${target.instanceId}|${target.rollingMs}`;
       const ahead = lane === undefined ? undefined : lanes.get(lane);
-      const fetch = () => {
+      const fetchHere = () => {
         const base = baseFor(target);
         return base ? refresh(source, base, target) : fetchWhole(source, target);
       };
+      const fetch = options.shared ? () => options.shared!(key, options.ttlMs, fetchHere) : fetchHere;
       const promise = (ahead ? ahead.then(fetch, fetch) : fetch())
         .then((entry) => {
           entries.set(key, entry);

@@ -196,29 +196,32 @@ export const Histogram = memo(function Histogram({
       <p id={tipId} className="histogram__tip" aria-live="polite">
         {activeBucket ? describeBucket(activeBucket, zone) : `Highest bucket: ${max.toLocaleString('en')} tasks`}
       </p>
-      <table className="visually-hidden">
-        <caption>Tasks over time, per {histogram.step}, by status</caption>
-        <thead>
-          <tr>
-            <th scope="col">From</th>
-            {STACK.map((s) => (
-              <th key={s} scope="col">
-                {s}
-              </th>
-            ))}
-          </tr>
-        </thead>
-        <tbody>
-          {buckets.map((b) => (
-            <tr key={b.start}>
-              <th scope="row">{formatShort(b.start, zone)}</th>
+      {/* a table cannot be narrower than its cells: the wrapper hides it without widening the page */}
+      <div className="visually-hidden">
+        <table>
+          <caption>Tasks over time, per {histogram.step}, by status</caption>
+          <thead>
+            <tr>
+              <th scope="col">From</th>
               {STACK.map((s) => (
-                <td key={s}>{b.counts[s] ?? 0}</td>
+                <th key={s} scope="col">
+                  {s}
+                </th>
               ))}
             </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {buckets.map((b) => (
+              <tr key={b.start}>
+                <th scope="row">{formatShort(b.start, zone)}</th>
+                {STACK.map((s) => (
+                  <td key={s}>{b.counts[s] ?? 0}</td>
+                ))}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
     </figure>
   );
 });

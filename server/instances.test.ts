@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDmsClient } from './dms/client.ts';
 import { UpstreamError } from './dms/errors.ts';
-import { createInstanceDirectory } from './instances.ts';
+import { asksFresh, createInstanceDirectory } from './instances.ts';
 import { type RunningSimulator, startSimulator } from './simulator/server.ts';
 
 let sim: RunningSimulator;
@@ -12,14 +12,22 @@ beforeAll(async () => {
 });
 afterAll(() => sim.close());
 
-const directory = () =>
-  createInstanceDirectory([
-    {
-      projectId: sim.projectId,
-      region: 'simulator',
-      client: createDmsClient({ endpoint: sim.url, projectId: sim.projectId, credentials: { ak: sim.ak, sk: sim.sk } }),
-    },
-  ]);
+const directory = (ttlMs?: number, failTtlMs?: number) =>
+  createInstanceDirectory(
+    [
+      {
+        projectId: sim.projectId,
+        region: 'simulator',
+        client: createDmsClient({
+          endpoint: sim.url,
+          projectId: sim.projectId,
+          credentials: { ak: sim.ak, sk: sim.sk },
+        }),
+      },
+    ],
+    ttlMs,
+    failTtlMs,
+  );
 
 describe('instance directory', () => {
   it('gives createdAt null, not an error, for a created_at no Date can hold', async () => {
@@ -33,6 +41,36 @@ describe('instance directory', () => {
     } finally {
       instance.created_at = original;
     }
+  });
+});
+
+describe('a remembered failure', () => {
+  it('answers again within failTtlMs, but a retry (Cache-Control: no-cache) lists again', async () => {
+    // a failure remembered far longer than the test takes, however loaded the machine
+    const d = directory(60_000, 60_000);
+    const instance = sim.data.instances[0]!;
+    sim.control.setFaults({ badBody: { kind: 'non-json' }, operations: ['ListInstancesDetails'] });
+    try {
+      await expect(d.find(instance.instance_id)).rejects.toMatchObject({ code: 'UPSTREAM_BAD_ANSWER' });
+    } finally {
+      sim.control.setFaults({});
+    }
+    // the fault is gone, but the failure is remembered: a plain request gets it back
+    await expect(d.list()).rejects.toMatchObject({ code: 'UPSTREAM_BAD_ANSWER' });
+    await expect(d.find(instance.instance_id)).rejects.toMatchObject({ code: 'UPSTREAM_BAD_ANSWER' });
+    // the user's Retry reaches DMS, and what it found serves the plain requests after it
+    expect((await d.find(instance.instance_id, undefined, true))?.instance.name).toBe(instance.name);
+    expect((await d.list()).instances.map((i) => i.id)).toContain(instance.instance_id);
+  });
+
+  it('is asked past only by a no-cache directive in Cache-Control', () => {
+    const req = (value?: string) =>
+      new Request('http://x/', value === undefined ? {} : { headers: { 'cache-control': value } });
+    expect(asksFresh(req('no-cache'))).toBe(true);
+    expect(asksFresh(req('max-age=0, No-Cache'))).toBe(true);
+    expect(asksFresh(req())).toBe(false);
+    expect(asksFresh(req('no-cache-please'))).toBe(false);
+    expect(asksFresh(req('max-age=0'))).toBe(false);
   });
 });
 

@@ -61,9 +61,10 @@ const targetFailure = (u: Upstream, error: unknown): TargetFailure => ({
 /**
  * The instances of every configured project/region, and which upstream holds each. Each target
  * is listed on its own, so one that fails (a dead endpoint, a refused key) never hides the
- * others; its failure is kept `failTtlMs` so a dead target is not retried on every request. A
- * listing is shared by the requests waiting for it and aborted when the last of them leaves, so
- * no call is spent for nobody.
+ * others; its failure is kept `failTtlMs` so a dead target is not retried on every request, unless
+ * a request asks past it (`retry`: the user's Retry after seeing the failure). A listing is shared
+ * by the requests waiting for it and aborted when the last of them leaves, so no call is spent for
+ * nobody.
  */
 export const createInstanceDirectory = (upstreams: Upstream[], ttlMs = 30_000, failTtlMs = 5_000) => {
   const loads = new Map<Upstream, Load>();
@@ -83,16 +84,17 @@ export const createInstanceDirectory = (upstreams: Upstream[], ttlMs = 30_000, f
     return load;
   };
 
-  const current = (u: Upstream): Load => {
+  const current = (u: Upstream, retry: boolean): Load => {
     const load = loads.get(u);
-    const fresh = (o: NonNullable<Load['outcome']>) => Date.now() - o.at <= (o.ok ? ttlMs : failTtlMs);
-    return load && (!load.outcome || fresh(load.outcome)) ? load : start(u);
+    const usable = (o: NonNullable<Load['outcome']>) =>
+      o.ok ? Date.now() - o.at <= ttlMs : !retry && Date.now() - o.at <= failTtlMs;
+    return load && (!load.outcome || usable(load.outcome)) ? load : start(u);
   };
 
   /** One waiter on one target's listing; the waiter may leave (its signal), the listing goes on for the others. */
-  const join = (u: Upstream, signal?: AbortSignal): Promise<Listing> => {
+  const join = (u: Upstream, signal?: AbortSignal, retry = false): Promise<Listing> => {
     if (signal?.aborted) return Promise.reject(signal.reason as Error);
-    const load = current(u);
+    const load = current(u, retry);
     load.waiters++;
     return new Promise<Listing>((resolve, reject) => {
       const leave = () => {
@@ -133,8 +135,11 @@ export const createInstanceDirectory = (upstreams: Upstream[], ttlMs = 30_000, f
         }),
       ),
     /** Every healthy target's instances, and each failed target with its error; when all fail, the first error. */
-    list: async (signal?: AbortSignal): Promise<{ instances: Instance[]; failures: TargetFailure[] }> => {
-      const listings = await Promise.all(upstreams.map((u) => join(u, signal)));
+    list: async (
+      signal?: AbortSignal,
+      retry = false,
+    ): Promise<{ instances: Instance[]; failures: TargetFailure[] }> => {
+      const listings = await Promise.all(upstreams.map((u) => join(u, signal, retry)));
       // with nothing to show, the failure is the answer (the SPA's error panel advises on it)
       const first = listings[0];
       if (first && !first.ok && listings.every((l) => !l.ok)) throw first.error as Error;
@@ -146,15 +151,16 @@ export const createInstanceDirectory = (upstreams: Upstream[], ttlMs = 30_000, f
     /**
      * The instance and its upstream, as soon as a healthy target names it (a slow or dead target
      * does not delay it); undefined when no target has it; a failed target's error when the
-     * instance is in no healthy target, since it may be in the failed one.
+     * instance is in no healthy target, since it may be in the failed one. `retry` lists again
+     * a target whose failure is remembered.
      */
-    find: (instanceId: string, signal?: AbortSignal): Promise<Entry | undefined> =>
+    find: (instanceId: string, signal?: AbortSignal, retry = false): Promise<Entry | undefined> =>
       new Promise((resolve, reject) => {
         let pending = upstreams.length;
         let failed: unknown;
         if (pending === 0) resolve(undefined);
         for (const u of upstreams)
-          join(u, signal).then((listing) => {
+          join(u, signal, retry).then((listing) => {
             if (listing.ok) {
               const entry = listing.entries.find((e) => e.instance.id === instanceId);
               if (entry) resolve(entry);
@@ -168,3 +174,9 @@ export const createInstanceDirectory = (upstreams: Upstream[], ttlMs = 30_000, f
   };
 };
 export type InstanceDirectory = ReturnType<typeof createInstanceDirectory>;
+
+/**
+ * Whether a request asks past remembered failures: the SPA sends `Cache-Control: no-cache` when it
+ * fetches again a query that failed (its Retry), so the user's retry reaches DMS.
+ */
+export const asksFresh = (req: Request) => /(^|[\s,])no-cache([\s,]|$)/i.test(req.headers.get('cache-control') ?? '');

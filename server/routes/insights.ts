@@ -5,7 +5,7 @@ import { type Insights, type InsightsQuery, insightsQuerySchema, type Timeline }
 import { rangeToMs } from '../../shared/contract.ts';
 import { taskQuerySchema, type TaskQuery } from '../../shared/task-query.ts';
 import { DomainError } from '../domain-error.ts';
-import type { InstanceDirectory } from '../instances.ts';
+import { asksFresh, type InstanceDirectory } from '../instances.ts';
 import { queryWindow, windowMemo } from '../tasks/query.ts';
 import { flaggedTasks, histogram, insightsOf } from '../tasks/stats.ts';
 import { type WindowEntry, type WindowStore, windowJson, windowKeyFor } from '../tasks/window.ts';
@@ -83,8 +83,8 @@ const timelineBody = (windows: WindowStore, entry: WindowEntry, query: TaskQuery
  * `GET /:instanceId/timeline` (every matching task as a bar) of the list's window.
  */
 export const insightsRoutes = ({ directory, windows, rollingStepMs }: InsightsRoutesOptions) => {
-  const loadWindow = async (instanceId: string, query: TaskQuery) => {
-    const found = await directory.find(instanceId);
+  const loadWindow = async (instanceId: string, query: TaskQuery, req: Request) => {
+    const found = await directory.find(instanceId, req.signal, asksFresh(req));
     if (!found) throw new DomainError('INSTANCE_NOT_FOUND', `No instance ${instanceId} in the configured projects`);
     return windows.get(found.upstream, windowKeyFor(instanceId, query, Date.now(), rangeToMs, rollingStepMs));
   };
@@ -95,7 +95,7 @@ export const insightsRoutes = ({ directory, windows, rollingStepMs }: InsightsRo
       validate('query', insightsQuerySchema),
       async (c) => {
         const query = c.req.valid('query');
-        const entry = await loadWindow(c.req.valid('param').instanceId, query);
+        const entry = await loadWindow(c.req.valid('param').instanceId, query, c.req.raw);
         return c.body(insightsBody(windows, entry, query), 200, {
           'content-type': 'application/json',
         }) as unknown as Response & TypedResponse<Insights, 200, 'json'>;
@@ -103,7 +103,7 @@ export const insightsRoutes = ({ directory, windows, rollingStepMs }: InsightsRo
     )
     .get('/:instanceId/timeline', validate('param', instanceParam), validate('query', taskQuerySchema), async (c) => {
       const query = c.req.valid('query');
-      const entry = await loadWindow(c.req.valid('param').instanceId, query);
+      const entry = await loadWindow(c.req.valid('param').instanceId, query, c.req.raw);
       return c.body(timelineBody(windows, entry, query), 200, {
         'content-type': 'application/json',
       }) as unknown as Response & TypedResponse<Timeline, 200, 'json'>;

@@ -5,7 +5,7 @@ import { LIST_PARAMS_MAX, rangeToMs } from '../../shared/contract.ts';
 import { type TaskQuery, taskExportQuerySchema, taskQuerySchema } from '../../shared/task-query.ts';
 import { type Task, taskIdSchema, type TaskDetail, type TaskList } from '../../shared/task.ts';
 import { DomainError } from '../domain-error.ts';
-import type { InstanceDirectory } from '../instances.ts';
+import { asksFresh, type InstanceDirectory } from '../instances.ts';
 import { toTask } from '../tasks/normalise.ts';
 import { exportFilename, exportStream } from '../tasks/export.ts';
 import { queryWindow, windowMemo } from '../tasks/query.ts';
@@ -54,34 +54,34 @@ const taskListBody = (windows: WindowStore, entry: WindowEntry, query: TaskQuery
   );
 
 export const instanceRoutes = ({ directory, windows, rollingStepMs }: InstanceRoutesOptions) => {
-  const requireInstance = async (instanceId: string, signal: AbortSignal) => {
-    const entry = await directory.find(instanceId, signal);
+  const requireInstance = async (instanceId: string, req: Request) => {
+    const entry = await directory.find(instanceId, req.signal, asksFresh(req));
     if (!entry) throw new DomainError('INSTANCE_NOT_FOUND', `No instance ${instanceId} in the configured projects`);
     return entry;
   };
   const loadWindow = async (
     instanceId: string,
     query: { range?: string; from?: string; to?: string },
-    signal: AbortSignal,
+    req: Request,
   ) => {
-    const { instance, upstream } = await requireInstance(instanceId, signal);
+    const { instance, upstream } = await requireInstance(instanceId, req);
     const target = windowKeyFor(instanceId, query, Date.now(), rangeToMs, rollingStepMs);
     return { instance, entry: await windows.get(upstream, target) };
   };
 
   return new Hono()
-    .get('/', async (c) => c.json<InstanceList>(await directory.list(c.req.raw.signal), 200))
+    .get('/', async (c) => c.json<InstanceList>(await directory.list(c.req.raw.signal, asksFresh(c.req.raw)), 200))
     .get('/:instanceId/tasks', validate('param', instanceParam), validate('query', taskQuerySchema), async (c) => {
       const { instanceId } = c.req.valid('param');
       const query = c.req.valid('query');
-      const { entry } = await loadWindow(instanceId, query, c.req.raw.signal);
+      const { entry } = await loadWindow(instanceId, query, c.req.raw);
       return c.body(taskListBody(windows, entry, query), 200, {
         'content-type': 'application/json',
       }) as unknown as Response & TypedResponse<TaskList, 200, 'json'>; // the body is a TaskList, serialised once
     })
     .get('/:instanceId/tasks/:taskId', validate('param', taskParam), async (c) => {
       const { instanceId, taskId } = c.req.valid('param');
-      const { upstream } = await requireInstance(instanceId, c.req.raw.signal);
+      const { upstream } = await requireInstance(instanceId, c.req.raw);
       const cached = windows.findTask(instanceId, taskId);
       if (cached) return c.json<TaskDetail>({ task: cached }, 200);
       // an unknown task is an empty list, or on some DMS versions a 404 (server/dms/errors.ts maps it)
@@ -96,7 +96,7 @@ export const instanceRoutes = ({ directory, windows, rollingStepMs }: InstanceRo
       async (c) => {
         const { instanceId } = c.req.valid('param');
         const query = c.req.valid('query');
-        const { instance, entry } = await loadWindow(instanceId, query, c.req.raw.signal);
+        const { instance, entry } = await loadWindow(instanceId, query, c.req.raw);
         const tasks = query.flag
           ? flaggedTasks(entry.tasks, entry.fetchedAt, query.flag, windowMemo(windows, entry))
           : entry.tasks;

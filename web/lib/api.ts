@@ -1,3 +1,4 @@
+import type { QueryFunctionContext } from '@tanstack/react-query';
 import { hc } from 'hono/client';
 import type { ApiError } from '../../shared/api-error.ts';
 import { API_ERROR_CODES, type ApiErrorCode } from '../../shared/error-codes.ts';
@@ -36,6 +37,18 @@ const isErrorBody = (body: unknown): body is ApiError =>
   typeof (body as ApiError).error?.message === 'string';
 
 /**
+ * A query fetched again after it failed (the user's Retry, or its refetch) asks the server past
+ * what it remembers of a failure (`Cache-Control: no-cache`; the instance listing keeps a failure
+ * for a few seconds), so a Retry right after the fault cleared finds DMS, not the old failure.
+ */
+export const afterFailure = ({ client, queryKey }: Pick<QueryFunctionContext, 'client' | 'queryKey'>) => {
+  // by the time the query function runs, a query with no data is back to `pending` and its error
+  // cleared: the timestamps still tell that the last answer was a failure
+  const state = client.getQueryState(queryKey);
+  return !!state && state.errorUpdatedAt > 0 && state.errorUpdatedAt >= state.dataUpdatedAt;
+};
+
+/**
  * Sends one typed-client call and returns its JSON. The first view does not ship zod (bundle
  * budget, docs/decisions/0001-url-state.md), so the answer is checked structurally.
  */
@@ -43,10 +56,13 @@ export const getJson = async <T>(
   send: (init: RequestInit) => Promise<Response>,
   check: (body: unknown) => body is T,
   signal?: AbortSignal,
+  fresh = false,
 ): Promise<T> => {
   let res: Response;
   try {
-    res = await send({ signal, headers: { accept: 'application/json' } });
+    const headers: Record<string, string> = { accept: 'application/json' };
+    if (fresh) headers['cache-control'] = 'no-cache';
+    res = await send({ signal, headers });
   } catch (e) {
     if (signal?.aborted) throw e;
     throw new ApiRequestError(0, 'CONSOLE_UNREACHABLE', 'The console server did not answer: is it running?');

@@ -1,6 +1,6 @@
 import { keepPreviousData, queryOptions } from '@tanstack/react-query';
 import type { Insights } from '../../../shared/insights.ts';
-import { api, getJson, hasObject } from '../../lib/api.ts';
+import { afterFailure, api, getJson, hasObject } from '../../lib/api.ts';
 import { formatDuration, type Zone } from '../../lib/dates.ts';
 
 /** The IANA zone the server aligns buckets to: the browser's own, or UTC. */
@@ -25,11 +25,12 @@ export const insightsKeys = {
 export const insightsOptions = (instanceId: string, query: Record<string, string>) =>
   queryOptions({
     queryKey: insightsKeys.detail(instanceId, query),
-    queryFn: ({ signal }) =>
+    queryFn: (ctx) =>
       getJson(
         (init) => api.instances[':instanceId'].insights.$get({ param: { instanceId }, query }, { init }),
         hasObject<Insights>('histogram'),
-        signal,
+        ctx.signal,
+        afterFailure(ctx),
       ),
     placeholderData: keepPreviousData,
     refetchInterval: query.range ? 30_000 : false,

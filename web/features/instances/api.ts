@@ -1,6 +1,6 @@
 import { queryOptions } from '@tanstack/react-query';
 import type { InstanceList } from '../../../shared/instance.ts';
-import { api, getJson, hasArray } from '../../lib/api.ts';
+import { afterFailure, api, getJson, hasArray } from '../../lib/api.ts';
 
 const isInstanceList = (body: unknown): body is InstanceList =>
   hasArray<InstanceList>('instances')(body) && hasArray<InstanceList>('failures')(body);
@@ -13,6 +13,7 @@ export const instanceKeys = {
 export const instanceListOptions = () =>
   queryOptions({
     queryKey: instanceKeys.list(),
-    queryFn: ({ signal }) => getJson((init) => api.instances.$get(undefined, { init }), isInstanceList, signal),
+    queryFn: (ctx) =>
+      getJson((init) => api.instances.$get(undefined, { init }), isInstanceList, ctx.signal, afterFailure(ctx)),
     staleTime: 60_000,
   });

@@ -1,6 +1,6 @@
 import { keepPreviousData, queryOptions } from '@tanstack/react-query';
 import type { TaskDetail, TaskList } from '../../../shared/task.ts';
-import { api, getJson, hasArray, hasObject } from '../../lib/api.ts';
+import { afterFailure, api, getJson, hasArray, hasObject } from '../../lib/api.ts';
 import { isUnfinished } from '../../../shared/contract.ts';
 import { IDLE_POLL_MS, POLL_MS } from './constants.ts';
 import type { ApiQuery } from './url-state.ts';
@@ -18,11 +18,12 @@ export const hasUnfinished = (data: TaskList | undefined) => !!data?.tasks.some(
 export const taskListOptions = (instanceId: string, query: ApiQuery) =>
   queryOptions({
     queryKey: taskKeys.list(instanceId, query),
-    queryFn: ({ signal }) =>
+    queryFn: (ctx) =>
       getJson(
         (init) => api.instances[':instanceId'].tasks.$get({ param: { instanceId }, query }, { init }),
         hasArray<TaskList>('tasks'),
-        signal,
+        ctx.signal,
+        afterFailure(ctx),
       ),
     placeholderData: keepPreviousData,
     // Live view: poll while something on screen can still change; a rolling range also looks for

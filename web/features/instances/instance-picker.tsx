@@ -32,7 +32,15 @@ export function InstancePicker({ instanceId, onSelect }: { instanceId?: string; 
   };
 
   return (
-    <div className="instance-picker" ref={rootRef}>
+    // Escape closes the picker even while its combobox is still loading (the combobox handles it
+    // once there): else a key pressed early leaves the panel open over the page.
+    <div
+      className="instance-picker"
+      ref={rootRef}
+      onKeyDown={(e) => {
+        if (e.key === 'Escape' && open) close(true);
+      }}
+    >
       <button
         ref={buttonRef}
         type="button"

@@ -45,9 +45,11 @@ beforeAll(async () => {
   ids = [small, busy, task.id, task.name, h.sim.projectId];
   const get = (path: string) => h.send(path, { headers: auth });
   expect((await get('/api/instances')).status).toBe(200);
-  // the same window twice: fetched, then a hit
-  expect((await get(`/api/instances/${small}/tasks?range=7d`)).status).toBe(200);
-  expect((await get(`/api/instances/${small}/tasks?range=7d&sort=name`)).status).toBe(200);
+  // the same window twice: fetched, then a hit (a fixed one: a rolling range's key moves each second)
+  const to = new Date(Math.floor(Date.now() / 1000) * 1000 - 60_000);
+  const week = `from=${new Date(to.getTime() - 7 * 86_400_000).toISOString()}&to=${to.toISOString()}`;
+  expect((await get(`/api/instances/${small}/tasks?${week}`)).status).toBe(200);
+  expect((await get(`/api/instances/${small}/tasks?${week}&sort=name`)).status).toBe(200);
   expect((await get(`/api/instances/${small}/tasks/${task.id}`)).status).toBe(200);
   expect((await get(`/api/instances/${small}/tasks/${'f'.repeat(32)}`)).status).toBe(404);
   // more calls than the whole budget: refused after its first page

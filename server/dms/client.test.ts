@@ -422,7 +422,9 @@ describe('against the simulator, over real HTTP', () => {
   let sim: RunningSimulator;
   const temporary = { ak: 'SIMTEMPAK00000000001', sk: 'sim-temporary-secret-0123456789', securityToken: TOKEN };
   beforeAll(async () => {
-    sim = await startSimulator({ extraCredentials: [temporary] });
+    // the data clock stands still: a live arrival between two page reads would shift the pages
+    const frozen = Date.now();
+    sim = await startSimulator({ extraCredentials: [temporary], clock: () => frozen });
   });
   afterEach(() => sim.control.reset());
   afterAll(() => sim.close());

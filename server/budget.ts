@@ -3,6 +3,7 @@ import type { Redis } from 'ioredis';
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 import { DomainError } from './domain-error.ts';
 import { sleep } from './sleep.ts';
+import { progress } from './progress.ts';
 
 export interface CallBudgetOptions {
   ratePerMinute: number;
@@ -108,6 +109,7 @@ export const createCallBudget = ({
       }
       onWait?.();
       waiters++;
+      progress()?.waitBudget(n, wait);
       try {
         await sleep(wait, signal);
       } finally {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { UpstreamError } from './errors.ts';
+import { UpstreamError, type UpstreamErrorDetails } from './errors.ts';
+import { progress, type RetryCause } from '../progress.ts';
 import { type PagingConvention, type PagingMemory, createPagingMemory, pagingQuery, repeatsFirst } from './paging.ts';
 import { type Credentials, parseSdkDate, percentEncode, signRequest } from './signer.ts';
 import {
@@ -335,6 +336,16 @@ export const createDmsClient = (options: DmsClientOptions) => {
     return { ok: true, value: parsed.data };
   };
 
+  /** Why a read is retried, in the words the SPA's progress uses. */
+  const retryCause = (d: UpstreamErrorDetails): RetryCause =>
+    d.kind === 'timeout'
+      ? 'timeout'
+      : d.kind === 'network'
+        ? 'unreachable'
+        : d.status === 429 || d.kind === 'throttled-locally'
+          ? 'throttled'
+          : 'error';
+
   /** Every call is a read: it retries on network errors, timeouts, 429 and 5xx. */
   const call = async <T>(c: Call<T>): Promise<T> => {
     const deadline = now() + o.deadlineMs;
@@ -358,7 +369,9 @@ export const createDmsClient = (options: DmsClientOptions) => {
           })
         );
       }
-      const outcome = await attempt(c, n, Math.min(o.timeoutMs, remaining));
+      const timeoutMs = Math.min(o.timeoutMs, remaining);
+      progress()?.waitAnswer(c.operation, n, timeoutMs);
+      const outcome = await attempt(c, n, timeoutMs);
       if (outcome.ok) return outcome.value;
       last = outcome.error;
       if (!outcome.retryable || n >= tries) throw outcome.error;
@@ -368,6 +381,7 @@ export const createDmsClient = (options: DmsClientOptions) => {
           : random() * Math.min(o.maxDelayMs, o.baseDelayMs * 2 ** (n - 1));
       // waiting past the deadline would only fail later: give up now with what we know
       if (now() + delay >= deadline) throw outcome.error;
+      progress()?.waitRetry(c.operation, n + 1, retryCause(outcome.error.details), delay);
       await sleep(delay, c.signal);
     }
   };

@@ -86,7 +86,11 @@ export const insightsRoutes = ({ directory, windows, rollingStepMs }: InsightsRo
   const loadWindow = async (instanceId: string, query: TaskQuery, req: Request) => {
     const found = await directory.find(instanceId, req.signal, asksFresh(req));
     if (!found) throw new DomainError('INSTANCE_NOT_FOUND', `No instance ${instanceId} in the configured projects`);
-    return windows.get(found.upstream, windowKeyFor(instanceId, query, Date.now(), rangeToMs, rollingStepMs));
+    return windows.get(
+      found.upstream,
+      windowKeyFor(instanceId, query, Date.now(), rangeToMs, rollingStepMs),
+      req.signal,
+    );
   };
   return new Hono()
     .get(

@@ -12,6 +12,12 @@ import { queryWindow, windowMemo } from '../tasks/query.ts';
 import { flaggedTasks } from '../tasks/stats.ts';
 import { type WindowEntry, type WindowStore, windowJson, windowKeyFor } from '../tasks/window.ts';
 import { validate } from '../validate.ts';
+import type { FetchProgress } from '../progress.ts';
+
+/** `GET /api/instances/{instanceId}/progress`: the window fetch under way, or null. */
+export interface WindowProgress {
+  progress: FetchProgress | null;
+}
 
 export interface InstanceRoutesOptions {
   directory: InstanceDirectory;
@@ -66,56 +72,70 @@ export const instanceRoutes = ({ directory, windows, rollingStepMs }: InstanceRo
   ) => {
     const { instance, upstream } = await requireInstance(instanceId, req);
     const target = windowKeyFor(instanceId, query, Date.now(), rangeToMs, rollingStepMs);
-    return { instance, entry: await windows.get(upstream, target) };
+    return { instance, entry: await windows.get(upstream, target, req.signal) };
   };
 
-  return new Hono()
-    .get('/', async (c) => c.json<InstanceList>(await directory.list(c.req.raw.signal, asksFresh(c.req.raw)), 200))
-    .get('/:instanceId/tasks', validate('param', instanceParam), validate('query', taskQuerySchema), async (c) => {
-      const { instanceId } = c.req.valid('param');
-      const query = c.req.valid('query');
-      const { entry } = await loadWindow(instanceId, query, c.req.raw);
-      return c.body(taskListBody(windows, entry, query), 200, {
-        'content-type': 'application/json',
-      }) as unknown as Response & TypedResponse<TaskList, 200, 'json'>; // the body is a TaskList, serialised once
-    })
-    .get('/:instanceId/tasks/:taskId', validate('param', taskParam), async (c) => {
-      const { instanceId, taskId } = c.req.valid('param');
-      const { upstream } = await requireInstance(instanceId, c.req.raw);
-      const cached = windows.findTask(instanceId, taskId);
-      if (cached) return c.json<TaskDetail>({ task: cached }, 200);
-      // an unknown task is an empty list, or on some DMS versions a 404 (server/dms/errors.ts maps it)
-      const task = await upstream.client.showTask(instanceId, taskId, c.req.raw.signal);
-      if (!task) throw new DomainError('TASK_NOT_FOUND', `No task ${taskId} on instance ${instanceId}`);
-      return c.json<TaskDetail>({ task: toTask(task) }, 200);
-    })
-    .get(
-      '/:instanceId/export',
-      validate('param', instanceParam),
-      validate('query', taskExportQuerySchema),
-      async (c) => {
+  return (
+    new Hono()
+      .get('/', async (c) => c.json<InstanceList>(await directory.list(c.req.raw.signal, asksFresh(c.req.raw)), 200))
+      .get('/:instanceId/tasks', validate('param', instanceParam), validate('query', taskQuerySchema), async (c) => {
         const { instanceId } = c.req.valid('param');
         const query = c.req.valid('query');
-        const { instance, entry } = await loadWindow(instanceId, query, c.req.raw);
-        const tasks = query.flag
-          ? flaggedTasks(entry.tasks, entry.fetchedAt, query.flag, windowMemo(windows, entry))
-          : entry.tasks;
-        const { matching } = queryWindow(
-          tasks,
-          { ...query, page: 1, pageSize: Number.MAX_SAFE_INTEGER },
-          windowMemo(windows, entry, query.flag),
+        const { entry } = await loadWindow(instanceId, query, c.req.raw);
+        return c.body(taskListBody(windows, entry, query), 200, {
+          'content-type': 'application/json',
+        }) as unknown as Response & TypedResponse<TaskList, 200, 'json'>; // the body is a TaskList, serialised once
+      })
+      // What the fetch of the window this list query names is doing, for the SPA to say while it
+      // waits; it reads memory only (no instance lookup, no upstream call), so it answers at once.
+      .get('/:instanceId/progress', validate('param', instanceParam), validate('query', taskQuerySchema), (c) => {
+        const target = windowKeyFor(
+          c.req.valid('param').instanceId,
+          c.req.valid('query'),
+          Date.now(),
+          rangeToMs,
+          rollingStepMs,
         );
-        const window = windowJson(entry);
-        const filename = exportFilename(instance, window, query.format);
-        return c.body(
-          exportStream(matching, query.format, { instanceId, window, exportedAt: new Date().toISOString() }),
-          200,
-          {
-            'Content-Type': query.format === 'csv' ? 'text/csv; charset=utf-8' : 'application/json; charset=utf-8',
-            'Content-Disposition': `attachment; filename="${filename}"`,
-            'Cache-Control': 'no-store',
-          },
-        );
-      },
-    );
+        return c.json<WindowProgress>({ progress: windows.progress(target) }, 200, { 'cache-control': 'no-store' });
+      })
+      .get('/:instanceId/tasks/:taskId', validate('param', taskParam), async (c) => {
+        const { instanceId, taskId } = c.req.valid('param');
+        const { upstream } = await requireInstance(instanceId, c.req.raw);
+        const cached = windows.findTask(instanceId, taskId);
+        if (cached) return c.json<TaskDetail>({ task: cached }, 200);
+        // an unknown task is an empty list, or on some DMS versions a 404 (server/dms/errors.ts maps it)
+        const task = await upstream.client.showTask(instanceId, taskId, c.req.raw.signal);
+        if (!task) throw new DomainError('TASK_NOT_FOUND', `No task ${taskId} on instance ${instanceId}`);
+        return c.json<TaskDetail>({ task: toTask(task) }, 200);
+      })
+      .get(
+        '/:instanceId/export',
+        validate('param', instanceParam),
+        validate('query', taskExportQuerySchema),
+        async (c) => {
+          const { instanceId } = c.req.valid('param');
+          const query = c.req.valid('query');
+          const { instance, entry } = await loadWindow(instanceId, query, c.req.raw);
+          const tasks = query.flag
+            ? flaggedTasks(entry.tasks, entry.fetchedAt, query.flag, windowMemo(windows, entry))
+            : entry.tasks;
+          const { matching } = queryWindow(
+            tasks,
+            { ...query, page: 1, pageSize: Number.MAX_SAFE_INTEGER },
+            windowMemo(windows, entry, query.flag),
+          );
+          const window = windowJson(entry);
+          const filename = exportFilename(instance, window, query.format);
+          return c.body(
+            exportStream(matching, query.format, { instanceId, window, exportedAt: new Date().toISOString() }),
+            200,
+            {
+              'Content-Type': query.format === 'csv' ? 'text/csv; charset=utf-8' : 'application/json; charset=utf-8',
+              'Content-Disposition': `attachment; filename="${filename}"`,
+              'Cache-Control': 'no-store',
+            },
+          );
+        },
+      )
+  );
 };

@@ -554,3 +554,83 @@ describe('the one window cache', () => {
     expect(windows.size).toEqual({ bytes: 0, entries: 0 });
   });
 });
+
+describe('a window fetch under way', () => {
+  /** A client whose first call passes and whose later ones wait until `release` (each call's signal kept). */
+  const holding = () => {
+    const held: { signal: AbortSignal | null | undefined; go: () => void }[] = [];
+    let seen = 0;
+    let open = false;
+    const c = createDmsClient({
+      endpoint: sim.url,
+      projectId: sim.projectId,
+      credentials: { ak: sim.ak, sk: sim.sk },
+      maxAttempts: 1,
+      paging: createPagingMemory('start'),
+      onCall: (info) => calls.push(info),
+      fetch: (input, init) => {
+        if (seen++ === 0 || open) return fetch(input, init);
+        return new Promise<Response>((resolve, reject) => {
+          init?.signal?.addEventListener('abort', () => reject(init.signal!.reason as Error), { once: true });
+          held.push({ signal: init?.signal, go: () => void fetch(input, init).then(resolve, reject) });
+        });
+      },
+    });
+    return {
+      client: c,
+      held,
+      seen: () => seen,
+      release: () => {
+        open = true;
+        for (const h of held) h.go();
+      },
+    };
+  };
+
+  it('tells its progress: pages read of the total, and the answer it waits for', async () => {
+    const windows = store();
+    const target = rolling(instanceId('prod-orders'), '30d');
+    const upstream = holding();
+    expect(windows.progress(target)).toBeNull();
+    const result = windows.get({ client: upstream.client }, target);
+    await vi.waitFor(() => expect(upstream.held).toHaveLength(8));
+    const pages = Math.ceil(truth(target, pinned()).length / 100);
+    expect(pages).toBeGreaterThan(9);
+    expect(windows.progress(target)).toMatchObject({
+      pagesRead: 1,
+      pages,
+      waiting: { for: 'answer', operation: 'ListBackgroundTasks', attempt: 1 },
+    });
+    // a request a step later names the next key of the rolling range: it finds the same fetch
+    const later = windowKeyFor(target.instanceId, { range: '30d' }, t + 5_000, rangeToMs, 5_000);
+    expect(later.to).toBeGreaterThan(target.to);
+    expect(windows.progress(later)?.pages).toBe(pages);
+    upstream.release();
+    expect((await result).tasks).toHaveLength(truth(target, pinned()).length);
+    expect(windows.progress(target)).toBeNull();
+  });
+
+  it('stops when the last request waiting for it leaves: calls in flight aborted, no further call', async () => {
+    const windows = store();
+    const target = rolling(instanceId('prod-orders'), '30d');
+    const upstream = holding();
+    const [a, b] = [new AbortController(), new AbortController()];
+    const first = windows.get({ client: upstream.client }, target, a.signal).catch((e: unknown) => e);
+    const second = windows.get({ client: upstream.client }, target, b.signal).catch((e: unknown) => e);
+    await vi.waitFor(() => expect(upstream.held).toHaveLength(8));
+    a.abort(new Error('first left'));
+    expect(await first).toMatchObject({ message: 'first left' });
+    // the other request still waits: the fetch goes on
+    expect(upstream.held.some((h) => h.signal?.aborted)).toBe(false);
+    expect(windows.progress(target)).not.toBeNull();
+    b.abort(new Error('second left'));
+    expect(await second).toMatchObject({ message: 'second left' });
+    await vi.waitFor(() => expect(upstream.held.every((h) => h.signal?.aborted)).toBe(true));
+    await vi.waitFor(() => expect(windows.progress(target)).toBeNull());
+    expect(upstream.seen()).toBe(1 + 8);
+    // the next request starts afresh, not on the abandoned fetch
+    upstream.release();
+    const entry = await windows.get({ client: upstream.client }, target);
+    expect(entry.tasks).toHaveLength(truth(target, pinned()).length);
+  });
+});

@@ -4,6 +4,13 @@ import type { Task } from '../../shared/task.ts';
 import { type DmsClient, formatDmsTime } from '../dms/client.ts';
 import type { CallBudget, Reservation } from '../budget.ts';
 import { DomainError } from '../domain-error.ts';
+import {
+  createProgressTracker,
+  type FetchProgress,
+  progress,
+  type ProgressTracker,
+  withProgress,
+} from '../progress.ts';
 import { isTaskId, taskKey, toTask } from './normalise.ts';
 
 export const PAGE_LIMIT = 100;
@@ -137,6 +144,7 @@ export const windowJson = (e: WindowEntry) => ({
 });
 
 const keyOf = (t: WindowTarget) => `${t.instanceId}|${t.from}|${t.to}`;
+const laneOf = (t: WindowTarget) => `${t.instanceId}|${t.rollingMs}`;
 
 type Cached =
   | { kind: 'window'; entry: WindowEntry; bytes: number }
@@ -155,7 +163,8 @@ const unlimited = (): Reservation => ({
   run: (work) => work(),
   close() {},
 });
-const reserve = (source: WindowSource, calls: number) => source.budget?.reserve(calls) ?? Promise.resolve(unlimited());
+const reserve = (source: WindowSource, calls: number, signal?: AbortSignal) =>
+  source.budget?.reserve(calls, signal) ?? Promise.resolve(unlimited());
 const pagesOf = (total: number) => Math.max(1, Math.ceil(total / PAGE_LIMIT));
 
 /**
@@ -207,7 +216,53 @@ export const createWindowStore = (options: WindowStoreOptions) => {
       return [...this].map(([, e]) => e);
     },
   };
-  const inflight = new Map<string, Promise<WindowEntry>>();
+  /**
+   * Fetches under way: shared by the requests that wait for them, each with its progress, and
+   * aborted when the last waiter leaves (no call is spent for nobody).
+   */
+  interface Flight {
+    key: string;
+    /** False while it waits for the previous key of its rolling range. */
+    started: boolean;
+    promise: Promise<WindowEntry>;
+    tracker: ProgressTracker;
+    controller: AbortController;
+    waiters: number;
+  }
+  const inflight = new Map<string, Flight>();
+  /** The flight each rolling range is fetching now, for progress asked with a key a step away. */
+  const laneFlights = new Map<string, Flight>();
+  /** One waiter on a flight; one without a signal never leaves. */
+  const join = (flight: Flight, signal: AbortSignal | undefined): Promise<WindowEntry> => {
+    if (!signal) {
+      flight.waiters++;
+      return flight.promise;
+    }
+    if (signal.aborted) return Promise.reject(signal.reason as Error);
+    flight.waiters++;
+    return new Promise<WindowEntry>((resolve, reject) => {
+      const leave = () => {
+        flight.waiters--;
+        reject(signal.reason as Error);
+        if (flight.waiters === 0) {
+          // a request arriving now starts afresh rather than joining the abandoned fetch
+          if (inflight.get(flight.key) === flight) inflight.delete(flight.key);
+          flight.controller.abort(signal.reason);
+        }
+      };
+      signal.addEventListener('abort', leave, { once: true });
+      flight.promise.then(
+        (entry) => {
+          signal.removeEventListener('abort', leave);
+          resolve(entry);
+        },
+        (error: unknown) => {
+          signal.removeEventListener('abort', leave);
+          reject(error as Error);
+        },
+      );
+    });
+  };
   /** The newest fetch of each rolling range (instance and span). */
   const lanes = new Map<string, Promise<WindowEntry>>();
   /**
@@ -237,16 +292,20 @@ export const createWindowStore = (options: WindowStoreOptions) => {
     instanceId: string,
     beginMs: number,
     endMs: number,
-    { hintKey, reservation: held }: { hintKey?: string; reservation?: Reservation } = {},
+    {
+      hintKey,
+      reservation: held,
+      signal,
+    }: { hintKey?: string; reservation?: Reservation; signal?: AbortSignal | undefined } = {},
   ) => {
     const hint = hintFor(hintKey);
     if (hint !== undefined) checkSize(hint);
     // A held reservation pays this listing's first page; a hint reserves the whole window up front.
     const reserved = held ? 1 : hint === undefined ? 1 : pagesOf(hint);
-    const reservation = held ?? (await reserve(source, reserved));
+    const reservation = held ?? (await reserve(source, reserved, signal));
     try {
       return await reservation.run(() =>
-        listReserved(source, instanceId, beginMs, endMs, { reservation, reserved, hintKey }),
+        listReserved(source, instanceId, beginMs, endMs, { reservation, reserved, hintKey, signal }),
       );
     } finally {
       // What a smaller window or a failed one did not draw goes back to the budget.
@@ -259,7 +318,12 @@ export const createWindowStore = (options: WindowStoreOptions) => {
     instanceId: string,
     beginMs: number,
     endMs: number,
-    { reservation, reserved, hintKey }: { reservation: Reservation; reserved: number; hintKey: string | undefined },
+    {
+      reservation,
+      reserved,
+      hintKey,
+      signal,
+    }: { reservation: Reservation; reserved: number; hintKey: string | undefined; signal: AbortSignal | undefined },
   ) => {
     // One second past the end is asked too, so an upstream whose end_time is exclusive still
     // answers the window's last second; that extra second is then left out here.
@@ -268,9 +332,20 @@ export const createWindowStore = (options: WindowStoreOptions) => {
     const beginTime = formatDmsTime(askedBegin + zoneMs);
     const endTime = formatDmsTime(floorSecond(endMs) + SECOND + zoneMs);
     // the client asks with the paging parameter this endpoint honours (docs/UPSTREAM.md, "Paging")
-    const page = (start: number) =>
-      source.client.listTaskPage({ instanceId, index: start - 1, limit: PAGE_LIMIT, beginTime, endTime });
+    const page = async (start: number) => {
+      const answer = await source.client.listTaskPage({
+        instanceId,
+        index: start - 1,
+        limit: PAGE_LIMIT,
+        beginTime,
+        endTime,
+        signal,
+      });
+      progress()?.pageRead();
+      return answer;
+    };
     const first = await page(1);
+    progress()?.total(pagesOf(first.task_count));
     if (hintKey !== undefined) sizeHints.set(hintKey, { total: first.task_count, at: now() });
     checkSize(first.task_count);
     const starts: number[] = [];
@@ -399,12 +474,12 @@ export const createWindowStore = (options: WindowStoreOptions) => {
     };
   };
 
-  const fetchWhole = async (source: WindowSource, target: WindowTarget): Promise<WindowEntry> => {
+  const fetchWhole = async (source: WindowSource, target: WindowTarget, signal: AbortSignal): Promise<WindowEntry> => {
     const end = pinnedEnd(target.to);
     const tasks =
       end < floorSecond(target.from)
         ? []
-        : await list(source, target.instanceId, target.from, end, { hintKey: keyOf(target) });
+        : await list(source, target.instanceId, target.from, end, { hintKey: keyOf(target), signal });
     return makeEntry(target, tasks, end + SECOND - 1);
   };
 
@@ -417,11 +492,12 @@ export const createWindowStore = (options: WindowStoreOptions) => {
     target: WindowTarget,
     known: readonly Task[],
     coveredUntil: number,
+    signal: AbortSignal,
   ) => {
     const begin = floorSecond(target.from);
     const last = floorSecond(coveredUntil);
     if (last < begin) return false;
-    const reservation = await reserve(source, 1);
+    const reservation = await reserve(source, 1, signal);
     try {
       const { task_count: count } = await reservation.run(() =>
         source.client.listTasks({
@@ -429,6 +505,7 @@ export const createWindowStore = (options: WindowStoreOptions) => {
           limit: 1,
           beginTime: formatDmsTime(begin + zoneMs),
           endTime: formatDmsTime(last + zoneMs),
+          signal,
         }),
       );
       const upTo = (end: number) =>
@@ -443,12 +520,18 @@ export const createWindowStore = (options: WindowStoreOptions) => {
     }
   };
 
-  const refresh = async (source: WindowSource, base: WindowEntry, target: WindowTarget): Promise<WindowEntry> => {
+  const refresh = async (
+    source: WindowSource,
+    base: WindowEntry,
+    target: WindowTarget,
+    signal: AbortSignal,
+  ): Promise<WindowEntry> => {
     const keep = base.tasks.filter(within(target));
     let reconciledAt = base.reconciledAt;
     if (now() - base.reconciledAt >= reconcileMs) {
       // a task deleted upstream leaves no other trace: the window is read again whole
-      if (await countDiffers(source, target, keep, base.coveredUntil)) return fetchWhole(source, target);
+      if (await countDiffers(source, target, keep, base.coveredUntil, signal))
+        return fetchWhole(source, target, signal);
       reconciledAt = now();
     }
     const unfinished = keep.filter((t) => isUnfinished(t.status));
@@ -471,17 +554,17 @@ export const createWindowStore = (options: WindowStoreOptions) => {
     }
     const listing = end >= begin;
     // The re-reads and the listing's first page, reserved together before any is made.
-    const reservation = await reserve(source, showing.length + (listing ? 1 : 0));
+    const reservation = await reserve(source, showing.length + (listing ? 1 : 0), signal);
     let listed: Task[] = [];
     try {
       await reservation.run(async () => {
         for (const t of showing) {
-          const fresh = await source.client.showTask(target.instanceId, t.id);
+          const fresh = await source.client.showTask(target.instanceId, t.id, signal);
           if (fresh) shows.push(toTask(fresh));
           else keep.splice(keep.indexOf(t), 1);
         }
       });
-      if (listing) listed = await list(source, target.instanceId, begin, end, { reservation });
+      if (listing) listed = await list(source, target.instanceId, begin, end, { reservation, signal });
     } finally {
       reservation.close();
     }
@@ -533,8 +616,11 @@ export const createWindowStore = (options: WindowStoreOptions) => {
   };
 
   return {
-    /** The whole window, from the cache when fresh, else shared with any fetch already running. */
-    get(source: WindowSource, target: WindowTarget): Promise<WindowEntry> {
+    /**
+     * The whole window, from the cache when fresh, else shared with any fetch already running.
+     * `signal`: the request gave up; the fetch stops when no request waits for it any more.
+     */
+    get(source: WindowSource, target: WindowTarget, signal?: AbortSignal): Promise<WindowEntry> {
       const key = keyOf(target);
       const cached = entries.get(key);
       const served = (entry: WindowEntry) => {
@@ -545,14 +631,30 @@ export const createWindowStore = (options: WindowStoreOptions) => {
       options.onLookup?.(hit);
       if (hit) return Promise.resolve(served(cached));
       const running = inflight.get(key);
-      if (running) return running.then(served);
+      if (running) return join(running, signal).then(served);
       // A rolling range's next key waits for its previous one and refreshes from it: never both at once.
-      const lane = target.rollingMs === undefined ? undefined : `${target.instanceId}|${target.rollingMs}`;
+      const lane = target.rollingMs === undefined ? undefined : laneOf(target);
       const ahead = lane === undefined ? undefined : lanes.get(lane);
-      const fetchHere = () => {
-        const base = baseFor(target);
-        return base ? refresh(source, base, target) : fetchWhole(source, target);
+      const flight: Flight = {
+        key,
+        started: false,
+        promise: Promise.resolve(undefined as never),
+        tracker: createProgressTracker(now),
+        controller: new AbortController(),
+        waiters: 0,
       };
+      const { tracker, controller } = flight;
+      const fetchHere = () =>
+        withProgress(tracker, async () => {
+          // every request left while it waited for the previous key: nothing to fetch for
+          controller.signal.throwIfAborted();
+          flight.started = true;
+          if (lane !== undefined) laneFlights.set(lane, flight);
+          const base = baseFor(target);
+          return base
+            ? refresh(source, base, target, controller.signal)
+            : fetchWhole(source, target, controller.signal);
+        });
       const fetch = options.shared ? () => options.shared!(key, options.ttlMs, fetchHere) : fetchHere;
       const promise = (ahead ? ahead.then(fetch, fetch) : fetch())
         .then((entry) => {
@@ -561,12 +663,25 @@ export const createWindowStore = (options: WindowStoreOptions) => {
           return entry;
         })
         .finally(() => {
-          inflight.delete(key);
+          if (inflight.get(key) === flight) inflight.delete(key);
           if (lane !== undefined && lanes.get(lane) === promise) lanes.delete(lane);
+          if (lane !== undefined && laneFlights.get(lane) === flight) laneFlights.delete(lane);
         });
-      inflight.set(key, promise);
+      flight.promise = promise;
+      inflight.set(key, flight);
       if (lane !== undefined) lanes.set(lane, promise);
-      return promise.then(served);
+      return join(flight, signal).then(served);
+    },
+    /**
+     * What the fetch of this window is doing (null when none runs): of its own key once started,
+     * else, for a rolling range, the fetch its range runs now (a request a step later names the
+     * next key, which waits for that one).
+     */
+    progress(target: WindowTarget): FetchProgress | null {
+      const exact = inflight.get(keyOf(target));
+      const running = target.rollingMs === undefined ? undefined : laneFlights.get(laneOf(target));
+      const flight = exact?.started ? exact : (running ?? exact);
+      return flight ? { ...flight.tracker.current } : null;
     },
     /** A task from any cached window of the instance (unfinished ones only from a fresh window). */
     findTask(instanceId: string, taskId: string): Task | undefined {

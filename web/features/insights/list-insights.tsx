@@ -48,9 +48,14 @@ const windowKeys = (q: Readonly<Record<string, string>>) => {
 };
 
 /** What the table's rows carry from the insights: a flag badge, and the diff pick controls. */
-export const useRowInsights = (instanceId: string, listQuery: Readonly<Record<string, string>>, zone: Zone) => {
+export const useRowInsights = (
+  instanceId: string,
+  listQuery: Readonly<Record<string, string>>,
+  zone: Zone,
+  enabled = true,
+) => {
   const query = useInsightsQuery(listQuery, zone);
-  const { data } = useQuery(insightsOptions(instanceId, query));
+  const { data } = useQuery({ ...insightsOptions(instanceId, query), enabled });
   const badges = useMemo(() => flagBadges(data), [data]);
   const { ids, toggle, compare } = useDiffPick();
   useDiffKey(toggle);

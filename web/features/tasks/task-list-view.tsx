@@ -10,6 +10,7 @@ import { ExportButtons } from './export-buttons.tsx';
 import { NameFacets, StatusFacets } from './facets.tsx';
 import { taskHref } from './links.ts';
 import { EmptyState, SkeletonRows } from './list-states.tsx';
+import { LoadCancelled, LoadProgress } from './load-progress.tsx';
 import { CONTROLS_ID, useNarrowControls } from './narrow-controls.tsx';
 import { Pagination } from './pagination.tsx';
 import { RangePicker } from './range-picker.tsx';
@@ -46,6 +47,14 @@ function LinkNotice({ notice, onDismiss }: { notice: UrlNotice; onDismiss: () =>
 /** The body rows in place of tasks: loading, failed, past the last page, or nothing matching. */
 const placeholderOf = (view: TaskView): ((columns: number) => ReactNode) | undefined => {
   const { list, live, total, pages, search } = view;
+  if (!list.data && view.cancelled)
+    return (columns) => (
+      <tr>
+        <td colSpan={columns} className="empty-state">
+          No tasks to show: loading was cancelled (see above).
+        </td>
+      </tr>
+    );
   if (!list.data && list.isPending) return (columns) => <SkeletonRows columns={columns} />;
   if (!list.data)
     return (columns) => (
@@ -110,7 +119,7 @@ export function TaskListView({
   useListKeys(tableRef, searchRef, view.stepPage);
   const narrow = useNarrowControls(view.filters.length);
 
-  const rowInsights = useRowInsights(instanceId, apiQuery, zone);
+  const rowInsights = useRowInsights(instanceId, apiQuery, zone, !view.cancelled);
   const userOptions = Object.keys(data?.facets.user ?? {}).sort((a, b) => a.localeCompare(b));
 
   return (
@@ -165,17 +174,24 @@ export function TaskListView({
         onToggle={view.toggleStatus}
       />
       <NameFacets counts={data?.facets.name} failed={list.isError} selected={search.name} onToggle={view.toggleName} />
-      <ListInsights
-        instanceId={instanceId}
-        listQuery={apiQuery}
-        zone={zone}
-        status={search.status}
-        flag={search.flag}
-        window={view.window}
-        onRange={(from, to) => void update({ range: null, from, to })}
-        onToggleStatus={view.toggleStatus}
-        onFlag={(flag) => void update({ flag })}
-      />
+      {/* after Cancel the insights, which wait for the same window, are not asked either */}
+      {!view.cancelled && (
+        <ListInsights
+          instanceId={instanceId}
+          listQuery={apiQuery}
+          zone={zone}
+          status={search.status}
+          flag={search.flag}
+          window={view.window}
+          onRange={(from, to) => void update({ range: null, from, to })}
+          onToggleStatus={view.toggleStatus}
+          onFlag={(flag) => void update({ flag })}
+        />
+      )}
+      {view.loading && !view.cancelled && (
+        <LoadProgress instanceId={instanceId} query={apiQuery} onCancel={view.cancel} />
+      )}
+      {view.cancelled && <LoadCancelled onRetry={view.resume} />}
       {list.error && (
         <ErrorPanel
           error={list.error}

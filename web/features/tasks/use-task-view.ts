@@ -1,11 +1,12 @@
-import { useQuery } from '@tanstack/react-query';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { parseAsString, useQueryStates } from 'nuqs';
 import { useCallback, useEffect, useState } from 'react';
 import type { TaskStatus } from '../../../shared/contract.ts';
 import { formatWindow } from '../../lib/dates.ts';
 import { useRetryFailed } from '../../lib/retry.ts';
 import { useZone } from '../../lib/zone.ts';
-import { taskListOptions } from './api.ts';
+import { insightsKeys } from '../insights/api.ts';
+import { taskKeys, taskListOptions } from './api.ts';
 import { describeFilters } from './list-states.tsx';
 import { windowOf } from './range-picker.tsx';
 import { useLiveRows } from './use-live-rows.ts';
@@ -61,7 +62,14 @@ const useUrlNotice = (search: TaskSearch, update: ReturnType<typeof useTaskSearc
 export const useTaskView = (instanceId: string) => {
   const { search, update, apiQuery, range } = useTaskSearch();
   const [zone, setZone] = useZone();
-  const list = useQuery(taskListOptions(instanceId, apiQuery));
+  const client = useQueryClient();
+  // Cancel stops this view's loading until Retry (or another view): nothing refetches it meanwhile.
+  const listKey = JSON.stringify([instanceId, apiQuery]);
+  const [cancelledKey, setCancelledKey] = useState<string | null>(null);
+  const cancelled = cancelledKey === listKey;
+  const list = useQuery({ ...taskListOptions(instanceId, apiQuery), enabled: !cancelled });
+  /** The first load of a window, or a new window behind the old rows: what the progress line is for. */
+  const loading = list.isFetching && (!list.data || list.isPlaceholderData);
   const live = useLiveRows(list.data, list.isPlaceholderData, JSON.stringify([instanceId, apiQuery]));
   const [notice, dismissNotice] = useUrlNotice(search, update);
   const retry = useRetryFailed();
@@ -93,6 +101,15 @@ export const useTaskView = (instanceId: string) => {
     update,
     setZone,
     retry: () => void retry(),
+    loading,
+    cancelled,
+    /** Stops waiting: the requests are aborted, so the server stops its fetch when no one else waits. */
+    cancel: () => {
+      setCancelledKey(listKey);
+      void client.cancelQueries({ queryKey: taskKeys.list(instanceId, apiQuery) });
+      void client.cancelQueries({ queryKey: [...insightsKeys.all, instanceId] });
+    },
+    resume: () => setCancelledKey(null),
     stepPage: (delta: -1 | 1) => {
       const page = search.page + delta;
       if (page >= 1 && page <= pages) void update({ page });

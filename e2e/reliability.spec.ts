@@ -134,6 +134,8 @@ for (const c of cases) {
 // the instance picker while its combobox was still loading, which then opened over the list.
 // e2e/picker.spec.ts holds that case.)
 test('the CSP holds in every view: no violation event, no CSP console error', async ({ page }) => {
+  // a long journey: on a loaded machine it takes most of the default minute
+  test.setTimeout(120_000);
   const consoleErrors: string[] = [];
   page.on('console', (m) => {
     if (/Content Security Policy|Refused to (load|execute|apply|connect|frame)/i.test(m.text()))

@@ -75,3 +75,18 @@ test('at 390×844 the controls fold behind Filters, each task is two lines, and 
   }
   expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
 });
+
+test('on a desktop the controls stay out, with no Filters button', async ({ browser, request, baseURL }) => {
+  const { instances } = (await (await request.get('/api/instances')).json()) as {
+    instances: { id: string; name: string }[];
+  };
+  const desktop = await browser.newContext({ baseURL, viewport: { width: 1400, height: 900 } });
+  try {
+    const page = await desktop.newPage();
+    await page.goto(`/instances/${instances[0]!.id}`);
+    await expect(page.getByRole('group', { name: 'Time range' })).toBeVisible({ timeout: 30_000 });
+    await expect(page.getByRole('button', { name: /^Filters/ })).toBeHidden();
+  } finally {
+    await desktop.close();
+  }
+});

@@ -8,7 +8,7 @@ export const TMP = join(import.meta.dirname, '.tmp');
 
 /** The console's own variables a developer's shell may hold: dropped, so the child sees only what a benchmark gives it. */
 const CONSOLE_VARIABLE =
-  /^(CLOUD_SDK_|HUAWEICLOUD_SDK_|DMS_|CONSOLE_|WINDOW_|UPSTREAM_|ALLOWED_HOSTS$|HOST$|PORT$|SIMULATOR_)/;
+  /^(CLOUD_SDK_|HUAWEICLOUD_SDK_|DMS_|CONSOLE_|WINDOW_|UPSTREAM_|REDIS_|METRICS_|REPLICAS$|ALLOWED_HOSTS$|HOST$|PORT$|SIMULATOR_)/;
 const cleanEnv = () => Object.fromEntries(Object.entries(process.env).filter(([k]) => !CONSOLE_VARIABLE.test(k)));
 
 /** Live mode against a simulator the benchmark runs (so it can set latency and count calls). */

@@ -19,6 +19,7 @@ const benchmarks: Record<string, () => Promise<BenchResult[]>> = {
   'insights-warm': async () => (await import('./bench-insights.ts')).run(),
   'cold-window': async () => (await import('./bench-cold-window.ts')).run(),
   'fan-in': async () => (await import('./bench-fan-in.ts')).run(),
+  replicas: async () => (await import('./bench-replicas.ts')).run(),
   bundle: async () => (await import('./bench-bundle.ts')).run(),
   browser: async () => (await import('./bench-browser.ts')).run(),
   'list-search': async () => (await import('./bench-list-search.ts')).run(),

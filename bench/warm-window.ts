@@ -47,6 +47,9 @@ export const withWarmWindow = async <T>(
     ...liveEnv(sim),
     WINDOW_CACHE_TTL_MS: '600000',
     WINDOW_MAX_TASKS: '20000',
+    // the warm figure is what is measured: the cold read of 10,000 tasks (100 pages, plus the
+    // call that learns the paging) may not wait on a budget of 100 a minute
+    UPSTREAM_RATE_PER_MINUTE: '100000',
   });
   try {
     const [window] = fixedWindows(sim, instanceId);

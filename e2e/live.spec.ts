@@ -22,6 +22,14 @@ test('live: while tasks run the view refreshes, and new tasks wait behind "N new
     name: 'restartInstance',
     durationMs: 600_000,
   });
+  // A window ends a couple of seconds before now (its last seconds can still change upstream):
+  // open the view once the console's window holds the task, not in the seconds before.
+  await expect
+    .poll(async () => {
+      const res = await fetch(`${live.base}/api/instances/${instance.instance_id}/tasks?range=30d`);
+      return ((await res.json()) as { tasks?: { id: string }[] }).tasks?.some((t) => t.id === running.id);
+    })
+    .toBe(true);
   await page.goto(`${live.base}/instances/${instance.instance_id}?range=30d`);
   const rows = page.getByRole('table', { name: /^Tasks(?! over time)/ }).locator('tbody tr.task-row');
   await expect(rows.first()).toHaveAttribute('data-row-id', running.id);

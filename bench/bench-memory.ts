@@ -1,4 +1,5 @@
-import { liveEnv, startConsoleProcess } from './console-process.ts';
+import { startConsoleProcess } from './console-process.ts';
+import { liveEnv } from '../server/reliability/spawn-console.ts';
 import { fixedWindows, isoOf, startBenchSimulator } from './fixture.ts';
 import { type BenchResult, result } from './result.ts';
 

@@ -1,5 +1,6 @@
 import { startRedis } from '../server/reliability/redis.ts';
-import { type ConsoleProcess, liveEnv, startConsoleProcess } from './console-process.ts';
+import { type ConsoleProcess, startConsoleProcess } from './console-process.ts';
+import { liveEnv } from '../server/reliability/spawn-console.ts';
 import { fixedWindows, type FixedWindow, isoOf, listCalls, pagesOf, startBenchSimulator } from './fixture.ts';
 import { type BenchResult, result } from './result.ts';
 

@@ -2,22 +2,9 @@ import { type ChildProcess, fork } from 'node:child_process';
 import { mkdirSync, openSync, closeSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ChildMessage, ChildRequest } from './console-child.ts';
-import type { RunningSimulator } from '../server/simulator/server.ts';
+import { cleanEnv } from '../server/reliability/spawn-console.ts';
 
 export const TMP = join(import.meta.dirname, '.tmp');
-
-/** The console's own variables a developer's shell may hold: dropped, so the child sees only what a benchmark gives it. */
-const CONSOLE_VARIABLE =
-  /^(CLOUD_SDK_|HUAWEICLOUD_SDK_|DMS_|CONSOLE_|WINDOW_|UPSTREAM_|REDIS_|METRICS_|REPLICAS$|ALLOWED_HOSTS$|HOST$|PORT$|SIMULATOR_)/;
-const cleanEnv = () => Object.fromEntries(Object.entries(process.env).filter(([k]) => !CONSOLE_VARIABLE.test(k)));
-
-/** Live mode against a simulator the benchmark runs (so it can set latency and count calls). */
-export const liveEnv = (sim: RunningSimulator): Record<string, string> => ({
-  DMS_ENDPOINT: sim.url,
-  CLOUD_SDK_AK: sim.ak,
-  CLOUD_SDK_SK: sim.sk,
-  HUAWEICLOUD_SDK_PROJECT_ID: sim.projectId,
-});
 
 export interface ConsoleProcess {
   url: string;

@@ -1,5 +1,6 @@
 import autocannon, { type Result } from 'autocannon';
-import { type ConsoleProcess, liveEnv, startConsoleProcess } from './console-process.ts';
+import { type ConsoleProcess, startConsoleProcess } from './console-process.ts';
+import { liveEnv } from '../server/reliability/spawn-console.ts';
 import { type FixedWindow, fixedWindows, isoOf, listCalls, startBenchSimulator } from './fixture.ts';
 
 export const CONNECTIONS = 50;

@@ -1,8 +1,7 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { taskListSchema } from '../shared/task.ts';
-import { freePort, REDIS_SERVER, type RunningRedis, startRedis } from '../server/reliability/redis.ts';
+import { type ConsoleChild, liveEnv, spawnConsole } from '../server/reliability/spawn-console.ts';
+import { REDIS_SERVER, type RunningRedis, startRedis } from '../server/reliability/redis.ts';
 import type { Readiness } from '../server/routes/ready.ts';
 import { type RunningSimulator, startSimulator } from '../server/simulator/server.ts';
 
@@ -14,63 +13,25 @@ import { type RunningSimulator, startSimulator } from '../server/simulator/serve
 if (!REDIS_SERVER)
   console.warn('SKIPPED cluster/replicas.cluster.test.ts: no redis-server binary (apt-get install redis-server)');
 
-const root = fileURLToPath(new URL('..', import.meta.url));
 const BUDGET = 50;
 const REPLICAS = 3;
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 
-interface Replica {
-  base: string;
-  child: ChildProcess;
-  out: () => string;
-}
-
-const startReplica = async (sim: RunningSimulator, redisUrl: string): Promise<Replica> => {
-  const port = await freePort();
-  const env = Object.fromEntries(
-    Object.entries(process.env).filter(([k]) => !/^(CLOUD_SDK_|HUAWEICLOUD_|DMS_|CONSOLE_|REDIS_|METRICS_)/.test(k)),
-  );
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
-    cwd: root,
-    env: {
-      ...env,
-      HOST: '127.0.0.1',
-      PORT: String(port),
-      DMS_ENDPOINT: sim.url,
-      HUAWEICLOUD_SDK_REGION: 'cn-north-4',
-      HUAWEICLOUD_SDK_PROJECT_ID: sim.projectId,
-      CLOUD_SDK_AK: sim.ak,
-      CLOUD_SDK_SK: sim.sk,
-      DMS_PAGING: 'start',
-      UPSTREAM_RATE_PER_MINUTE: String(BUDGET),
-      UPSTREAM_MAX_WAIT_MS: '0',
-      WINDOW_CACHE_TTL_MS: '300000',
-      REDIS_URL: redisUrl,
-      REPLICAS: String(REPLICAS),
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
+const startReplica = (sim: RunningSimulator, redisUrl: string) =>
+  spawnConsole({
+    ...liveEnv(sim),
+    HUAWEICLOUD_SDK_REGION: 'cn-north-4',
+    DMS_PAGING: 'start',
+    UPSTREAM_RATE_PER_MINUTE: String(BUDGET),
+    UPSTREAM_MAX_WAIT_MS: '0',
+    WINDOW_CACHE_TTL_MS: '300000',
+    REDIS_URL: redisUrl,
+    REPLICAS: String(REPLICAS),
   });
-  let out = '';
-  child.stdout!.on('data', (c: Buffer) => (out += c.toString()));
-  child.stderr!.on('data', (c: Buffer) => (out += c.toString()));
-  const base = `http://127.0.0.1:${port}`;
-  for (let i = 0; i < 200 && child.exitCode === null; i++) {
-    if (
-      await fetch(`${base}/api/health`).then(
-        (r) => r.ok,
-        () => false,
-      )
-    )
-      return { base, child, out: () => out };
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  child.kill('SIGKILL');
-  throw new Error(`replica did not start: ${out}`);
-};
 
-const ready = async (r: Replica) => (await (await fetch(`${r.base}/api/ready`)).json()) as Readiness;
-const untilAll = async (replicas: Replica[], state: Readiness['sharedState']) => {
+const ready = async (r: ConsoleChild) => (await (await fetch(`${r.url}/api/ready`)).json()) as Readiness;
+const untilAll = async (replicas: ConsoleChild[], state: Readiness['sharedState']) => {
   const end = Date.now() + 20_000;
   for (;;) {
     const states = await Promise.all(replicas.map(async (r) => (await ready(r)).sharedState));
@@ -79,15 +40,15 @@ const untilAll = async (replicas: Replica[], state: Readiness['sharedState']) =>
     await new Promise((r) => setTimeout(r, 100));
   }
 };
-const metric = async (r: Replica, name: string, labels = '') => {
-  const text = await (await fetch(`${r.base}/metrics`)).text();
+const metric = async (r: ConsoleChild, name: string, labels = '') => {
+  const text = await (await fetch(`${r.url}/metrics`)).text();
   const line = text.split('\n').find((l) => l.startsWith(`${name}${labels ? `{${labels}}` : ''} `));
   return line ? Number(line.split(' ').at(-1)) : 0;
 };
 
 let redis: RunningRedis;
 let sim: RunningSimulator;
-let replicas: Replica[] = [];
+let replicas: ConsoleChild[] = [];
 
 /** The most calls the simulator saw in any 60 s. */
 const busiestMinute = () => {
@@ -125,8 +86,8 @@ const windowOf = (name: string, span: number, endAgo: number) => {
   };
 };
 
-const ask = async (r: Replica, path: string) => {
-  const res = await fetch(`${r.base}${path}`);
+const ask = async (r: ConsoleChild, path: string) => {
+  const res = await fetch(`${r.url}${path}`);
   const body = await res.text();
   return { status: res.status, body };
 };
@@ -139,14 +100,7 @@ describe.skipIf(!REDIS_SERVER)('three replicas sharing one Redis', () => {
     await untilAll(replicas, 'redis');
   }, 120_000);
   afterAll(async () => {
-    await Promise.all(
-      replicas.map(async (r) => {
-        if (r.child.exitCode !== null) return;
-        const exited = new Promise((resolve) => r.child.once('exit', resolve));
-        r.child.kill('SIGTERM');
-        await exited;
-      }),
-    );
+    await Promise.all(replicas.map((r) => r.stop()));
     await sim?.close();
     await redis?.stop();
   });
@@ -227,7 +181,7 @@ describe.skipIf(!REDIS_SERVER)('three replicas sharing one Redis', () => {
     await untilAll(replicas, 'fallback');
     for (const r of replicas) {
       expect(await metric(r, 'console_shared_state', 'state="fallback"')).toBe(1);
-      expect(r.out()).toMatch(/Redis is away; this replica spends its own share of the budget \(1\/3\)/);
+      expect(r.output()).toMatch(/Redis is away; this replica spends its own share of the budget \(1\/3\)/);
     }
     // alone, each replica fetches for itself, from its own share of the budget
     const alone = windowOf('dev-sandbox', 30 * DAY, HOUR);

@@ -1,28 +1,15 @@
 import { SHOTS } from './shots.ts';
 import { expect, test } from '@playwright/test';
-import { type LiveConsole, startLiveConsole } from './live-console.ts';
+import { useLiveConsole } from './live-console.ts';
 
 // A console in live mode against a standalone simulator whose gateway faults this spec sets.
-let live: LiveConsole;
-let base = '';
-let sim: LiveConsole['sim'];
-let setFaults: LiveConsole['setFaults'];
+// 7 days of the first instance fit (about 1,200 tasks), 30 days (about 4,500) do not
+const live = useLiveConsole({ WINDOW_MAX_TASKS: '2000' });
 
-test.beforeAll(async () => {
-  test.setTimeout(60_000);
-  // 7 days of the first instance fit (about 1,200 tasks), 30 days (about 4,500) do not
-  live = await startLiveConsole({ WINDOW_MAX_TASKS: '2000' });
-  ({ base, sim, setFaults } = live);
-});
-
-test.afterAll(() => live?.stop());
-
-test.beforeEach(() => setFaults({}));
-
-const instanceId = () => sim.data.instances[0]!.instance_id;
+const instanceId = () => live.sim.data.instances[0]!.instance_id;
 
 test('live mode has no simulator banner and lists tasks', async ({ page }) => {
-  await page.goto(`${base}/instances/${instanceId()}`);
+  await page.goto(`${live.base}/instances/${instanceId()}`);
   await expect(page.getByRole('table').locator('tbody tr.task-row').first()).toBeVisible();
   await expect(page.getByRole('note').filter({ hasText: 'Simulator mode' })).toHaveCount(0);
 });
@@ -37,7 +24,7 @@ const cases = [
   },
   {
     name: 'revoked credentials',
-    faults: () => ({ revokedAks: [sim.ak] }),
+    faults: () => ({ revokedAks: [live.sim.ak] }),
     title: 'Bad credentials',
     code: 'APIGW.0301',
   },
@@ -51,23 +38,23 @@ const cases = [
 
 for (const c of cases) {
   test(`an upstream ${c.name} shows the code, the request id and what to do`, async ({ page }) => {
-    await page.goto(`${base}/instances/${instanceId()}?range=1h`);
+    await page.goto(`${live.base}/instances/${instanceId()}?range=1h`);
     await expect(page.getByRole('table').locator('tbody tr.task-row').first()).toBeVisible();
-    await setFaults(typeof c.faults === 'function' ? c.faults() : c.faults);
+    await live.setFaults(typeof c.faults === 'function' ? c.faults() : c.faults);
     await page.getByRole('group', { name: 'Time range' }).getByRole('button', { name: '7d' }).click();
     const alert = page.getByRole('alert');
     await expect(alert.getByRole('heading')).toHaveText(c.title);
     await expect(alert).toContainText(c.code);
     await expect(alert.locator('dd code').last()).toHaveText(/^[0-9a-f]{32}$/);
     if (c.shot) await page.screenshot({ path: `${SHOTS}/${c.shot}.png` });
-    await setFaults({});
+    await live.setFaults({});
     await alert.getByRole('button', { name: 'Retry' }).click();
     await expect(page.getByRole('alert')).toHaveCount(0);
   });
 }
 
 test('a window over the size limit offers a shorter range, not a retry', async ({ page }) => {
-  await page.goto(`${base}/instances/${instanceId()}?range=30d`);
+  await page.goto(`${live.base}/instances/${instanceId()}?range=30d`);
   const alert = page.getByRole('alert');
   await expect(alert.getByRole('heading')).toHaveText('Too many tasks in this range');
   await expect(alert).toContainText('WINDOW_TOO_LARGE (HTTP 422)');
@@ -81,7 +68,7 @@ test('a window over the size limit offers a shorter range, not a retry', async (
 });
 
 test('an invalid instance id in the link leads to the instances, not to a retry', async ({ page }) => {
-  await page.goto(`${base}/instances/not-an-instance`);
+  await page.goto(`${live.base}/instances/not-an-instance`);
   const alert = page.getByRole('alert');
   await expect(alert.getByRole('heading')).toHaveText('Not an instance id');
   await expect(alert).toContainText('INVALID_INSTANCE_ID (HTTP 400)');

@@ -1,17 +1,10 @@
 import { expect, test } from '@playwright/test';
-import { type LiveConsole, startLiveConsole } from './live-console.ts';
+import { useLiveConsole } from './live-console.ts';
 
 // A DMS that hangs on the task listing: while the window loads the list says what it waits
 // for, and Cancel stops waiting; Retry then loads it once DMS answers again.
-let live: LiveConsole;
-
-test.beforeAll(async () => {
-  test.setTimeout(60_000);
-  // three attempts of 4 s each: time to see the second attempt and cancel before the last fails
-  live = await startLiveConsole({ DMS_TIMEOUT_MS: '4000', DMS_MAX_ATTEMPTS: '3' });
-});
-
-test.afterAll(() => live?.stop());
+// three attempts of 4 s each: time to see the second attempt and cancel before the last fails
+const live = useLiveConsole({ DMS_TIMEOUT_MS: '4000', DMS_MAX_ATTEMPTS: '3' });
 
 test('a hung DMS: the list says what it waits for, Cancel leaves a clear state, Retry loads', async ({ page }) => {
   test.setTimeout(90_000);

@@ -1,15 +1,8 @@
 import { expect, test } from '@playwright/test';
-import { type LiveConsole, startLiveConsole } from './live-console.ts';
+import { useLiveConsole } from './live-console.ts';
 
 // A console in live mode (no window cache) against a simulator whose faults this spec sets.
-let live: LiveConsole;
-
-test.beforeAll(async () => {
-  test.setTimeout(60_000);
-  live = await startLiveConsole();
-});
-test.afterAll(() => live?.stop());
-test.beforeEach(() => live.setFaults({}));
+const live = useLiveConsole();
 
 const listUrl = (query = '') => `${live.base}/instances/${live.sim.data.instances[0]!.instance_id}?range=1h${query}`;
 

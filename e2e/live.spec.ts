@@ -1,17 +1,11 @@
 import { expect as baseExpect, test } from '@playwright/test';
-import { type LiveConsole, startLiveConsole } from './live-console.ts';
+import { useLiveConsole } from './live-console.ts';
 import { SHOTS } from './shots.ts';
 
 // Arrivals come from the simulator's control (POST /_simulator/tasks) the moment the test asks,
 // on an instance with no arrivals of its own, so the counts are exact and nothing waits for the clock.
 const expect = baseExpect.configure({ timeout: 30_000 });
-let live: LiveConsole;
-
-test.beforeAll(async () => {
-  test.setTimeout(60_000);
-  live = await startLiveConsole();
-});
-test.afterAll(() => live?.stop());
+const live = useLiveConsole();
 
 test('live: while tasks run the view refreshes, and new tasks wait behind "N new"', async ({ page }) => {
   test.setTimeout(90_000);

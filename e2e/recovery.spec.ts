@@ -1,16 +1,9 @@
 import { expect, test } from '@playwright/test';
-import { type LiveConsole, startLiveConsole } from './live-console.ts';
+import { useLiveConsole } from './live-console.ts';
 
 // A live-mode console whose simulator answers garbage at first: after Retry, everything the
 // failure touched recovers together, not only the list whose panel was clicked.
-let live: LiveConsole;
-
-test.beforeAll(async () => {
-  test.setTimeout(60_000);
-  live = await startLiveConsole();
-});
-
-test.afterAll(() => live?.stop());
+const live = useLiveConsole();
 
 // The console remembers a failed instance listing for a few seconds; Retry (clicked here at once)
 // must ask past that memory, or it gets the old failure back.

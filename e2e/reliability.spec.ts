@@ -1,25 +1,12 @@
 import { expect, type Page, test } from '@playwright/test';
-import { type LiveConsole, startLiveConsole } from './live-console.ts';
+import { useLiveConsole } from './live-console.ts';
 
 // A console in live mode against a standalone simulator whose faults this spec sets. One
 // attempt per read and a 1 s timeout keep every failure quick.
-let live: LiveConsole;
-let base = '';
-let sim: LiveConsole['sim'];
-let setFaults: LiveConsole['setFaults'];
-
-test.beforeAll(async () => {
-  test.setTimeout(60_000);
-  live = await startLiveConsole({ DMS_TIMEOUT_MS: '1000' });
-  ({ base, sim, setFaults } = live);
-});
-
-test.afterAll(() => live?.stop());
-
-test.beforeEach(() => setFaults({}));
+const live = useLiveConsole({ DMS_TIMEOUT_MS: '1000' });
 
 const rows = (page: Page) => page.getByRole('table').locator('tbody tr.task-row');
-const instanceId = () => sim.data.instances.find((i) => i.name === 'prod-payments')!.instance_id;
+const instanceId = () => live.sim.data.instances.find((i) => i.name === 'prod-payments')!.instance_id;
 
 interface Case {
   name: string;
@@ -89,7 +76,7 @@ const cases: Case[] = [
   },
   {
     name: 'revoked credentials',
-    faults: () => ({ revokedAks: [sim.ak] }),
+    faults: () => ({ revokedAks: [live.sim.ak] }),
     title: 'Bad credentials',
     console: 'UPSTREAM_AUTH (HTTP 502)',
     upstream: 'APIGW.0301',
@@ -101,9 +88,9 @@ for (const c of cases) {
   test(`upstream ${c.name}: the panel names the failure, then the view recovers once it is cleared`, async ({
     page,
   }) => {
-    await page.goto(`${base}/instances/${instanceId()}?range=7d`);
+    await page.goto(`${live.base}/instances/${instanceId()}?range=7d`);
     await expect(rows(page).first()).toBeVisible();
-    await setFaults({ ...c.faults(), operations: ['ListBackgroundTasks'] });
+    await live.setFaults({ ...c.faults(), operations: ['ListBackgroundTasks'] });
     await page.getByRole('group', { name: 'Time range' }).getByRole('button', { name: '30d' }).click();
     const alert = page.getByRole('alert');
     await expect(alert.getByRole('heading')).toHaveText(c.title, { timeout: 15_000 });
@@ -121,11 +108,11 @@ for (const c of cases) {
     // the failed 30-day window is never shown as if it were complete: no rows, or the old ones marked stale
     if ((await rows(page).count()) > 0) await expect(page.locator('table.task-table')).toHaveClass(/is-stale/);
 
-    await setFaults({});
+    await live.setFaults({});
     await alert.getByRole('button', { name: 'Retry' }).click();
     await expect(page.getByRole('alert')).toHaveCount(0);
     await expect(rows(page).first()).toBeVisible();
-    const api = await page.request.get(`${base}/api/instances/${instanceId()}/tasks?range=30d&pageSize=10`);
+    const api = await page.request.get(`${live.base}/api/instances/${instanceId()}/tasks?range=30d&pageSize=10`);
     expect(api.status()).toBe(200);
   });
 }
@@ -152,7 +139,7 @@ test('the CSP holds in every view: no violation event, no CSP console error', as
   const violations = () => page.evaluate(() => (window as unknown as { __cspViolations: string[] }).__cspViolations);
 
   // the list, with filters, sort, the instance picker and the custom range form
-  await page.goto(`${base}/instances/${instanceId()}?range=30d`);
+  await page.goto(`${live.base}/instances/${instanceId()}?range=30d`);
   await expect(rows(page).first()).toBeVisible();
   await page
     .getByRole('group', { name: 'Filter by status' })
@@ -189,7 +176,7 @@ test('the CSP holds in every view: no violation event, no CSP console error', as
   await page.goto(deepLink);
   await expect(page.locator('.task-fields')).toBeVisible();
   // an error panel is a view too
-  await page.goto(`${base}/instances/00000000-0000-0000-0000-000000000000`);
+  await page.goto(`${live.base}/instances/00000000-0000-0000-0000-000000000000`);
   await expect(page.getByRole('alert')).toContainText('Unknown instance');
 
   expect(await violations()).toEqual([]);

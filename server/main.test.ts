@@ -1,52 +1,17 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { request as httpRequest } from 'node:http';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { liveEnv, spawnConsole } from './reliability/spawn-console.ts';
 import { type RunningSimulator, startSimulator } from './simulator/server.ts';
 
-const root = fileURLToPath(new URL('..', import.meta.url));
 const AK = 'LEAKCHECKAK7Q2W9E4R0001';
 const SK = 'leak-check-secret-key-never-in-output-0123456789';
 
-interface Console {
-  child: ChildProcess;
-  url: string;
-  output: () => string;
-  exited: Promise<number | null>;
-}
-
-/** Starts `server/main.ts` as `npm start` would, in live mode against our simulator. */
-const startConsole = (sim: RunningSimulator, extraEnv: Record<string, string> = {}) =>
-  new Promise<Console>((resolve, reject) => {
-    const env = Object.fromEntries(
-      Object.entries(process.env).filter(([k]) => !/^(CLOUD_SDK_|HUAWEICLOUD_|DMS_|CONSOLE_)/.test(k)),
-    );
-    const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
-      cwd: root,
-      env: {
-        ...env,
-        HOST: '127.0.0.1',
-        PORT: '0',
-        CLOUD_SDK_AK: AK,
-        CLOUD_SDK_SK: SK,
-        HUAWEICLOUD_SDK_PROJECT_ID: sim.projectId,
-        DMS_ENDPOINT: sim.url,
-        DMS_TIMEOUT_MS: '400',
-        ...extraEnv,
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let out = '';
-    const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
-    const onData = (chunk: Buffer) => {
-      out += chunk.toString('utf8');
-      const m = /listening on (http:\/\/127\.0\.0\.1:\d+) \(live mode\)/.exec(out);
-      if (m) resolve({ child, url: m[1]!, output: () => out, exited });
-    };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
-    void exited.then((code) => reject(new Error(`console exited ${code}: ${out}`)));
-  });
+/** `server/main.ts` as `npm start` would run it, in live mode against our simulator. */
+const startConsole = async (sim: RunningSimulator, extraEnv: Record<string, string> = {}) => {
+  const app = await spawnConsole({ ...liveEnv(sim), DMS_TIMEOUT_MS: '400', ...extraEnv });
+  expect(app.mode).toBe('live');
+  return app;
+};
 
 /** A raw HTTP GET, so the Host header can be anything. */
 const rawGet = (url: string, headers: Record<string, string> = {}) =>

@@ -1,48 +1,11 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { request as httpRequest } from 'node:http';
 import { connect } from 'node:net';
-import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { apiErrorSchema } from '../../shared/api-error.ts';
 import { taskListSchema } from '../../shared/task.ts';
 import { type RunningSimulator, startSimulator } from '../simulator/server.ts';
+import { liveEnv, spawnConsole } from './spawn-console.ts';
 import { FAKE_AK, FAKE_SK } from './harness.ts';
-
-const root = fileURLToPath(new URL('../..', import.meta.url));
-
-/** `server/main.ts` as a process, live mode against the simulator. */
-const spawnConsole = (sim: RunningSimulator, env: Record<string, string>) =>
-  new Promise<{ child: ChildProcess; url: string; exited: Promise<number | null>; output: () => string }>(
-    (resolve, reject) => {
-      const clean = Object.fromEntries(
-        Object.entries(process.env).filter(([k]) => !/^(CLOUD_SDK_|HUAWEICLOUD_|DMS_|CONSOLE_)/.test(k)),
-      );
-      const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
-        cwd: root,
-        env: {
-          ...clean,
-          HOST: '127.0.0.1',
-          PORT: '0',
-          CLOUD_SDK_AK: FAKE_AK,
-          CLOUD_SDK_SK: FAKE_SK,
-          HUAWEICLOUD_SDK_PROJECT_ID: sim.projectId,
-          DMS_ENDPOINT: sim.url,
-          ...env,
-        },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
-      let out = '';
-      const exited = new Promise<number | null>((r) => child.on('exit', r));
-      const onData = (c: Buffer) => {
-        out += c.toString();
-        const m = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
-        if (m) resolve({ child, url: m[1]!, exited, output: () => out });
-      };
-      child.stdout!.on('data', onData);
-      child.stderr!.on('data', onData);
-      void exited.then((code) => reject(new Error(`exited ${code}: ${out}`)));
-    },
-  );
 
 const get = (url: string) =>
   new Promise<{ status: number; body: string }>((resolve, reject) => {
@@ -70,7 +33,7 @@ describe('graceful stop', () => {
   const prodOrders = () => sim.data.instances.find((i) => i.name === 'prod-orders')!.instance_id;
 
   it('SIGTERM during a 13-page window fetch: the request finishes whole and the process exits 0', async () => {
-    const app = await spawnConsole(sim, { DMS_TIMEOUT_MS: '5000' });
+    const app = await spawnConsole({ ...liveEnv(sim), DMS_TIMEOUT_MS: '5000' });
     expect((await get(`${app.url}/api/instances`)).status).toBe(200);
     sim.control.setFaults({ latencyMs: 250, operations: ['ListBackgroundTasks'] });
     sim.control.clearRequests();
@@ -89,7 +52,7 @@ describe('graceful stop', () => {
   }, 30_000);
 
   it('SIGTERM while DMS hangs: the request fails cleanly with 504 once its attempts time out, then exit 0', async () => {
-    const app = await spawnConsole(sim, { DMS_TIMEOUT_MS: '400', DMS_MAX_ATTEMPTS: '2' });
+    const app = await spawnConsole({ ...liveEnv(sim), DMS_TIMEOUT_MS: '400', DMS_MAX_ATTEMPTS: '2' });
     expect((await get(`${app.url}/api/instances`)).status).toBe(200);
     sim.control.setFaults({ hang: { ms: 60_000 }, operations: ['ListBackgroundTasks'] });
     const started = performance.now();
@@ -106,7 +69,7 @@ describe('graceful stop', () => {
   }, 30_000);
 
   it('SIGTERM with slowloris sockets (requests half sent): they are closed and the process exits 0', async () => {
-    const app = await spawnConsole(sim, {});
+    const app = await spawnConsole(liveEnv(sim));
     const { port } = new URL(app.url);
     const slow = await Promise.all(
       Array.from(

@@ -2,6 +2,7 @@ import { Agent, request as httpRequest } from 'node:http';
 import { parseConfig } from '../config.ts';
 import { type RunningSimulator, startSimulator } from '../simulator/server.ts';
 import { startConsole } from '../start.ts';
+import { liveEnv } from './spawn-console.ts';
 
 /** Known fake credentials: everything the console says is searched for them. */
 export const FAKE_AK = 'RELIABILITYAK9X8C7V6B5N4M';
@@ -24,10 +25,7 @@ export const startHarness = async (env: Record<string, string> = {}) => {
   const config = parseConfig({
     HOST: '127.0.0.1',
     PORT: '0',
-    CLOUD_SDK_AK: FAKE_AK,
-    CLOUD_SDK_SK: FAKE_SK,
-    HUAWEICLOUD_SDK_PROJECT_ID: sim.projectId,
-    DMS_ENDPOINT: sim.url,
+    ...liveEnv(sim),
     DMS_TIMEOUT_MS: '300',
     DMS_MAX_ATTEMPTS: '3',
     WINDOW_CACHE_TTL_MS: '0',

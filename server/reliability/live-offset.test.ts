@@ -1,9 +1,7 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { createServer } from 'node:net';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { settingsFromEnv } from '../simulator/faults.ts';
 import { type RunningSimulator, startSimulator } from '../simulator/server.ts';
+import { type ConsoleChild, liveEnv, spawnConsole } from './spawn-console.ts';
 
 /**
  * Issue 11's "done when": the console as `npm start` runs it (server/main.ts, its own process)
@@ -11,56 +9,17 @@ import { type RunningSimulator, startSimulator } from '../simulator/server.ts';
  * requests) that honours only `offset`, shows a 30-day window of the biggest instance exactly as
  * the simulator holds it.
  */
-const root = fileURLToPath(new URL('../..', import.meta.url));
-const freePort = () =>
-  new Promise<number>((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-  });
-
 let sim: RunningSimulator;
-let server: ChildProcess;
+let app: ConsoleChild;
 let base: string;
 beforeAll(async () => {
   sim = await startSimulator({ port: 0, behaviour: settingsFromEnv({ SIMULATOR_PAGING: 'offset' }).behaviour });
-  const port = await freePort();
-  base = `http://127.0.0.1:${port}`;
-  server = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
-    cwd: root,
-    env: {
-      PATH: process.env.PATH,
-      HOST: '127.0.0.1',
-      PORT: String(port),
-      DMS_ENDPOINT: sim.url,
-      HUAWEICLOUD_SDK_REGION: 'cn-north-4',
-      HUAWEICLOUD_SDK_PROJECT_ID: sim.projectId,
-      CLOUD_SDK_AK: sim.ak,
-      CLOUD_SDK_SK: sim.sk,
-    },
-    stdio: 'ignore',
-  });
-  for (let i = 0; i < 300 && server.exitCode === null; i++) {
-    if (
-      await fetch(`${base}/api/health`).then(
-        (r) => r.ok,
-        () => false,
-      )
-    )
-      return;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error('the live-mode console did not start');
+  app = await spawnConsole({ ...liveEnv(sim), HUAWEICLOUD_SDK_REGION: 'cn-north-4' });
+  expect(app.mode).toBe('live');
+  base = app.url;
 }, 90_000);
 afterAll(async () => {
-  if (server && server.exitCode === null) {
-    const exited = new Promise((resolve) => server.once('exit', resolve));
-    server.kill('SIGTERM');
-    await exited;
-  }
+  await app?.stop();
   await sim?.close();
 });
 

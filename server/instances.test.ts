@@ -1,6 +1,6 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createDmsClient } from './dms/client.ts';
 import { UpstreamError } from './dms/errors.ts';
 import { asksFresh, createInstanceDirectory } from './instances.ts';
@@ -40,6 +40,24 @@ describe('instance directory', () => {
       expect(listed.filter((i) => i.id !== instance.instance_id).every((i) => i.createdAt !== null)).toBe(true);
     } finally {
       instance.created_at = original;
+    }
+  });
+});
+
+describe('a listing in memory', () => {
+  it('names an instance at once while it is fresh, and nothing before it is read or once it is stale', async () => {
+    const d = directory(60_000);
+    const instance = sim.data.instances[0]!;
+    expect(d.cached(instance.instance_id)).toBeUndefined();
+    const found = await d.find(instance.instance_id);
+    expect(d.cached(instance.instance_id)).toBe(found);
+    expect(d.cached('no-such-instance')).toBeUndefined();
+    vi.useFakeTimers({ toFake: ['Date'] });
+    try {
+      vi.setSystemTime(Date.now() + 60_001);
+      expect(d.cached(instance.instance_id)).toBeUndefined();
+    } finally {
+      vi.useRealTimers();
     }
   });
 });

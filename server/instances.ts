@@ -42,6 +42,7 @@ interface Load {
   waiters: number;
   /** Set when the listing has ended. */
   outcome?: { at: number; ok: boolean };
+  listing?: Listing;
 }
 
 /** A failed target as the instance list names it. */
@@ -79,7 +80,10 @@ export const createInstanceDirectory = (upstreams: Upstream[], ttlMs = 30_000, f
         (error: unknown): Listing => ({ ok: false, error }),
       ),
     };
-    void load.promise.then((l) => (load.outcome = { at: Date.now(), ok: l.ok }));
+    void load.promise.then((l) => {
+      load.outcome = { at: Date.now(), ok: l.ok };
+      load.listing = l;
+    });
     loads.set(u, load);
     return load;
   };
@@ -116,6 +120,19 @@ export const createInstanceDirectory = (upstreams: Upstream[], ttlMs = 30_000, f
   };
 
   return {
+    /**
+     * The instance and its upstream from a listing that is done and fresh, at once (no promise,
+     * no signal: a warm request's path); undefined when none holds it, and then `find` decides.
+     */
+    cached: (instanceId: string): Entry | undefined => {
+      for (const u of upstreams) {
+        const load = loads.get(u);
+        if (!load?.listing?.ok || Date.now() - load.outcome!.at > ttlMs) continue;
+        const entry = load.listing.entries.find((e) => e.instance.id === instanceId);
+        if (entry) return entry;
+      }
+      return undefined;
+    },
     /**
      * Whether each target's instance listing (the same cached one the routes use) works: its
      * outcome, or `pending` when it has not answered within `waitMs` (it goes on, for later).

@@ -2,14 +2,13 @@ import { Hono, type TypedResponse } from 'hono';
 import { z } from 'zod';
 import { instanceIdSchema } from '../../shared/instance.ts';
 import { type Insights, type InsightsQuery, insightsQuerySchema, type Timeline } from '../../shared/insights.ts';
-import { rangeToMs } from '../../shared/contract.ts';
 import { taskQuerySchema, type TaskQuery } from '../../shared/task-query.ts';
-import { DomainError } from '../domain-error.ts';
-import { asksFresh, type InstanceDirectory } from '../instances.ts';
+import type { InstanceDirectory } from '../instances.ts';
 import { queryWindow, windowMemo } from '../tasks/query.ts';
 import { flaggedTasks, histogram, insightsOf } from '../tasks/stats.ts';
-import { type WindowEntry, type WindowStore, windowJson, windowKeyFor } from '../tasks/window.ts';
+import { type WindowEntry, type WindowStore, windowJson } from '../tasks/window.ts';
 import { validate } from '../validate.ts';
+import { loadWindow } from './load-window.ts';
 
 export interface InsightsRoutesOptions {
   directory: InstanceDirectory;
@@ -83,15 +82,9 @@ const timelineBody = (windows: WindowStore, entry: WindowEntry, query: TaskQuery
  * `GET /:instanceId/timeline` (every matching task as a bar) of the list's window.
  */
 export const insightsRoutes = ({ directory, windows, rollingStepMs }: InsightsRoutesOptions) => {
-  const loadWindow = async (instanceId: string, query: TaskQuery, req: Request) => {
-    const found = await directory.find(instanceId, req.signal, asksFresh(req));
-    if (!found) throw new DomainError('INSTANCE_NOT_FOUND', `No instance ${instanceId} in the configured projects`);
-    return windows.get(
-      found.upstream,
-      windowKeyFor(instanceId, query, Date.now(), rangeToMs, rollingStepMs),
-      req.signal,
-    );
-  };
+  const options = { directory, windows, rollingStepMs };
+  const windowOf = async (instanceId: string, query: TaskQuery, req: Request) =>
+    (await loadWindow(options, instanceId, query, req)).entry;
   return new Hono()
     .get(
       '/:instanceId/insights',
@@ -99,7 +92,7 @@ export const insightsRoutes = ({ directory, windows, rollingStepMs }: InsightsRo
       validate('query', insightsQuerySchema),
       async (c) => {
         const query = c.req.valid('query');
-        const entry = await loadWindow(c.req.valid('param').instanceId, query, c.req.raw);
+        const entry = await windowOf(c.req.valid('param').instanceId, query, c.req.raw);
         return c.body(insightsBody(windows, entry, query), 200, {
           'content-type': 'application/json',
         }) as unknown as Response & TypedResponse<Insights, 200, 'json'>;
@@ -107,7 +100,7 @@ export const insightsRoutes = ({ directory, windows, rollingStepMs }: InsightsRo
     )
     .get('/:instanceId/timeline', validate('param', instanceParam), validate('query', taskQuerySchema), async (c) => {
       const query = c.req.valid('query');
-      const entry = await loadWindow(c.req.valid('param').instanceId, query, c.req.raw);
+      const entry = await windowOf(c.req.valid('param').instanceId, query, c.req.raw);
       return c.body(timelineBody(windows, entry, query), 200, {
         'content-type': 'application/json',
       }) as unknown as Response & TypedResponse<Timeline, 200, 'json'>;

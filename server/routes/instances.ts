@@ -5,13 +5,14 @@ import { LIST_PARAMS_MAX, rangeToMs } from '../../shared/contract.ts';
 import { type TaskQuery, taskExportQuerySchema, taskQuerySchema } from '../../shared/task-query.ts';
 import { type Task, taskIdSchema, type TaskDetail, type TaskList } from '../../shared/task.ts';
 import { DomainError } from '../domain-error.ts';
-import { asksFresh, type InstanceDirectory } from '../instances.ts';
+import { asksFresh } from '../instances.ts';
 import { toTask } from '../tasks/normalise.ts';
 import { exportFilename, exportStream } from '../tasks/export.ts';
 import { queryWindow, windowMemo } from '../tasks/query.ts';
 import { flaggedTasks } from '../tasks/stats.ts';
 import { type WindowEntry, type WindowStore, windowJson, windowKeyFor } from '../tasks/window.ts';
 import { validate } from '../validate.ts';
+import { instanceFor, loadWindow, type WindowRouteOptions } from './load-window.ts';
 import type { FetchProgress } from '../progress.ts';
 
 /** `GET /api/instances/{instanceId}/progress`: the window fetch under way, or null. */
@@ -19,12 +20,7 @@ export interface WindowProgress {
   progress: FetchProgress | null;
 }
 
-export interface InstanceRoutesOptions {
-  directory: InstanceDirectory;
-  windows: WindowStore;
-  /** Rolling ranges resolve to a window end rounded up to this step, so they share a cache entry. */
-  rollingStepMs: number;
-}
+export type InstanceRoutesOptions = WindowRouteOptions;
 
 const instanceParam = z.object({ instanceId: instanceIdSchema });
 const taskParam = z.object({ instanceId: instanceIdSchema, taskId: taskIdSchema });
@@ -59,29 +55,15 @@ const taskListBody = (windows: WindowStore, entry: WindowEntry, query: TaskQuery
     (body) => body.byteLength + 100,
   );
 
-export const instanceRoutes = ({ directory, windows, rollingStepMs }: InstanceRoutesOptions) => {
-  const requireInstance = async (instanceId: string, req: Request) => {
-    const entry = await directory.find(instanceId, req.signal, asksFresh(req));
-    if (!entry) throw new DomainError('INSTANCE_NOT_FOUND', `No instance ${instanceId} in the configured projects`);
-    return entry;
-  };
-  const loadWindow = async (
-    instanceId: string,
-    query: { range?: string; from?: string; to?: string },
-    req: Request,
-  ) => {
-    const { instance, upstream } = await requireInstance(instanceId, req);
-    const target = windowKeyFor(instanceId, query, Date.now(), rangeToMs, rollingStepMs);
-    return { instance, entry: await windows.get(upstream, target, req.signal) };
-  };
-
+export const instanceRoutes = (options: InstanceRoutesOptions) => {
+  const { directory, windows, rollingStepMs } = options;
   return (
     new Hono()
       .get('/', async (c) => c.json<InstanceList>(await directory.list(c.req.raw.signal, asksFresh(c.req.raw)), 200))
       .get('/:instanceId/tasks', validate('param', instanceParam), validate('query', taskQuerySchema), async (c) => {
         const { instanceId } = c.req.valid('param');
         const query = c.req.valid('query');
-        const { entry } = await loadWindow(instanceId, query, c.req.raw);
+        const { entry } = await loadWindow(options, instanceId, query, c.req.raw);
         return c.body(taskListBody(windows, entry, query), 200, {
           'content-type': 'application/json',
         }) as unknown as Response & TypedResponse<TaskList, 200, 'json'>; // the body is a TaskList, serialised once
@@ -100,7 +82,7 @@ export const instanceRoutes = ({ directory, windows, rollingStepMs }: InstanceRo
       })
       .get('/:instanceId/tasks/:taskId', validate('param', taskParam), async (c) => {
         const { instanceId, taskId } = c.req.valid('param');
-        const { upstream } = await requireInstance(instanceId, c.req.raw);
+        const { upstream } = await instanceFor(directory, instanceId, c.req.raw);
         const cached = windows.findTask(instanceId, taskId);
         if (cached) return c.json<TaskDetail>({ task: cached }, 200);
         // an unknown task is an empty list, or on some DMS versions a 404 (server/dms/errors.ts maps it)
@@ -115,7 +97,7 @@ export const instanceRoutes = ({ directory, windows, rollingStepMs }: InstanceRo
         async (c) => {
           const { instanceId } = c.req.valid('param');
           const query = c.req.valid('query');
-          const { instance, entry } = await loadWindow(instanceId, query, c.req.raw);
+          const { instance, entry } = await loadWindow(options, instanceId, query, c.req.raw);
           const tasks = query.flag
             ? flaggedTasks(entry.tasks, entry.fetchedAt, query.flag, windowMemo(windows, entry))
             : entry.tasks;

@@ -101,6 +101,24 @@ describe('window store over the simulator', () => {
     t -= 3_000;
   });
 
+  it('answers a fresh window at once, counted as a hit, and leaves a stale or unknown one to get', async () => {
+    const lookups: boolean[] = [];
+    const windows = store({ onLookup: (hit) => lookups.push(hit) });
+    const target = rolling(instanceId('prod-payments'), '30d');
+    expect(windows.fresh(target)).toBeUndefined();
+    const entry = await windows.get({ client: client() }, target);
+    const made = calls.length;
+    expect(windows.fresh(target)).toBe(entry);
+    t += 5_000; // the TTL has passed: only get may refresh it
+    try {
+      expect(windows.fresh(target)).toBeUndefined();
+    } finally {
+      t -= 5_000;
+    }
+    expect(calls.length).toBe(made);
+    expect(lookups).toEqual([false, true]);
+  });
+
   it('refreshes a stale window with only the new and the unfinished tasks', async () => {
     const windows = store();
     const id = instanceId('prod-orders');

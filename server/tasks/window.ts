@@ -602,6 +602,22 @@ export const createWindowStore = (options: WindowStoreOptions) => {
   );
   sweeper.unref();
 
+  const served = (entry: WindowEntry) => {
+    options.onServe?.(Math.max(0, Math.min(now(), entry.to) - entry.coveredUntil));
+    return entry;
+  };
+
+  /**
+   * The window when it is fresh in the cache, at once (a warm request's path: no promise, no
+   * signal); undefined otherwise, and then `get` fetches, joins or refreshes it.
+   */
+  const fresh = (target: WindowTarget): WindowEntry | undefined => {
+    const cached = entries.get(keyOf(target));
+    if (cached === undefined || now() - cached.fetchedAt >= options.ttlMs) return undefined;
+    options.onLookup?.(true);
+    return served(cached);
+  };
+
   /** The best cached window to refresh into `target`: it must cover the target's start. */
   const baseFor = (target: WindowTarget): WindowEntry | undefined => {
     const exact = entries.get(keyOf(target));
@@ -621,15 +637,10 @@ export const createWindowStore = (options: WindowStoreOptions) => {
      * `signal`: the request gave up; the fetch stops when no request waits for it any more.
      */
     get(source: WindowSource, target: WindowTarget, signal?: AbortSignal): Promise<WindowEntry> {
+      const hit = fresh(target);
+      if (hit) return Promise.resolve(hit);
       const key = keyOf(target);
-      const cached = entries.get(key);
-      const served = (entry: WindowEntry) => {
-        options.onServe?.(Math.max(0, Math.min(now(), entry.to) - entry.coveredUntil));
-        return entry;
-      };
-      const hit = cached !== undefined && now() - cached.fetchedAt < options.ttlMs;
-      options.onLookup?.(hit);
-      if (hit) return Promise.resolve(served(cached));
+      options.onLookup?.(false);
       const running = inflight.get(key);
       if (running) return join(running, signal).then(served);
       // A rolling range's next key waits for its previous one and refreshes from it: never both at once.
@@ -672,6 +683,7 @@ export const createWindowStore = (options: WindowStoreOptions) => {
       if (lane !== undefined) lanes.set(lane, promise);
       return join(flight, signal).then(served);
     },
+    fresh,
     /**
      * What the fetch of this window is doing (null when none runs): of its own key once started,
      * else, for a rolling range, the fetch its range runs now (a request a step later names the

@@ -313,3 +313,21 @@ describe('replicas and metrics', () => {
     expect(configError({ METRICS_PORT: '70000' }).message).toMatch(/^METRICS_PORT:/);
   });
 });
+
+describe('engines and the fleet seed', () => {
+  it('reads all three engines by default, and DMS_ENGINES limits them', () => {
+    expect(parseConfig({}).engines).toEqual(['rabbitmq', 'kafka', 'rocketmq']);
+    expect(parseConfig({ DMS_ENGINES: ' Kafka,rabbitmq,kafka ' }).engines).toEqual(['kafka', 'rabbitmq']);
+  });
+
+  it('refuses an engine it does not know, naming it', () => {
+    expect(() => parseConfig({ DMS_ENGINES: 'rabbitmq,activemq' })).toThrow(/DMS_ENGINES: .*not "activemq"/);
+    expect(() => parseConfig({ DMS_ENGINES: ',' })).toThrow(/DMS_ENGINES/);
+  });
+
+  it('takes SIMULATOR_FLEET as a count of instances', () => {
+    expect(parseConfig({ SIMULATOR_FLEET: '200' }).simulatorFleet).toBe(200);
+    expect(parseConfig({}).simulatorFleet).toBeUndefined();
+    expect(() => parseConfig({ SIMULATOR_FLEET: 'many' })).toThrow(/SIMULATOR_FLEET/);
+  });
+});

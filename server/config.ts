@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { ENGINES, type Engine } from '../shared/contract.ts';
 import { DMS_REGIONS, endpointForRegion, isDmsRegion, regionOfEndpoint } from './dms/regions.ts';
 
 /** Configuration problems are reported once, at start-up, naming the variable. */
@@ -20,6 +21,10 @@ export interface Config {
   /** Live mode only: the credentials and where to use them. */
   credentials?: { ak: string; sk: string; securityToken?: string | undefined };
   targets: UpstreamTarget[];
+  /** DMS_ENGINES: which engines' instances are listed (and so read); default all three. */
+  engines: Engine[];
+  /** SIMULATOR_FLEET: simulator mode seeds this many instances over 3 regions and 2 projects. */
+  simulatorFleet?: number | undefined;
   upstreamTimeoutMs: number;
   /** Attempts per DMS read (retries on network errors, 429, 5xx); writes always make one. */
   upstreamMaxAttempts: number;
@@ -59,6 +64,32 @@ const envSchema = z.object({
   HUAWEICLOUD_SDK_REGION: z.string().optional(),
   DMS_ENDPOINT: z.string().optional(),
   DMS_TARGETS_FILE: z.string().optional(),
+  DMS_ENGINES: z
+    .string()
+    .default(ENGINES.join(','))
+    .transform((v, ctx) => {
+      const names = [
+        ...new Set(
+          v
+            .split(',')
+            .map((e) => e.trim().toLowerCase())
+            .filter(Boolean),
+        ),
+      ];
+      const unknown = names.find((n) => !ENGINES.some((e) => e === n));
+      if (unknown !== undefined || names.length === 0) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `must be a comma list of ${ENGINES.join(', ')}${unknown === undefined ? '' : ` (not "${unknown}")`}`,
+        });
+        return z.NEVER;
+      }
+      return names as Engine[];
+    }),
+  SIMULATOR_FLEET: z.preprocess(
+    (v) => (v === '' ? undefined : v),
+    z.coerce.number().int().min(0).max(10_000).optional(),
+  ),
   DMS_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
   DMS_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(4),
   DMS_PAGING: z.enum(['start', 'offset']).optional(),
@@ -239,6 +270,8 @@ export const parseConfig = (env: Record<string, string | undefined>): Config => 
   const base = {
     host: e.HOST,
     port: e.PORT,
+    engines: e.DMS_ENGINES,
+    simulatorFleet: e.SIMULATOR_FLEET,
     upstreamTimeoutMs: e.DMS_TIMEOUT_MS,
     upstreamMaxAttempts: e.DMS_MAX_ATTEMPTS,
     upstreamPaging: e.DMS_PAGING,

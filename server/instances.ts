@@ -1,3 +1,4 @@
+import { ENGINES, type Engine } from '../shared/contract.ts';
 import type { Instance, TargetFailure } from '../shared/instance.ts';
 import type { CallBudget } from './budget.ts';
 import type { DmsClient } from './dms/client.ts';
@@ -9,17 +10,20 @@ export interface Upstream {
   projectId: string;
   region: string;
   client: DmsClient;
+  /** The engines whose instances are listed here (DMS_ENGINES); default all three. */
+  engines?: readonly Engine[];
   /** The credential's call budget, shared by every upstream of that credential. */
   budget?: Pick<CallBudget, 'reserve'>;
 }
 
-const toInstance = (i: DmsInstance, u: Upstream): Instance => {
+const toInstance = (i: DmsInstance, u: Upstream, engine: Engine): Instance => {
   // A finite number can still lie outside what a Date holds (toISOString would throw).
   const created = i.created_at === null ? Number.NaN : new Date(i.created_at).getTime();
   return {
     id: i.instance_id,
     name: i.name,
     status: i.status,
+    engine,
     engineVersion: i.engine_version ?? '',
     type: i.type ?? '',
     specification: i.specification ?? i.resource_spec_code ?? '',
@@ -75,8 +79,16 @@ export const createInstanceDirectory = (upstreams: Upstream[], ttlMs = 30_000, f
     const load: Load = {
       controller,
       waiters: 0,
-      promise: u.client.listInstances(controller.signal).then(
-        (list): Listing => ({ ok: true, entries: list.map((i) => ({ instance: toInstance(i, u), upstream: u })) }),
+      // one listing an engine (ListInstancesDetails takes one `engine`), one after another: a
+      // target that refuses the first costs one call, and any failing fails the target
+      promise: (async () => {
+        const entries: Entry[] = [];
+        for (const engine of u.engines ?? ENGINES)
+          for (const i of await u.client.listInstances(controller.signal, engine))
+            entries.push({ instance: toInstance(i, u, engine), upstream: u });
+        return entries;
+      })().then(
+        (entries): Listing => ({ ok: true, entries }),
         (error: unknown): Listing => ({ ok: false, error }),
       ),
     };

@@ -54,8 +54,8 @@ describe('request log', () => {
         level: 'info',
         route: '/api/instances/:instanceId/tasks/:taskId',
         status: 499,
-        // the instance listing that found the instance, and the task read the client left behind
-        upstreamCalls: 2,
+        // the instance listings that found the instance (one an engine), and the task read the client left behind
+        upstreamCalls: 4,
         requestId: expect.stringMatching(/^[\w-]{16,}$/),
       }),
     ]);

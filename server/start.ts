@@ -32,7 +32,9 @@ export const startConsole = async (config: Config, options: StartOptions = {}) =
   const log = options.log ?? stdoutSink;
   // loaded only in simulator mode: a live console carries none of the simulator's code or seed
   const simulator =
-    config.mode === 'simulator' ? await (await import('./simulator/server.ts')).startSimulator() : undefined;
+    config.mode === 'simulator'
+      ? await (await import('./simulator/server.ts')).startSimulator({ fleet: config.simulatorFleet })
+      : undefined;
   // With REDIS_URL, replicas share the budget and the windows (docs/decisions/0011).
   const cluster = config.redis
     ? connectCluster({
@@ -93,24 +95,24 @@ export const startConsole = async (config: Config, options: StartOptions = {}) =
     },
   });
   const upstreams: Upstream[] = simulator
-    ? [
-        {
-          projectId: simulator.projectId,
-          region: 'simulator',
-          budget: bucketFor(simulator.ak),
-          client: createDmsClient({
-            endpoint: simulator.url,
-            projectId: simulator.projectId,
-            credentials: { ak: simulator.ak, sk: simulator.sk },
-            timeoutMs: config.upstreamTimeoutMs,
-            maxAttempts: config.upstreamMaxAttempts,
-            ...clientHooks(bucketFor(simulator.ak), simulator.url),
-          }),
-        },
-      ]
+    ? simulator.targets.map((t) => ({
+        projectId: t.projectId,
+        region: t.region,
+        engines: config.engines,
+        budget: bucketFor(simulator.ak),
+        client: createDmsClient({
+          endpoint: t.url,
+          projectId: t.projectId,
+          credentials: { ak: simulator.ak, sk: simulator.sk },
+          timeoutMs: config.upstreamTimeoutMs,
+          maxAttempts: config.upstreamMaxAttempts,
+          ...clientHooks(bucketFor(simulator.ak), t.url),
+        }),
+      }))
     : config.targets.map((t) => ({
         projectId: t.projectId,
         region: t.region,
+        engines: config.engines,
         budget: bucketFor(config.credentials!.ak),
         client: createDmsClient({
           ...t,

@@ -25,6 +25,11 @@ export const TASK_FIELDS = ['id', 'name', 'status', 'userName', 'createdAt'] as 
 export type TaskField = (typeof TASK_FIELDS)[number];
 
 /** DMS task ids are 32 lowercase hex characters. */
+/** The DMS engines, as ListInstancesDetails names them in `engine` (docs/UPSTREAM.md). */
+export const ENGINES = ['rabbitmq', 'kafka', 'rocketmq'] as const;
+export type Engine = (typeof ENGINES)[number];
+export const ENGINE_LABELS: Record<Engine, string> = { rabbitmq: 'RabbitMQ', kafka: 'Kafka', rocketmq: 'RocketMQ' };
+
 export const TASK_ID_PATTERN = /^[0-9a-f]{32}$/;
 /** DMS instance ids are UUIDs (lowercase hex, 8-4-4-4-12). */
 export const INSTANCE_ID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;

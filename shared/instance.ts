@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { apiErrorSchema } from './api-error.ts';
-import { INSTANCE_ID_PATTERN } from './contract.ts';
+import { ENGINES, INSTANCE_ID_PATTERN } from './contract.ts';
 
 export const instanceIdSchema = z.string().regex(INSTANCE_ID_PATTERN, 'must be a UUID');
 
@@ -8,6 +8,8 @@ export const instanceSchema = z.object({
   id: instanceIdSchema,
   name: z.string(),
   status: z.string(),
+  /** The engine the listing was asked for (`engine=` of ListInstancesDetails); RabbitMQ when absent (older consoles). */
+  engine: z.enum(ENGINES).default('rabbitmq'),
   engineVersion: z.string(),
   type: z.string(),
   specification: z.string(),

@@ -1,3 +1,4 @@
+import type { Engine } from '../../shared/contract.ts';
 import { z } from 'zod';
 import { UpstreamError, type UpstreamErrorDetails } from './errors.ts';
 import { progress, type RetryCause } from '../progress.ts';
@@ -509,7 +510,7 @@ export const createDmsClient = (options: DmsClientOptions) => {
      * and a deadline: an upstream that claims 1e9 instances and sends one a page must end in an
      * error, not in a listing that never finishes and spends the call budget for ever.
      */
-    async listInstances(signal?: AbortSignal): Promise<DmsInstance[]> {
+    async listInstances(signal?: AbortSignal, engine: Engine = 'rabbitmq'): Promise<DmsInstance[]> {
       const byId = new Map<string, DmsInstance>();
       const deadline = AbortSignal.timeout(o.listDeadlineMs);
       const both = signal ? AbortSignal.any([signal, deadline]) : deadline;
@@ -534,7 +535,7 @@ export const createDmsClient = (options: DmsClientOptions) => {
           page = await call({
             operation: 'ListInstancesDetails',
             path: '/instances',
-            query: { engine: 'rabbitmq', offset, limit: INSTANCE_PAGE },
+            query: { engine, offset, limit: INSTANCE_PAGE },
             schema: dmsInstanceListSchema,
             signal: both,
           });

@@ -176,7 +176,7 @@ const OPERATION_PATHS = (projectId: string, instances: string[]) => {
   const p = `/v2/${projectId}/instances`;
   const i = `(?:${instances.join('|')})`;
   return [
-    new RegExp(`^${p}\\?engine=rabbitmq&offset=\\d+&limit=\\d+$`),
+    new RegExp(`^${p}\\?engine=(?:rabbitmq|kafka|rocketmq)&offset=\\d+&limit=\\d+$`),
     new RegExp(`^${p}/${i}$`),
     // page 1 names no paging parameter; later pages `start` or `offset` (or both), as learned
     new RegExp(`^${p}/${i}/tasks\\?(?:start=\\d+&)?(?:offset=\\d+&)?limit=\\d+&begin_time=\\d{14}&end_time=\\d{14}$`),

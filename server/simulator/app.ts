@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { HttpBindings } from '@hono/node-server';
 import { Hono } from 'hono';
-import { INSTANCE_ID_PATTERN, TASK_ID_PATTERN } from '../../shared/contract.ts';
+import { ENGINES, INSTANCE_ID_PATTERN, TASK_ID_PATTERN } from '../../shared/contract.ts';
 import type { Credentials } from '../dms/signer.ts';
 import { type ControlInternals, type SimulatorControl, controlRoutes } from './control.ts';
 import type { OperationName } from './faults.ts';
@@ -10,7 +10,12 @@ import type { SimStore } from './store.ts';
 
 export interface SimulatorAppOptions {
   store: SimStore;
+  /** The default project: the one instances without a fleet placement live in. */
   projectId: string;
+  /** Every project this simulator serves (a fleet has two); default: projectId only. */
+  projectIds?: readonly string[];
+  /** The region this endpoint is; instances placed in another region are not here. Default 'simulator'. */
+  region?: string;
   credentials: () => readonly Credentials[];
   control: SimulatorControl;
   internals: ControlInternals;
@@ -106,7 +111,13 @@ const spoil = async (res: Response, kind: 'truncated' | 'non-json'): Promise<Res
 /** The DMS for RabbitMQ API as this product uses it, behind the API gateway, plus /_simulator. */
 export const createSimulatorApp = (options: SimulatorAppOptions) => {
   const { store, projectId, control, internals, clock } = options;
+  const region = options.region ?? 'simulator';
   const app = new Hono<Env>();
+  /** Whether an instance lives in this endpoint's region and the given project. */
+  const servedHere = (instanceId: string, project: string) => {
+    const placement = store.placement(instanceId) ?? { projectId, region: 'simulator' };
+    return placement.projectId === project && placement.region === region;
+  };
   const gatewayNow = () => options.gatewayClock() + control.faults().clockSkewMs;
 
   app.route('/_simulator', controlRoutes(control));
@@ -151,7 +162,7 @@ export const createSimulatorApp = (options: SimulatorAppOptions) => {
         {
           credentials: options.credentials,
           revokedAks: () => control.faults().revokedAks,
-          projectId,
+          projectId: options.projectIds ?? projectId,
           now: gatewayNow,
         },
         requestId,
@@ -203,12 +214,14 @@ export const createSimulatorApp = (options: SimulatorAppOptions) => {
     }
   });
 
-  const checkInstance = (id: string) =>
+  const checkInstance = (id: string, project: string) =>
     !INSTANCE_ID_PATTERN.test(id)
       ? { body: INVALID_INSTANCE, status: 400 as const }
-      : !store.instance(id)
+      : !store.instance(id) || !servedHere(id, project)
         ? { body: NO_INSTANCE, status: 404 as const }
         : undefined;
+  /** An instance the faults break: its task reads fail, the rest of the fleet answers. */
+  const broken = (id: string) => control.faults().failInstances.includes(id);
 
   const v2 = new Hono<Env>()
     .get('/:projectId/instances', (c) => {
@@ -217,13 +230,17 @@ export const createSimulatorApp = (options: SimulatorAppOptions) => {
       const limit = intParam(q('limit'), 10, 1, 50);
       const exact = boolParam(q('exact_match_name'));
       const includeFailure = boolParam(q('include_failure'));
-      if (q('engine') !== 'rabbitmq' || offset === undefined || limit === undefined) return c.json(INVALID_PARAM, 400);
+      const engine = q('engine');
+      if (!ENGINES.some((e) => e === engine) || offset === undefined || limit === undefined)
+        return c.json(INVALID_PARAM, 400);
       if (exact === 'invalid' || includeFailure === 'invalid') return c.json(INVALID_PARAM, 400);
       const name = q('name');
       const matching = store
         .instances()
         .filter(
           (i) =>
+            i.engine === engine &&
+            servedHere(i.instance_id, c.req.param('projectId')) &&
             (name === undefined || (exact ? i.name === name : i.name.includes(name))) &&
             (q('instance_id') === undefined || i.instance_id === q('instance_id')) &&
             (q('status') === undefined || i.status === q('status')) &&
@@ -235,13 +252,14 @@ export const createSimulatorApp = (options: SimulatorAppOptions) => {
     })
     .get('/:projectId/instances/:instanceId', (c) => {
       const id = c.req.param('instanceId');
-      const err = checkInstance(id);
+      const err = checkInstance(id, c.req.param('projectId'));
       return err ? c.json(err.body, err.status) : c.json(store.instance(id));
     })
     .get('/:projectId/instances/:instanceId/tasks', (c) => {
       const instanceId = c.req.param('instanceId');
-      const err = checkInstance(instanceId);
+      const err = checkInstance(instanceId, c.req.param('projectId'));
       if (err) return c.json(err.body, err.status);
+      if (broken(instanceId)) return c.json(INTERNAL, 500);
       const { paging, timeZoneOffsetMin, endExclusive } = control.behaviour();
       // `start` (Python SDK, Terraform) is a 1-based index, `offset` (newer docs, Go/Node SDKs) a
       // 0-based one; the switch says which this DMS honours, and the other is ignored.
@@ -273,8 +291,9 @@ export const createSimulatorApp = (options: SimulatorAppOptions) => {
       return c.json({ task_count: String(total), tasks });
     })
     .get('/:projectId/instances/:instanceId/tasks/:taskId', (c) => {
-      const err = checkInstance(c.req.param('instanceId'));
+      const err = checkInstance(c.req.param('instanceId'), c.req.param('projectId'));
       if (err) return c.json(err.body, err.status);
+      if (broken(c.req.param('instanceId'))) return c.json(INTERNAL, 500);
       if (!TASK_ID_PATTERN.test(c.req.param('taskId'))) return c.json(INVALID_TASK, 400);
       const task = store.task(c.req.param('instanceId'), c.req.param('taskId'), clock());
       if (task) return c.json({ task_count: '1', tasks: [task] });
@@ -284,7 +303,7 @@ export const createSimulatorApp = (options: SimulatorAppOptions) => {
       return c.json(body, status as 404);
     })
     .delete('/:projectId/instances/:instanceId/tasks/:taskId', (c) => {
-      const err = checkInstance(c.req.param('instanceId'));
+      const err = checkInstance(c.req.param('instanceId'), c.req.param('projectId'));
       if (err) return c.json(err.body, err.status);
       if (!TASK_ID_PATTERN.test(c.req.param('taskId'))) return c.json(INVALID_TASK, 400);
       const result = store.deleteTask(c.req.param('instanceId'), c.req.param('taskId'), clock());

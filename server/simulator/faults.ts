@@ -53,6 +53,8 @@ export const faultsSchema = z.strictObject({
     .default(null),
   /** DELETE answers 403 DMS.00403002, as for a read-only tenant. */
   readOnly: z.boolean().default(false),
+  /** Task reads (list, show) of these instances answer 500 DMS.00500000: one broken instance in a fleet. */
+  failInstances: z.array(z.string().max(64)).max(1_000).default([]),
   /** Latency, 500s, bursts, hangs and bad bodies hit only these operations; null: all calls. */
   operations: z.array(z.enum(OPERATIONS)).nullable().default(null),
 });
@@ -113,6 +115,7 @@ export const SIMULATOR_ENV_DOC: Record<string, string> = {
   SIMULATOR_TIME_ZONE_OFFSET_MIN: 'begin_time/end_time read at UTC+minutes (default 0)',
   SIMULATOR_END_EXCLUSIVE: "'true': end_time excludes its own second",
   SIMULATOR_SEED: 'seed of the generated data',
+  SIMULATOR_FLEET: 'seed this many instances over 3 regions (a port each) and 2 projects, all three engines',
 };
 
 const envNumber = (env: Record<string, string | undefined>, name: string): number | undefined => {
@@ -161,5 +164,8 @@ export const settingsFromEnv = (env: Record<string, string | undefined>) => {
     throw new Error(
       `SIMULATOR_UNKNOWN_TASK, SIMULATOR_PAGING or SIMULATOR_TIME_ZONE_OFFSET_MIN: ${z.prettifyError(behaviour.error)}`,
     );
-  return { faults: faults.data, behaviour: behaviour.data, seed: envNumber(env, 'SIMULATOR_SEED') };
+  const fleet = envNumber(env, 'SIMULATOR_FLEET');
+  if (fleet !== undefined && (!Number.isInteger(fleet) || fleet < 0 || fleet > 10_000))
+    throw new Error(`SIMULATOR_FLEET is not a count of instances (0..10000): ${fleet}`);
+  return { faults: faults.data, behaviour: behaviour.data, seed: envNumber(env, 'SIMULATOR_SEED'), fleet };
 };

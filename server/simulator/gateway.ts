@@ -63,7 +63,8 @@ export interface ReceivedRequest {
 export interface GatewayOptions {
   credentials: () => readonly Credentials[];
   revokedAks: () => readonly string[];
-  projectId: string;
+  /** The projects these credentials may name (a fleet simulator serves several). */
+  projectId: string | readonly string[];
   /** The gateway's clock (the real one plus any configured skew). */
   now: () => number;
 }
@@ -120,7 +121,8 @@ export const authenticate = (
   const expected = signature(credential.sk, stringToSign(sdkDate, canonical));
   if (!signaturesEqual(expected, auth.signature)) return fail(GATEWAY_MESSAGES.signatureMismatch(canonical));
   const pathProject = /^\/v2\/([^/?]*)/.exec(req.target)?.[1];
-  if (pathProject !== options.projectId || req.header('x-project-id') !== options.projectId) {
+  const projects: readonly string[] = typeof options.projectId === 'string' ? [options.projectId] : options.projectId;
+  if (pathProject === undefined || !projects.includes(pathProject) || req.header('x-project-id') !== pathProject) {
     return fail(GATEWAY_MESSAGES.wrongProject);
   }
   return { ak: auth.ak };

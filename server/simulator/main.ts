@@ -12,10 +12,20 @@ const sim = await startSimulator({
   seed: settings.seed,
   faults: settings.faults,
   behaviour: settings.behaviour,
+  fleet: settings.fleet,
 });
 const instances = sim.data.instances
-  .map((i) => `    ${i.instance_id}  ${i.name}  (${sim.data.tasks.get(i.instance_id)?.length ?? 0} tasks)`)
+  .slice(0, 20)
+  .map(
+    (i) =>
+      `    ${i.instance_id}  ${i.engine.padEnd(8)}  ${i.name}  (${sim.data.tasks.get(i.instance_id)?.length ?? 0} tasks)`,
+  )
   .join('\n');
+const more = sim.data.instances.length > 20 ? `\n    … and ${sim.data.instances.length - 20} more` : '';
+// a fleet has several projects and regions: a console reaches them all through DMS_TARGETS_FILE
+const targetsFile = JSON.stringify(
+  sim.targets.map((t) => ({ projectId: t.projectId, region: t.region, endpoint: t.url })),
+);
 const env = Object.entries(SIMULATOR_ENV_DOC)
   .map(([name, doc]) => `    ${name.padEnd(24)} ${doc}`)
   .join('\n');
@@ -25,9 +35,10 @@ console.log(`DMS simulator listening on ${sim.url}  (seeded in ${sim.seedMs.toFi
   AK:         ${sim.ak}
   SK:         ${sim.sk}
 Instances:
-${instances}
+${instances}${more}
 Point the console at it in live mode:
   DMS_ENDPOINT=${sim.url} CLOUD_SDK_AK=${sim.ak} CLOUD_SDK_SK=<SK above> HUAWEICLOUD_SDK_PROJECT_ID=${sim.projectId} npm start
+  or every project and region: a DMS_TARGETS_FILE holding ${targetsFile}
 Control (simulator only, no auth):
   GET|PUT|PATCH ${sim.url}/_simulator/faults     GET|PUT ${sim.url}/_simulator/behaviour
   GET|DELETE    ${sim.url}/_simulator/requests   POST    ${sim.url}/_simulator/reset

@@ -1,4 +1,4 @@
-import type { TaskStatus } from '../../shared/contract.ts';
+import type { Engine, TaskStatus } from '../../shared/contract.ts';
 import { createRandom, mixSeed, type Random } from './random.ts';
 
 /** An instance as DMS answers it; real answers carry more fields than any SDK model lists. */
@@ -7,7 +7,7 @@ export interface SimInstance {
   name: string;
   description: string;
   status: string;
-  engine: 'rabbitmq';
+  engine: Engine;
   engine_version: string;
   type: 'single' | 'cluster';
   specification: string;
@@ -197,7 +197,100 @@ export const TASK_KINDS: readonly TaskKind[] = [
     params: (r) => ({ configs: [{ name: r.pick(CONFIG_NAMES), value: String(r.int(1000, 5000)) }] }),
   },
 ];
-const WEIGHTED: readonly TaskKind[] = TASK_KINDS.flatMap((k) => Array<TaskKind>(k.weight).fill(k));
+const KAFKA_CONFIGS = ['log.retention.hours', 'auto.create.groups.enable', 'offsets.retention.minutes'];
+
+/** Kafka: the four public names first (docs/UPSTREAM.md); the rest INVENTED. */
+export const KAFKA_TASK_KINDS: readonly TaskKind[] = [
+  {
+    name: 'modifyAutoTopic',
+    invented: false,
+    weight: 2,
+    durationMs: [5_000, 30_000],
+    params: (r) => ({ enable_auto_topic: r.next() < 0.5 }),
+  },
+  {
+    name: 'changeRetentionPolicy',
+    invented: false,
+    weight: 2,
+    durationMs: [5_000, 40_000],
+    params: (r) => ({ retention_policy: r.pick(['produce_reject', 'time_base']) }),
+  },
+  {
+    name: 'kafkaConfigModify',
+    invented: false,
+    weight: 3,
+    durationMs: [10_000, 120_000],
+    params: (r) => ({ kafka_configs: [{ name: r.pick(KAFKA_CONFIGS), value: String(r.int(1, 168)) }] }),
+  },
+  {
+    name: 'kafkaResetConsumerOffset',
+    invented: false,
+    weight: 2,
+    durationMs: [2_000, 20_000],
+    params: (r) => ({ group: `group-${r.int(1, 40)}`, topic: `topic-${r.int(1, 60)}`, partition: r.int(-1, 11) }),
+  },
+  // INVENTED: Kafka's restart and resize task names are not public.
+  {
+    name: 'restartKafkaInstance',
+    invented: true,
+    weight: 2,
+    durationMs: [30_000, 300_000],
+    params: (r) => ({ reason: r.pick(['maintenance', 'broker hung']) }),
+  },
+  // INVENTED
+  {
+    name: 'extendKafkaBroker',
+    invented: true,
+    weight: 1,
+    durationMs: [600_000, 2_400_000],
+    params: (r) => ({ new_broker_num: r.pick([4, 5, 6]), new_storage_space: r.pick([600, 1200]) }),
+  },
+];
+
+/** RocketMQ: no task name is public; every one here is INVENTED. */
+export const ROCKETMQ_TASK_KINDS: readonly TaskKind[] = [
+  // INVENTED
+  {
+    name: 'restartRocketmqInstance',
+    invented: true,
+    weight: 2,
+    durationMs: [30_000, 240_000],
+    params: (r) => ({ reason: r.pick(['maintenance', 'config change']) }),
+  },
+  // INVENTED
+  {
+    name: 'modifyRocketmqConfig',
+    invented: true,
+    weight: 3,
+    durationMs: [10_000, 90_000],
+    params: (r) => ({ configs: [{ name: 'maxMessageSize', value: String(r.int(1, 4) * 1_048_576) }] }),
+  },
+  // INVENTED
+  {
+    name: 'resetRocketmqConsumerOffset',
+    invented: true,
+    weight: 2,
+    durationMs: [2_000, 20_000],
+    params: (r) => ({ group: `GID_${r.int(1, 40)}`, timestamp: r.int(0, 1e9) }),
+  },
+  // INVENTED
+  {
+    name: 'bindRocketmqPublicIp',
+    invented: true,
+    weight: 1,
+    durationMs: [5_000, 40_000],
+    params: (r) => ({ publicip_id: r.uuid(), enable_publicip: true }),
+  },
+];
+
+const weighted = (kinds: readonly TaskKind[]) => kinds.flatMap((k) => Array<TaskKind>(k.weight).fill(k));
+const WEIGHTED: readonly TaskKind[] = weighted(TASK_KINDS);
+/** Each engine's tasks: its own names and params. */
+export const ENGINE_KINDS: Record<Engine, readonly TaskKind[]> = {
+  rabbitmq: WEIGHTED,
+  kafka: weighted(KAFKA_TASK_KINDS),
+  rocketmq: weighted(ROCKETMQ_TASK_KINDS),
+};
 
 export const USERS = [
   'ops-admin',
@@ -223,8 +316,13 @@ const finalStatus = (r: Random): FinalStatus => {
 /** DMS task ids look like Hibernate uuid.hex values (`ff808082…`), 32 lower-case hex digits. */
 const taskId = (r: Random) => `ff808082${r.hex(24)}`;
 
-export const makeTask = (r: Random, createdMs: number, userIds: ReadonlyMap<string, string>): TaskRecord => {
-  const kind = r.pick(WEIGHTED);
+export const makeTask = (
+  r: Random,
+  createdMs: number,
+  userIds: ReadonlyMap<string, string>,
+  kinds: readonly TaskKind[] = WEIGHTED,
+): TaskRecord => {
+  const kind = r.pick(kinds);
   const user = r.pick(USERS);
   const final = finalStatus(r);
   const queuedMs = r.int(500, 6_000);
@@ -244,9 +342,17 @@ export const makeTask = (r: Random, createdMs: number, userIds: ReadonlyMap<stri
   };
 };
 
+/** Where an instance lives: a project and a region (an endpoint of its own). */
+export interface Placement {
+  projectId: string;
+  region: string;
+}
+
 export interface SeededInstance {
   instance: SimInstance;
   plan: InstancePlan;
+  /** Absent: the simulator's one project and region. */
+  placement?: Placement;
   /** Oldest first (so live tasks append). */
   tasks: TaskRecord[];
 }
@@ -258,20 +364,23 @@ export interface Seeded {
   instances: SeededInstance[];
 }
 
-const makeInstance = (r: Random, plan: InstancePlan, nowMs: number): SimInstance => {
+const ENGINE_NAMES: Record<Engine, string> = { rabbitmq: 'RabbitMQ', kafka: 'Kafka', rocketmq: 'RocketMQ' };
+const ENGINE_PORTS: Record<Engine, number> = { rabbitmq: 5672, kafka: 9092, rocketmq: 8100 };
+
+const makeInstance = (r: Random, plan: InstancePlan, nowMs: number, engine: Engine = 'rabbitmq'): SimInstance => {
   const cluster = plan.type === 'cluster';
   const ip = `192.168.${r.int(0, 255)}.${r.int(2, 250)}`;
   const env = plan.name.split('-')[0]!;
   return {
     instance_id: r.uuid(),
     name: plan.name,
-    description: `${env} RabbitMQ`,
+    description: `${env} ${ENGINE_NAMES[engine]}`,
     status: plan.status,
-    engine: 'rabbitmq',
+    engine,
     engine_version: plan.version,
     type: plan.type,
     specification: cluster ? '4vCPUs 8GB*3' : '2vCPUs 4GB',
-    resource_spec_code: `dms.instance.rabbitmq.${plan.type}.c3.${cluster ? '4u8g.3' : '2u4g.1'}`,
+    resource_spec_code: `dms.instance.${engine}.${plan.type}.c3.${cluster ? '4u8g.3' : '2u4g.1'}`,
     product_id: cluster ? 'c6.4u8g.cluster' : 'c6.2u4g.single',
     broker_num: cluster ? 3 : 1,
     storage_space: cluster ? 600 : 200,
@@ -280,8 +389,8 @@ const makeInstance = (r: Random, plan: InstancePlan, nowMs: number): SimInstance
     storage_spec_code: 'dms.physical.storage.ultra.v2',
     connect_address: cluster ? [ip, ...[1, 2].map(() => `192.168.${r.int(0, 255)}.${r.int(2, 250)}`)].join(',') : ip,
     management_connect_address: `http://${ip}:15672`,
-    port: 5672,
-    access_user: 'rabbit',
+    port: ENGINE_PORTS[engine],
+    access_user: engine === 'rabbitmq' ? 'rabbit' : 'root',
     ssl_enable: r.next() < 0.3,
     created_at: String(nowMs - (HISTORY_DAYS + r.int(1, 300)) * DAY - r.int(0, DAY)),
     maintain_begin: '02:00:00',
@@ -293,7 +402,7 @@ const makeInstance = (r: Random, plan: InstancePlan, nowMs: number): SimInstance
     vpc_name: `vpc-${env}`,
     subnet_id: r.uuid(),
     security_group_id: r.uuid(),
-    security_group_name: `sg-rabbitmq-${env}`,
+    security_group_name: `sg-${engine}-${env}`,
     available_zones: [r.uuid().replaceAll('-', '')],
     user_id: r.hex(32),
     user_name: 'ops-admin',
@@ -429,8 +538,53 @@ export const insightSpecials = (r: Random, nowMs: number, userIds: ReadonlyMap<s
   ];
 };
 
-/** Deterministic for a seed and a `now`: the same instances, and tasks at the same offsets from now. */
-export const seed = (seedValue: number, nowMs: number): Seeded => {
+/** The fleet seed's projects and regions: real region names, made-up project ids. */
+export const FLEET_PROJECTS = ['0a1b2c3d4e5f60718293a4b5c6d7e8f9', '1b2c3d4e5f60718293a4b5c6d7e8f90a'] as const;
+export const FLEET_REGIONS = ['cn-north-4', 'ap-southeast-1', 'eu-west-101'] as const;
+const FLEET_STATUSES = ['RUNNING', 'RUNNING', 'RUNNING', 'RUNNING', 'RUNNING', 'RUNNING', 'FROZEN', 'EXTENDING'];
+const FLEET_TEAMS = ['orders', 'payments', 'events', 'search', 'billing', 'iot', 'audit', 'mail', 'ledger', 'ads'];
+/** Every this-many-th instance of the fleet is busy; the rest are quiet. */
+export const FLEET_BUSY_EVERY = 25;
+
+/**
+ * SIMULATOR_FLEET: `count` instances over three regions and two projects, half RabbitMQ, the rest
+ * Kafka and RocketMQ; most are quiet (a few tasks a month), one in FLEET_BUSY_EVERY busy. Each
+ * instance has its own random stream, so the fleet's first instances are the same at any size.
+ */
+const fleet = (seedValue: number, nowMs: number, count: number, userIds: ReadonlyMap<string, string>) =>
+  Array.from({ length: count }, (_, index): SeededInstance => {
+    const r = createRandom(mixSeed(seedValue, 15, index));
+    const engine: Engine = index % 10 < 5 ? 'rabbitmq' : index % 10 < 8 ? 'kafka' : 'rocketmq';
+    const busy = index % FLEET_BUSY_EVERY === 0;
+    const env = r.pick(['prod', 'prod', 'staging', 'dev']);
+    const plan: InstancePlan = {
+      name: `${env}-${r.pick(FLEET_TEAMS)}-${engine}-${String(index).padStart(3, '0')}`,
+      status: busy ? 'RUNNING' : r.pick(FLEET_STATUSES),
+      version: engine === 'rabbitmq' ? '3.12.13' : engine === 'kafka' ? '3.x' : '5.x',
+      type: busy || r.next() < 0.4 ? 'cluster' : 'single',
+      tasks: busy ? r.int(800, 1_500) : r.int(0, 30),
+      livePerMinute: busy ? 1 : 0,
+    };
+    const instance = makeInstance(r, plan, nowMs, engine);
+    const kinds = ENGINE_KINDS[engine];
+    const tasks = historyTimes(r, plan.tasks, nowMs).map((t) => makeTask(r, t, userIds, kinds));
+    // the busy ones have work under way at start
+    if (busy) for (let i = 0; i < 2; i++) tasks.push(makeTask(r, nowMs - r.int(1_000, 60_000), userIds, kinds));
+    tasks.sort((a, b) => a.createdMs - b.createdMs);
+    const placement = { projectId: FLEET_PROJECTS[Math.floor(index / 3) % 2]!, region: FLEET_REGIONS[index % 3]! };
+    return { instance, plan, tasks, placement };
+  });
+
+/**
+ * Deterministic for a seed and a `now`: the same instances, and tasks at the same offsets from now.
+ * `fleetSize` (SIMULATOR_FLEET) seeds that many instances over three regions and two projects instead.
+ */
+export const seed = (seedValue: number, nowMs: number, fleetSize?: number): Seeded => {
+  if (fleetSize !== undefined && fleetSize > 0) {
+    const ur = createRandom(mixSeed(seedValue, 16));
+    const userIds = new Map(USERS.map((u) => [u, ur.hex(32)]));
+    return { seed: seedValue, seededAtMs: nowMs, userIds, instances: fleet(seedValue, nowMs, fleetSize, userIds) };
+  }
   const r = createRandom(seedValue);
   const userIds = new Map(USERS.map((u) => [u, r.hex(32)]));
   const instances = INSTANCE_PLANS.map((plan, index) => {
@@ -467,5 +621,6 @@ export const liveTasksForMinute = (
   let count = 0;
   for (let p = r.next(); p > limit; p *= r.next()) count++;
   const times = Array.from({ length: count }, () => minute * MINUTE + r.int(0, MINUTE - 1)).sort((a, b) => a - b);
-  return times.map((t) => makeTask(r, t, userIds));
+  const kinds = ENGINE_KINDS[seeded.instances[instanceIndex]!.instance.engine];
+  return times.map((t) => makeTask(r, t, userIds, kinds));
 };

@@ -5,7 +5,7 @@ import type { Credentials } from '../dms/signer.ts';
 import { createSimulatorApp } from './app.ts';
 import { createControl } from './control.ts';
 import { type BehaviourInput, type FaultsInput, behaviourSchema, faultsSchema } from './faults.ts';
-import { seed } from './seed.ts';
+import { FLEET_PROJECTS, FLEET_REGIONS, seed } from './seed.ts';
 import { createStore } from './store.ts';
 
 export const SIMULATOR_DEFAULTS = {
@@ -31,6 +31,18 @@ export interface StartSimulatorOptions {
   gatewayClock?: () => number;
   faults?: FaultsInput;
   behaviour?: BehaviourInput;
+  /**
+   * SIMULATOR_FLEET: this many instances over three regions (an endpoint, so a port, each) and two
+   * projects, instead of the seven hand-planned ones. `port` is the first region's; the others take free ones.
+   */
+  fleet?: number | undefined;
+}
+
+/** One project in one region of the simulator, as a console target names it. */
+export interface SimulatorTarget {
+  projectId: string;
+  region: string;
+  url: string;
 }
 
 /** Starts the simulator on its own loopback port, reached over real HTTP like the cloud. */
@@ -40,7 +52,8 @@ export const startSimulator = async (options: StartSimulatorOptions = {}) => {
   const projectId = options.projectId ?? SIMULATOR_DEFAULTS.projectId;
   const clock = options.clock ?? Date.now;
   const seedStarted = performance.now();
-  const seeded = seed(options.seed ?? SIMULATOR_DEFAULTS.seed, clock());
+  const fleet = options.fleet !== undefined && options.fleet > 0 ? options.fleet : undefined;
+  const seeded = seed(options.seed ?? SIMULATOR_DEFAULTS.seed, clock(), fleet);
   const seedMs = performance.now() - seedStarted;
   const store = createStore(seeded);
   const { control, internal } = createControl({
@@ -51,27 +64,41 @@ export const startSimulator = async (options: StartSimulatorOptions = {}) => {
   });
   const credentials: Credentials[] = [{ ak, sk }, ...(options.extraCredentials ?? [])];
   const closing = new AbortController();
-  const app = createSimulatorApp({
-    store,
-    projectId,
-    credentials: () => credentials,
-    control,
-    internals: internal,
-    clock,
-    gatewayClock: options.gatewayClock ?? Date.now,
-    closing: closing.signal,
-  });
+  const regions: readonly string[] = fleet ? FLEET_REGIONS : ['simulator'];
+  const projectIds: readonly string[] = fleet ? FLEET_PROJECTS : [projectId];
   const host = options.host ?? '127.0.0.1';
-  const server = await new Promise<Server>((resolve, reject) => {
-    const s = serve({ fetch: app.fetch, hostname: host, port: options.port ?? 0 }, () => resolve(s as Server));
-    s.once('error', reject);
-  });
-  const { port } = server.address() as AddressInfo;
+  const listen = (region: string, port: number) => {
+    const app = createSimulatorApp({
+      store,
+      projectId: fleet ? FLEET_PROJECTS[0] : projectId,
+      projectIds,
+      region,
+      credentials: () => credentials,
+      control,
+      internals: internal,
+      clock,
+      gatewayClock: options.gatewayClock ?? Date.now,
+      closing: closing.signal,
+    });
+    return new Promise<Server>((resolve, reject) => {
+      const s = serve({ fetch: app.fetch, hostname: host, port }, () => resolve(s as Server));
+      s.once('error', reject);
+    });
+  };
+  const servers: Server[] = [];
+  for (const [i, region] of regions.entries()) servers.push(await listen(region, i === 0 ? (options.port ?? 0) : 0));
+  const urlOf = (server: Server) =>
+    `http://${host.includes(':') ? `[${host}]` : host}:${(server.address() as AddressInfo).port}`;
+  const targets: SimulatorTarget[] = regions.flatMap((region, i) =>
+    projectIds.map((p) => ({ projectId: p, region, url: urlOf(servers[i]!) })),
+  );
   return {
-    url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
+    url: urlOf(servers[0]!),
     ak,
     sk,
-    projectId,
+    projectId: targets[0]!.projectId,
+    /** Every project and region it serves (one, unless a fleet), each with its endpoint. */
+    targets,
     /** The data as it stands now, by the data's clock. */
     data: {
       get instances() {
@@ -90,11 +117,16 @@ export const startSimulator = async (options: StartSimulatorOptions = {}) => {
     /** How long seeding took, in ms. */
     seedMs,
     close: () =>
-      new Promise<void>((resolve) => {
-        closing.abort();
-        server.close(() => resolve());
-        server.closeAllConnections();
-      }),
+      Promise.all(
+        servers.map(
+          (server) =>
+            new Promise<void>((resolve) => {
+              closing.abort();
+              server.close(() => resolve());
+              server.closeAllConnections();
+            }),
+        ),
+      ).then(() => undefined),
   };
 };
 export type RunningSimulator = Awaited<ReturnType<typeof startSimulator>>;

@@ -1,5 +1,6 @@
 import {
   type FinalStatus,
+  type Placement,
   type Seeded,
   type SimInstance,
   type SimTask,
@@ -63,6 +64,7 @@ export interface InjectedTask {
  */
 export const createStore = (seeded: Seeded) => {
   let states: InstanceState[] = [];
+  let byInstance = new Map<string, InstanceState>();
   let injected = 0;
   const load = () => {
     injected = 0;
@@ -77,6 +79,7 @@ export const createStore = (seeded: Seeded) => {
         liveUntilMinute: startMinute - 1,
       };
     });
+    byInstance = new Map(states.map((s) => [s.instance.instance_id, s]));
   };
   load();
 
@@ -95,7 +98,7 @@ export const createStore = (seeded: Seeded) => {
   };
 
   const stateOf = (instanceId: string, nowMs: number) => {
-    const state = states.find((s) => s.instance.instance_id === instanceId);
+    const state = byInstance.get(instanceId);
     if (state) advance(state, nowMs);
     return state;
   };
@@ -105,7 +108,10 @@ export const createStore = (seeded: Seeded) => {
   return {
     seeded,
     instances: (): SimInstance[] => states.map((s) => s.instance),
-    instance: (instanceId: string) => states.find((s) => s.instance.instance_id === instanceId)?.instance,
+    /** Where the fleet seed put an instance; undefined: the simulator's one project and region. */
+    placement: (instanceId: string): Placement | undefined =>
+      seeded.instances[byInstance.get(instanceId)?.index ?? -1]?.placement,
+    instance: (instanceId: string) => byInstance.get(instanceId)?.instance,
 
     /** Newest first; total counts every match, not the page. */
     listTasks(instanceId: string, window: TaskWindow, nowMs: number): { total: number; tasks: SimTask[] } {

@@ -66,7 +66,7 @@ function Home() {
       <section className="panel">
         <h1>No instances</h1>
         {data.failures.length === 0 ? (
-          <p>The configured projects and regions have no DMS for RabbitMQ instances.</p>
+          <p>The configured projects and regions have no DMS instances (RabbitMQ, Kafka or RocketMQ).</p>
         ) : (
           <TargetFailures failures={data.failures} />
         )}

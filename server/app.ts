@@ -9,7 +9,9 @@ import { diagnosticsRoutes } from './routes/diagnostics.ts';
 import type { Metrics } from './metrics.ts';
 import { healthRoutes } from './routes/health.ts';
 import { insightsRoutes } from './routes/insights.ts';
+import { fleetRoutes } from './routes/fleet.ts';
 import { instanceRoutes } from './routes/instances.ts';
+import { createFleetReader, type FleetReader } from './tasks/fleet.ts';
 import { readyRoutes, type SharedState } from './routes/ready.ts';
 import { accessControl, hostGuard, immutableAssets, noCache, securityHeaders } from './security.ts';
 import type { WindowStore } from './tasks/window.ts';
@@ -18,6 +20,8 @@ export interface AppOptions {
   mode: Health['mode'];
   directory: InstanceDirectory;
   windows: WindowStore;
+  /** The fleet view's reads over the same windows; absent, one with the default budget (100 a minute). */
+  fleet?: FleetReader;
   /** Rolling ranges share a window (and its cache entry) for this long; defaults to 5 s. */
   rollingStepMs?: number;
   /** Folder of the built SPA; omitted in tests and in `npm run dev` (Vite serves it). */
@@ -37,11 +41,14 @@ export interface AppOptions {
 
 export const createApp = (options: AppOptions) => {
   const { mode, directory, windows, staticRoot } = options;
+  const rollingStepMs = options.rollingStepMs ?? 5_000;
+  const fleet = options.fleet ?? createFleetReader({ windows, rollingStepMs, liveMs: 5_000, ratePerMinute: 100 });
   const api = new Hono()
     .route('/health', healthRoutes(mode))
     .route('/ready', readyRoutes({ mode, directory, sharedState: options.sharedState }))
     .route('/instances', instanceRoutes({ directory, windows, rollingStepMs: options.rollingStepMs ?? 5_000 }))
     .route('/instances', insightsRoutes({ directory, windows, rollingStepMs: options.rollingStepMs ?? 5_000 }))
+    .route('/tasks', fleetRoutes({ directory, fleet }))
     .route('/diagnostics', options.diagnostics ? diagnosticsRoutes(options.diagnostics) : new Hono());
 
   const app = new Hono();

@@ -163,6 +163,16 @@ export const createInstanceDirectory = (upstreams: Upstream[], ttlMs = 30_000, f
             : { upstream, state: 'failed' as const, error: outcome.error };
         }),
       ),
+    /** Every healthy target's instances with the upstream that holds each, and the failed targets. */
+    entries: async (signal?: AbortSignal, retry = false): Promise<{ entries: Entry[]; failures: TargetFailure[] }> => {
+      const listings = await Promise.all(upstreams.map((u) => join(u, signal, retry)));
+      const first = listings[0];
+      if (first && !first.ok && listings.every((l) => !l.ok)) throw first.error as Error;
+      return {
+        entries: listings.flatMap((l) => (l.ok ? l.entries : [])),
+        failures: listings.flatMap((l, i) => (l.ok ? [] : [targetFailure(upstreams[i]!, l.error)])),
+      };
+    },
     /** Every healthy target's instances, and each failed target with its error; when all fail, the first error. */
     list: async (
       signal?: AbortSignal,

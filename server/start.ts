@@ -14,6 +14,7 @@ import { countUpstreamCall, type LogSink, requestIds, requestLog, stdoutSink, Th
 import { onError } from './errors.ts';
 import { securityHeaders } from './security.ts';
 import { createWindowStore, type OutOfRangeReport } from './tasks/window.ts';
+import { createFleetReader } from './tasks/fleet.ts';
 import { credentialName } from './labels.ts';
 import { createMetrics } from './metrics.ts';
 import { connectCluster } from './cluster.ts';
@@ -159,11 +160,20 @@ export const startConsole = async (config: Config, options: StartOptions = {}) =
     onServe: (lagMs) => metrics.windowServed(lagMs),
     shared: cluster?.sharedWindow,
   });
+  const rollingStepMs = Math.max(1_000, config.windowCacheTtlMs);
+  // the fleet view reads through the same windows, paced by the same budget
+  const fleet = createFleetReader({
+    windows,
+    rollingStepMs,
+    liveMs: Math.max(rollingStepMs, 5_000),
+    ratePerMinute: config.upstreamRatePerMinute,
+  });
   const app = createApp({
     mode: config.mode,
     directory: createInstanceDirectory(upstreams),
     windows,
-    rollingStepMs: Math.max(1_000, config.windowCacheTtlMs),
+    fleet,
+    rollingStepMs,
     staticRoot: options.staticRoot,
     access: config.access,
     allowedHosts: [...config.allowedHosts, ...(config.host.includes(':') ? [`[${config.host}]`] : [config.host])],
@@ -273,6 +283,7 @@ export const startConsole = async (config: Config, options: StartOptions = {}) =
             metricsServer.closeAllConnections();
           }),
       )
+      .then(() => fleet.close())
       .then(() => windows.close())
       .then(() => cluster?.close())
       .then(() => simulator?.close()));
@@ -286,5 +297,5 @@ export const startConsole = async (config: Config, options: StartOptions = {}) =
     ...(simulator ? { simulator: simulator.url } : {}),
     ...(metricsPort !== undefined ? { metricsPort } : {}),
   });
-  return { url: `http://${shownHost}:${port}`, port, metricsPort, app, windows, simulator, metrics, close };
+  return { url: `http://${shownHost}:${port}`, port, metricsPort, app, windows, fleet, simulator, metrics, close };
 };

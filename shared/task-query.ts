@@ -33,7 +33,7 @@ const commaList = <T extends string>(item: z.ZodType<T, string>) =>
 const isoInstant = z.iso.datetime({ offset: true });
 
 /** One schema per key of TASK_QUERY_KEYS: the compiler fails if the two lists part. */
-const taskQueryFields = {
+export const taskQueryFields = {
   range: rangeSchema.optional(),
   from: isoInstant.optional(),
   to: isoInstant.optional(),
@@ -57,7 +57,7 @@ const isInstant = (s: string | undefined) => {
   return Number.isFinite(ms) && ms >= EARLIEST && ms < LATEST;
 };
 
-const windowRules = <
+export const windowRules = <
   T extends z.ZodType<{ range?: string | undefined; from?: string | undefined; to?: string | undefined }>,
 >(
   schema: T,

@@ -42,14 +42,27 @@ export const csvCell = (value: string | number | null): string => {
 
 export const csvRow = (task: Task): string => CSV_COLUMNS.map((k) => csvCell(task[k])).join(',');
 
+/** The fleet export's columns: the instance each task ran on, then the task's own. */
+export const FLEET_CSV_COLUMNS = ['instanceId', 'instanceName', 'engine', 'projectId', 'region'] as const;
+const fleetCsvRow = (task: Task & Record<(typeof FLEET_CSV_COLUMNS)[number], string>) =>
+  [...FLEET_CSV_COLUMNS.map((k) => csvCell(task[k])), csvRow(task)].join(',');
+
 const CHUNK = 500;
 
 /** The export as a byte stream, a chunk of rows at a time, so a large window never sits in one string. */
 export const exportStream = (
   tasks: readonly Task[],
   format: 'csv' | 'json',
-  meta: { instanceId: string; window: { from: string; to: string }; exportedAt: string },
+  meta: {
+    instanceId: string | null;
+    window: { from: string; to: string };
+    exportedAt: string;
+    /** A fleet export: instance columns, and whether (and how far) the union is partial. */
+    fleet?: { partial: boolean; coverage: unknown };
+  },
 ): ReadableStream<Uint8Array> => {
+  const { fleet } = meta;
+  const row = fleet ? (t: Task) => fleetCsvRow(t as Parameters<typeof fleetCsvRow>[0]) : csvRow;
   const encoder = new TextEncoder();
   let index = 0;
   let started = false;
@@ -60,16 +73,19 @@ export const exportStream = (
         // A BOM so spreadsheet programs read the UTF-8 user names correctly.
         const head =
           format === 'csv'
-            ? `\uFEFF${CSV_COLUMNS.join(',')}\r\n`
-            : `{"instanceId":${JSON.stringify(meta.instanceId)},"window":${JSON.stringify(meta.window)},` +
-              `"exportedAt":${JSON.stringify(meta.exportedAt)},"total":${tasks.length},"tasks":[`;
+            ? `\uFEFF${[...(fleet ? FLEET_CSV_COLUMNS : []), ...CSV_COLUMNS].join(',')}\r\n`
+            : fleet
+              ? `{"partial":${fleet.partial},"coverage":${JSON.stringify(fleet.coverage)},"window":${JSON.stringify(meta.window)},` +
+                `"exportedAt":${JSON.stringify(meta.exportedAt)},"total":${tasks.length},"tasks":[`
+              : `{"instanceId":${JSON.stringify(meta.instanceId)},"window":${JSON.stringify(meta.window)},` +
+                `"exportedAt":${JSON.stringify(meta.exportedAt)},"total":${tasks.length},"tasks":[`;
         controller.enqueue(encoder.encode(head));
       }
       const slice = tasks.slice(index, index + CHUNK);
       if (slice.length > 0) {
         const body =
           format === 'csv'
-            ? slice.map((t) => `${csvRow(t)}\r\n`).join('')
+            ? slice.map((t) => `${row(t)}\r\n`).join('')
             : (index === 0 ? '' : ',') + slice.map((t) => JSON.stringify(t)).join(',');
         index += slice.length;
         controller.enqueue(encoder.encode(body));

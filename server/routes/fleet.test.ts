@@ -1,0 +1,266 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { FleetTaskList } from '../../shared/fleet.ts';
+import type { TaskList } from '../../shared/task.ts';
+import { createApp } from '../app.ts';
+import { createCallBudget } from '../budget.ts';
+import { createDmsClient } from '../dms/client.ts';
+import { createInstanceDirectory } from '../instances.ts';
+import { type RunningSimulator, startSimulator } from '../simulator/server.ts';
+import { createFleetReader, type FleetReaderOptions } from '../tasks/fleet.ts';
+import { createWindowStore } from '../tasks/window.ts';
+
+// The fleet route against a fleet simulator over real HTTP with real signatures: six targets
+// (three regions, two projects), every engine. Explicit windows keep the cache keys fixed.
+let sim: RunningSimulator;
+const FLEET = 30;
+beforeAll(async () => {
+  sim = await startSimulator({ fleet: FLEET });
+});
+afterAll(() => sim.close());
+
+const NOW = () => Date.now();
+const span = () => {
+  const to = new Date(Math.floor(NOW() / 1000) * 1000 - 2_000);
+  const from = new Date(to.getTime() - 24 * 3_600_000);
+  return `from=${from.toISOString()}&to=${to.toISOString()}`;
+};
+
+interface Setup {
+  rate?: number;
+  maxWaitMs?: number;
+  fleet?: Partial<FleetReaderOptions>;
+}
+const build = ({ rate = 100_000, maxWaitMs = 10_000, fleet = {} }: Setup = {}) => {
+  const calls: { operation: string; path?: string }[] = [];
+  const budget = createCallBudget({ ratePerMinute: rate, maxWaitMs });
+  const directory = createInstanceDirectory(
+    sim.targets.map((t) => ({
+      projectId: t.projectId,
+      region: t.region,
+      budget,
+      client: createDmsClient({
+        endpoint: t.url,
+        projectId: t.projectId,
+        credentials: { ak: sim.ak, sk: sim.sk },
+        timeoutMs: 10_000,
+        maxAttempts: 1,
+        limiter: budget,
+        onCall: (c) => calls.push({ operation: c.operation }),
+      }),
+    })),
+  );
+  const windows = createWindowStore({ ttlMs: 60_000, maxTasks: 10_000 });
+  const reader = createFleetReader({
+    windows,
+    rollingStepMs: 5_000,
+    liveMs: 60_000,
+    ratePerMinute: rate,
+    firstWaitMs: 30_000,
+    ...fleet,
+  });
+  const app = createApp({ mode: 'simulator', directory, windows, fleet: reader, log: () => undefined });
+  return { app, calls, reader, windows };
+};
+
+const seeded = () => sim.data.store.seeded.instances;
+const tasksIn = (id: string, from: number, to: number) =>
+  sim.data.tasks.get(id)!.filter((t) => {
+    const c = Date.parse(t.created_at);
+    return c >= from && c <= to;
+  });
+const bounds = (q: string) => {
+  const p = new URLSearchParams(q);
+  return [Date.parse(p.get('from')!), Date.parse(p.get('to')!) + 999] as const;
+};
+const taskReads = (calls: { operation: string }[]) => calls.filter((c) => c.operation === 'ListBackgroundTasks').length;
+
+describe('GET /api/tasks', () => {
+  it('answers the union of every instance, each row and facet naming its instance, project, region and engine', async () => {
+    const { app } = build();
+    const q = span();
+    const [from, to] = bounds(q);
+    const res = await app.request(`/api/tasks?${q}&pageSize=500`);
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as FleetTaskList;
+    expect(body.partial).toBe(false);
+    expect(body.coverage).toMatchObject({ total: FLEET, read: FLEET, failed: [], skipped: [] });
+    expect(body.coverage.pending.count).toBe(0);
+    const expected = seeded().flatMap((s) =>
+      tasksIn(s.instance.instance_id, from, to).map((t) => ({ id: t.id, instanceId: s.instance.instance_id, s })),
+    );
+    expect(body.total).toBe(expected.length);
+    expect(expected.length).toBeGreaterThan(0);
+    for (const t of body.tasks) {
+      const s = seeded().find((x) => x.instance.instance_id === t.instanceId)!;
+      expect(t).toMatchObject({
+        instanceName: s.instance.name,
+        engine: s.instance.engine,
+        projectId: s.placement!.projectId,
+        region: s.placement!.region,
+      });
+    }
+    const count = (key: (s: (typeof expected)[number]['s']) => string) => {
+      const c: Record<string, number> = {};
+      for (const e of expected) c[key(e.s)] = (c[key(e.s)] ?? 0) + 1;
+      return c;
+    };
+    expect(body.facets.engine).toEqual(count((s) => s.instance.engine));
+    expect(body.facets.region).toEqual(count((s) => s.placement!.region));
+    expect(body.facets.project).toEqual(count((s) => s.placement!.projectId));
+    expect(body.facets.instance).toEqual(count((s) => s.instance.instance_id));
+    // newest first across instances
+    const created = body.tasks.map((t) => t.createdAt);
+    expect([...created].sort().reverse()).toEqual(created);
+  });
+
+  it('reads a chosen set only, and the filters, sort and pages of the single-instance view apply', async () => {
+    const { app, calls } = build();
+    const q = span();
+    const [from, to] = bounds(q);
+    const busy = seeded().filter((s) => s.plan.livePerMinute > 0);
+    const set = busy.map((s) => s.instance.instance_id);
+    const res = await app.request(`/api/tasks?${q}&instances=${set.join(',')}&status=SUCCESS&sort=name&order=asc`);
+    const body = (await res.json()) as FleetTaskList;
+    expect(body.coverage.total).toBe(set.length);
+    expect(taskReads(calls)).toBeGreaterThanOrEqual(set.length);
+    expect(taskReads(calls)).toBeLessThanOrEqual(set.length * 3);
+    const expected = set.flatMap((id) => tasksIn(id, from, to).filter((t) => t.status === 'SUCCESS'));
+    expect(body.total).toBe(expected.length);
+    const names = body.tasks.map((t) => t.name);
+    expect([...names].sort()).toEqual(names);
+    expect(new Set(body.tasks.map((t) => t.instanceId))).toEqual(
+      new Set(body.tasks.length ? body.tasks.map((t) => t.instanceId) : []),
+    );
+    for (const t of body.tasks) expect(set).toContain(t.instanceId);
+  });
+
+  it('shares the windows with the single-instance view: opening an instance after the fleet costs no call', async () => {
+    const { app, calls } = build();
+    const q = span();
+    await app.request(`/api/tasks?${q}`);
+    const before = calls.length;
+    for (const s of seeded().slice(0, 5)) {
+      const res = await app.request(`/api/instances/${s.instance.instance_id}/tasks?${q}`);
+      expect(res.status).toBe(200);
+      const [from, to] = bounds(q);
+      expect(((await res.json()) as TaskList).total).toBe(tasksIn(s.instance.instance_id, from, to).length);
+    }
+    expect(calls.length).toBe(before);
+  });
+
+  it('costs the calls of one viewer for twenty at once', async () => {
+    const one = build();
+    const q = span();
+    await one.app.request(`/api/tasks?${q}`);
+    const many = build();
+    const answers = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => many.app.request(`/api/tasks?${q}&sort=${i % 2 ? 'name' : 'status'}`)),
+    );
+    for (const a of answers) expect(a.status).toBe(200);
+    expect(taskReads(many.calls)).toBe(taskReads(one.calls));
+  });
+
+  it('names an instance whose read fails, with its code and request id, and serves the others', async () => {
+    const broken = seeded()[1]!.instance.instance_id;
+    sim.control.setFaults({ failInstances: [broken] });
+    try {
+      const { app } = build();
+      const q = span();
+      const res = await app.request(`/api/tasks?${q}`);
+      expect(res.status).toBe(200);
+      const body = (await res.json()) as FleetTaskList;
+      expect(body.partial).toBe(true);
+      expect(body.coverage.read).toBe(FLEET - 1);
+      expect(body.coverage.failed).toEqual([
+        {
+          instanceId: broken,
+          name: seeded()[1]!.instance.name,
+          error: expect.objectContaining({
+            code: 'UPSTREAM_ERROR',
+            upstream: expect.objectContaining({
+              errorCode: 'DMS.00500000',
+              requestId: expect.stringMatching(/^[0-9a-f]{32}$/),
+            }),
+          }),
+        },
+      ]);
+      expect(body.tasks.some((t) => t.instanceId === broken)).toBe(false);
+      expect(body.total).toBeGreaterThan(0);
+      // the export says so too
+      const csv = await app.request(`/api/tasks/export?${q}&format=csv`);
+      expect(csv.headers.get('x-fleet-partial')).toBe('true');
+      expect(csv.headers.get('content-disposition')).toMatch(/_partial\.csv"$/);
+      const json = (await (await app.request(`/api/tasks/export?${q}&format=json`)).json()) as {
+        partial: boolean;
+        coverage: { failed: unknown[] };
+        total: number;
+      };
+      expect(json.partial).toBe(true);
+      expect(json.coverage.failed).toHaveLength(1);
+      expect(json.total).toBe(body.total);
+    } finally {
+      sim.control.setFaults({});
+    }
+  });
+
+  it('answers what it has, never waiting for the slowest instance', async () => {
+    sim.control.setFaults({ latencyMs: 1_500, operations: ['ListBackgroundTasks'] });
+    try {
+      const { app, reader } = build({ fleet: { firstWaitMs: 50, concurrency: 2 } });
+      const res = await app.request(`/api/tasks?${span()}`);
+      expect(res.status).toBe(200);
+      const body = (await res.json()) as FleetTaskList;
+      expect(body.partial).toBe(true);
+      expect(body.coverage.pending.count).toBeGreaterThan(0);
+      expect(body.coverage.read + body.coverage.pending.count).toBe(FLEET);
+      reader.close();
+    } finally {
+      sim.control.setFaults({});
+    }
+  });
+
+  it('shows a read the budget cannot pay for yet as pending with an estimate, not as an error', async () => {
+    // the listings take 18 calls (3 engines x 6 targets): 25 a minute leaves a few windows
+    const { app, reader } = build({ rate: 25, maxWaitMs: 0, fleet: { firstWaitMs: 30_000 } });
+    const res = await app.request(`/api/tasks?${span()}`);
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as FleetTaskList;
+    expect(body.partial).toBe(true);
+    expect(body.coverage.failed).toEqual([]);
+    expect(body.coverage.pending.waitingForBudget).toBeGreaterThan(0);
+    expect(body.coverage.pending.estimateMs).toBe(Math.ceil((body.coverage.pending.count / 25) * 60_000));
+    expect(body.coverage.read).toBeLessThan(FLEET);
+    reader.close();
+  });
+
+  it('reads instances with unfinished work or under change first', async () => {
+    sim.control.clearRequests();
+    const { app, calls } = build({ fleet: { concurrency: 1 } });
+    await app.request(`/api/tasks?${span()}`);
+    expect(taskReads(calls)).toBeGreaterThanOrEqual(FLEET);
+    const order = sim.control
+      .requests()
+      .filter((r) => r.operation === 'ListBackgroundTasks')
+      .map((r) => /instances\/([^/]+)\/tasks/.exec(r.path)![1]!);
+    const first = seeded().find((s) => s.instance.instance_id === order[0])!;
+    expect(['EXTENDING', 'RESTARTING', 'CREATING'].some((st) => first.instance.status === st)).toBe(true);
+  });
+
+  it('refuses a set that is not instance ids, naming the parameter', async () => {
+    const { app } = build();
+    const res = await app.request(`/api/tasks?instances=prod-orders`);
+    expect(res.status).toBe(400);
+    expect(((await res.json()) as { error: { message: string } }).error.message).toMatch(/"instances"/);
+  });
+
+  it('skips an instance no target lists, and says so', async () => {
+    const { app } = build();
+    const unknown = '00000000-0000-4000-8000-000000000000';
+    const body = (await (
+      await app.request(`/api/tasks?${span()}&instances=${seeded()[0]!.instance.instance_id},${unknown}`)
+    ).json()) as FleetTaskList;
+    expect(body.coverage.skipped).toEqual([{ instanceId: unknown, reason: expect.stringMatching(/not listed/) }]);
+    expect(body.coverage).toMatchObject({ total: 2, read: 1 });
+    expect(body.partial).toBe(true);
+  });
+});

@@ -1,0 +1,134 @@
+import { Hono, type TypedResponse } from 'hono';
+import { LIST_PARAMS_MAX } from '../../shared/contract.ts';
+import {
+  type Coverage,
+  type FleetQuery,
+  fleetExportQuerySchema,
+  fleetQuerySchema,
+  type FleetTask,
+  type FleetTaskList,
+} from '../../shared/fleet.ts';
+import { asksFresh, type InstanceDirectory } from '../instances.ts';
+import { exportStream } from '../tasks/export.ts';
+import type { FleetMember, FleetReader } from '../tasks/fleet.ts';
+import { queryWindow } from '../tasks/query.ts';
+import { validate } from '../validate.ts';
+
+export interface FleetRoutesOptions {
+  directory: InstanceDirectory;
+  fleet: FleetReader;
+}
+
+type Facets = FleetTaskList['facets'];
+const counts = () => Object.create(null) as Record<string, number>;
+
+/** The instance, project, region and engine facets: counted over the tasks the other filters match. */
+const placeFacets = (matching: readonly FleetTask[]) => {
+  const f = { instance: counts(), project: counts(), region: counts(), engine: counts() };
+  for (const t of matching) {
+    f.instance[t.instanceId] = (f.instance[t.instanceId] ?? 0) + 1;
+    f.project[t.projectId] = (f.project[t.projectId] ?? 0) + 1;
+    f.region[t.region] = (f.region[t.region] ?? 0) + 1;
+    f.engine[t.engine] = (f.engine[t.engine] ?? 0) + 1;
+  }
+  return f;
+};
+
+const forList = (t: FleetTask): FleetTask =>
+  t.params.length > LIST_PARAMS_MAX ? { ...t, params: t.params.slice(0, LIST_PARAMS_MAX), paramsTruncated: true } : t;
+
+/**
+ * `GET /api/tasks` and its export: the fleet view. The instance set is `instances=` or every
+ * listed instance; each is read through the window store the single-instance view uses.
+ */
+export const fleetRoutes = ({ directory, fleet }: FleetRoutesOptions) => {
+  const load = async (query: Omit<FleetQuery, 'page' | 'pageSize'>, req: Request) => {
+    const { entries, failures } = await directory.entries(req.signal, asksFresh(req));
+    const wanted = query.instances;
+    const byId = new Map(entries.map((e) => [e.instance.id, e]));
+    const members: FleetMember[] = wanted ? wanted.flatMap((id) => byId.get(id) ?? []) : entries;
+    const skipped: Coverage['skipped'] = (wanted ?? [])
+      .filter((id) => !byId.has(id))
+      .map((id) => ({
+        instanceId: id,
+        reason:
+          failures.length > 0
+            ? 'not listed: no healthy target has it (a target failed, it may be there)'
+            : 'not listed by any configured project or region',
+      }));
+    const snapshot = await fleet.read(members, query, req.signal);
+    const coverage: Coverage = {
+      ...snapshot.coverage,
+      total: snapshot.coverage.total + skipped.length,
+      skipped,
+      failedTargets: failures.map((f) => ({ projectId: f.projectId, region: f.region, code: f.error.code })),
+    };
+    const partial =
+      coverage.pending.count > 0 ||
+      coverage.failed.length > 0 ||
+      coverage.skipped.length > 0 ||
+      coverage.failedTargets.length > 0;
+    const result = snapshot.memo(
+      JSON.stringify([query.status, query.name, query.user, query.q, query.sort, query.order]),
+      () => {
+        const r = queryWindow(snapshot.tasks, { ...query, page: 1, pageSize: 1 });
+        const matching = r.matching as readonly FleetTask[];
+        return { matching, facets: { ...r.facets, ...placeFacets(matching) } satisfies Facets };
+      },
+    );
+    const from = snapshot.window.from ?? Date.now();
+    const to = snapshot.window.to ?? Date.now();
+    return {
+      ...result,
+      coverage,
+      partial,
+      window: { from: new Date(from).toISOString(), to: new Date(to - (to % 1000)).toISOString() },
+      fetchedAt: new Date(snapshot.fetchedAt).toISOString(),
+    };
+  };
+
+  return new Hono()
+    .get('/', validate('query', fleetQuerySchema), async (c) => {
+      const query = c.req.valid('query');
+      const loaded = await load(query, c.req.raw);
+      const start = (query.page - 1) * query.pageSize;
+      return c.json<FleetTaskList>(
+        {
+          tasks: loaded.matching.slice(start, start + query.pageSize).map(forList),
+          total: loaded.matching.length,
+          page: query.page,
+          pageSize: query.pageSize,
+          facets: loaded.facets,
+          window: loaded.window,
+          fetchedAt: loaded.fetchedAt,
+          partial: loaded.partial,
+          coverage: loaded.coverage,
+        },
+        200,
+        { 'cache-control': 'no-store' },
+      ) as Response & TypedResponse<FleetTaskList, 200, 'json'>;
+    })
+    .get('/export', validate('query', fleetExportQuerySchema), async (c) => {
+      const query = c.req.valid('query');
+      const loaded = await load(query, c.req.raw);
+      const stamp = loaded.window.from.replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+      const end = loaded.window.to.replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+      const filename = `dms-fleet-tasks_${loaded.coverage.read}-of-${loaded.coverage.total}-instances_${stamp}-${end}${loaded.partial ? '_partial' : ''}.${query.format}`;
+      return c.body(
+        exportStream(loaded.matching, query.format, {
+          instanceId: null,
+          window: loaded.window,
+          exportedAt: new Date().toISOString(),
+          fleet: { partial: loaded.partial, coverage: loaded.coverage },
+        }),
+        200,
+        {
+          'Content-Type': query.format === 'csv' ? 'text/csv; charset=utf-8' : 'application/json; charset=utf-8',
+          'Content-Disposition': `attachment; filename="${filename}"`,
+          'Cache-Control': 'no-store',
+          'X-Fleet-Partial': String(loaded.partial),
+          'X-Fleet-Coverage': `${loaded.coverage.read}/${loaded.coverage.total}`,
+        },
+      );
+    });
+};

@@ -1,0 +1,334 @@
+import { isUnfinished, rangeToMs } from '../../shared/contract.ts';
+import type { ApiError } from '../../shared/api-error.ts';
+import type { Coverage, FleetTask } from '../../shared/fleet.ts';
+import type { Instance } from '../../shared/instance.ts';
+import { DomainError } from '../domain-error.ts';
+import { errorBody } from '../errors.ts';
+import type { Upstream } from '../instances.ts';
+import { type WindowEntry, type WindowStore, windowKeyFor } from './window.ts';
+
+export interface FleetMember {
+  instance: Instance;
+  upstream: Upstream;
+}
+
+/** The window every instance of a fleet read is asked for: a rolling range, or explicit bounds. */
+export interface FleetWindow {
+  range?: string | undefined;
+  from?: string | undefined;
+  to?: string | undefined;
+}
+
+export interface FleetReaderOptions {
+  windows: Pick<WindowStore, 'get'>;
+  /** Rolling ranges resolve to ends rounded to this step: the single-instance view's keys. */
+  rollingStepMs: number;
+  /** Windows read at once by one fleet read. */
+  concurrency?: number;
+  /** How often an instance with unfinished tasks is read again (the live cadence). */
+  liveMs: number;
+  /** The call budget a minute: quiet instances are re-read at what half of it pays for. */
+  ratePerMinute: number;
+  /** How long the first answer of a read waits for windows before answering what it has. */
+  firstWaitMs?: number;
+  /** A read nobody has asked for this long stops reading (and is forgotten after ten times it). */
+  idleMs?: number;
+  now?: () => number;
+}
+
+type ReadState = 'pending' | 'reading' | 'read' | 'failed';
+
+interface MemberState {
+  member: FleetMember;
+  state: ReadState;
+  /** The last window read: kept in the union while the next read runs. */
+  entry?: WindowEntry | undefined;
+  error?: ApiError['error'] | undefined;
+  /** Waiting for the call budget until dueAt. */
+  budget: boolean;
+  dueAt: number;
+  order: number;
+}
+
+interface FleetRead {
+  window: FleetWindow;
+  members: MemberState[];
+  /** Bumped whenever the union or the coverage changes: query results are keyed by it. */
+  version: number;
+  running: number;
+  askedAt: number;
+  controller: AbortController;
+  timer?: NodeJS.Timeout | undefined;
+  waiters: Set<() => void>;
+  union?: { version: number; tasks: FleetTask[] };
+  results: Map<string, unknown>;
+}
+
+const MINUTE = 60_000;
+const HOUR = 3_600_000;
+/** Statuses of an instance being changed: its tasks are likely running. */
+const CHANGING = /^(CREATING|RESTARTING|EXTENDING|SHRINKING|CONFIGURING|ROLLBACK|VOLUMETYPECHANGING|DELETING)/;
+
+const decorate = new WeakMap<WindowEntry, FleetTask[]>();
+/** A window's tasks with the instance they ran on; made once per window (windows never change). */
+const fleetTasksOf = (entry: WindowEntry, i: Instance): FleetTask[] => {
+  let tasks = decorate.get(entry);
+  if (!tasks) {
+    const extra = {
+      instanceId: i.id,
+      instanceName: i.name,
+      engine: i.engine,
+      projectId: i.projectId,
+      region: i.region,
+    };
+    tasks = entry.tasks.map((t) => ({ ...t, ...extra }));
+    decorate.set(entry, tasks);
+  }
+  return tasks;
+};
+
+const hasUnfinished = (entry: WindowEntry) => entry.tasks.some((t) => isUnfinished(t.status));
+const lastActivity = (entry: WindowEntry) =>
+  entry.tasks.reduce((m, t) => Math.max(m, Date.parse(t.updatedAt) || 0, Date.parse(t.createdAt) || 0), 0);
+
+/**
+ * The fleet view's reads: per-instance windows through the single-instance view's window store
+ * (so one instance opened after the fleet is a cache hit), a few at a time, in the order most
+ * likely to show something (unfinished work, recent activity, instances being changed, new ones),
+ * shared by every viewer of the same set and range. An answer never waits for the slowest
+ * instance: it holds the union so far and says what is missing. Instances with unfinished tasks
+ * are read again at the live cadence; the rest at what half the call budget pays for.
+ */
+export const createFleetReader = (options: FleetReaderOptions) => {
+  const now = options.now ?? Date.now;
+  const concurrency = options.concurrency ?? 6;
+  const firstWaitMs = options.firstWaitMs ?? 1_500;
+  const idleMs = options.idleMs ?? 60_000;
+  const reads = new Map<string, FleetRead>();
+  let closed = false;
+
+  /** Quiet instances are read again at most at what half the budget pays for, and not before a minute. */
+  const quietMs = (read: FleetRead) => {
+    const quiet = read.members.filter((m) => !(m.entry && hasUnfinished(m.entry))).length;
+    return Math.max(MINUTE, (quiet * MINUTE) / Math.max(1, options.ratePerMinute / 2));
+  };
+
+  /** Lower first: what is most likely to hold something to see. */
+  const rank = (m: MemberState): number => {
+    const t = now();
+    if (m.entry) {
+      if (hasUnfinished(m.entry)) return 0;
+      return t - lastActivity(m.entry) < HOUR ? 1 : 3;
+    }
+    if (CHANGING.test(m.member.instance.status)) return 0;
+    const created = m.member.instance.createdAt ? Date.parse(m.member.instance.createdAt) : Number.NaN;
+    return t - created < 7 * 24 * HOUR ? 1 : 2;
+  };
+
+  const notify = (read: FleetRead) => {
+    read.version++;
+    const waiters = [...read.waiters];
+    read.waiters.clear();
+    for (const w of waiters) w();
+  };
+
+  const settled = (read: FleetRead) => read.members.every((m) => m.state === 'read' || m.state === 'failed');
+
+  const readOne = (read: FleetRead, m: MemberState) => {
+    const wasRead = m.entry !== undefined;
+    m.state = 'reading';
+    read.running++;
+    const target = windowKeyFor(m.member.instance.id, read.window, now(), rangeToMs, options.rollingStepMs);
+    options.windows
+      .get(m.member.upstream, target, read.controller.signal)
+      .then(
+        (entry) => {
+          m.entry = entry;
+          m.state = 'read';
+          m.error = undefined;
+          m.budget = false;
+          m.dueAt = now() + (hasUnfinished(entry) ? options.liveMs : quietMs(read));
+        },
+        (error: unknown) => {
+          if (read.controller.signal.aborted) {
+            m.state = wasRead ? 'read' : 'pending';
+            return;
+          }
+          if (
+            error instanceof DomainError &&
+            (error.code === 'UPSTREAM_BUDGET' || error.code === 'UPSTREAM_THROTTLED')
+          ) {
+            // not a failure: the budget pays for it later
+            m.state = wasRead ? 'read' : 'pending';
+            m.budget = true;
+            m.dueAt = now() + Math.max(1, error.extra.retryAfterSeconds ?? 5) * 1_000;
+            return;
+          }
+          m.state = 'failed';
+          m.budget = false;
+          m.error =
+            error instanceof DomainError
+              ? errorBody(error)
+              : {
+                  code: 'INTERNAL',
+                  message: `Reading the window failed (${error instanceof Error ? error.name : 'error'})`,
+                };
+          m.dueAt = now() + quietMs(read);
+        },
+      )
+      .finally(() => {
+        read.running--;
+        pump(read);
+        notify(read);
+      });
+  };
+
+  /** Starts what is due, best first, up to the concurrency; then sleeps until the next is due. */
+  const pump = (read: FleetRead) => {
+    if (read.timer) clearTimeout(read.timer);
+    read.timer = undefined;
+    if (closed) return;
+    const t = now();
+    if (t - read.askedAt > idleMs) {
+      read.controller.abort(new Error('nobody watches this fleet read'));
+      read.controller = new AbortController();
+      return;
+    }
+    if (read.running < concurrency) {
+      const due = read.members
+        .filter((m) => m.state !== 'reading' && m.dueAt <= t)
+        .sort((a, b) => rank(a) - rank(b) || a.order - b.order);
+      for (const m of due.slice(0, concurrency - read.running)) readOne(read, m);
+    }
+    const next = Math.min(...read.members.filter((m) => m.state !== 'reading').map((m) => m.dueAt));
+    if (Number.isFinite(next) && read.running < concurrency) {
+      read.timer = setTimeout(() => pump(read), Math.max(50, next - now()));
+      read.timer.unref();
+    }
+  };
+
+  const keyOf = (members: FleetMember[], window: FleetWindow) =>
+    `${JSON.stringify([window.range ?? null, window.from ?? null, window.to ?? null])}|${members
+      .map((m) => m.instance.id)
+      .sort()
+      .join(',')}`;
+
+  const forget = () => {
+    const t = now();
+    for (const [k, r] of reads)
+      if (t - r.askedAt > 10 * idleMs && r.running === 0) {
+        if (r.timer) clearTimeout(r.timer);
+        reads.delete(k);
+      }
+  };
+
+  const coverageOf = (read: FleetRead): Omit<Coverage, 'skipped' | 'failedTargets'> => {
+    const pending = read.members.filter((m) => !m.entry && m.state !== 'failed');
+    const waiting = pending.filter((m) => m.budget).length;
+    const ref = (m: MemberState) => ({ instanceId: m.member.instance.id, name: m.member.instance.name });
+    return {
+      total: read.members.length,
+      read: read.members.filter((m) => m.entry).length,
+      pending: {
+        count: pending.length,
+        instances: pending.slice(0, 50).map(ref),
+        waitingForBudget: waiting,
+        // about one call an instance (a quiet window is one page), at the budget's rate
+        estimateMs: pending.length === 0 ? null : Math.ceil((pending.length / options.ratePerMinute) * MINUTE),
+      },
+      failed: read.members
+        .filter((m) => m.state === 'failed' && !m.entry && m.error)
+        .map((m) => ({ ...ref(m), error: m.error! })),
+    };
+  };
+
+  const unionOf = (read: FleetRead): FleetTask[] => {
+    if (read.union?.version === read.version) return read.union.tasks;
+    const tasks = read.members.flatMap((m) => (m.entry ? fleetTasksOf(m.entry, m.member.instance) : []));
+    read.union = { version: read.version, tasks };
+    return tasks;
+  };
+
+  return {
+    /**
+     * The union of the set's windows so far, and its coverage. The first request of a read waits
+     * up to firstWaitMs for windows; later ones answer at once with what has been read.
+     */
+    async read(members: FleetMember[], window: FleetWindow, signal?: AbortSignal) {
+      forget();
+      const key = keyOf(members, window);
+      let read = reads.get(key);
+      const fresh = !read;
+      if (!read) {
+        read = {
+          window,
+          members: members.map((member, order) => ({ member, state: 'pending', budget: false, dueAt: 0, order })),
+          version: 0,
+          running: 0,
+          askedAt: now(),
+          controller: new AbortController(),
+          waiters: new Set(),
+          results: new Map(),
+        };
+        reads.set(key, read);
+      }
+      read.askedAt = now();
+      pump(read);
+      if (fresh && !settled(read)) {
+        const r = read;
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(done, firstWaitMs);
+          timer.unref();
+          function done() {
+            clearTimeout(timer);
+            r.waiters.delete(check);
+            signal?.removeEventListener('abort', done);
+            resolve();
+          }
+          // nothing left to wait for: all read, or the rest wait for the budget
+          function check() {
+            if (settled(r) || r.running === 0) done();
+            else r.waiters.add(check);
+          }
+          r.waiters.add(check);
+          signal?.addEventListener('abort', done, { once: true });
+        });
+      }
+      const entries = read.members.flatMap((m) => (m.entry ? [m.entry] : []));
+      const version = read.version;
+      const results = read.results;
+      return {
+        version,
+        tasks: unionOf(read),
+        coverage: coverageOf(read),
+        window: {
+          from: entries.length ? Math.min(...entries.map((e) => e.from)) : undefined,
+          to: entries.length ? Math.max(...entries.map((e) => e.to)) : undefined,
+        },
+        fetchedAt: entries.length ? Math.min(...entries.map((e) => e.fetchedAt)) : now(),
+        /** Query results over this read, keyed with its version by the caller. */
+        memo: <T>(queryKey: string, make: () => T): T => {
+          const k = `${version}|${queryKey}`;
+          if (results.has(k)) return results.get(k) as T;
+          const value = make();
+          if (results.size >= 64) results.delete(results.keys().next().value!);
+          results.set(k, value);
+          return value;
+        },
+      };
+    },
+    /** Reads under way (tests, metrics). */
+    get size() {
+      return reads.size;
+    },
+    close() {
+      closed = true;
+      for (const r of reads.values()) {
+        if (r.timer) clearTimeout(r.timer);
+        r.controller.abort(new Error('closing'));
+      }
+      reads.clear();
+    },
+  };
+};
+export type FleetReader = ReturnType<typeof createFleetReader>;

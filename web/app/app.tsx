@@ -19,6 +19,8 @@ import { healthOptions } from './health.ts';
 const ConnectionView = lazy(() =>
   import('../features/connection/connection-view.tsx').then((m) => ({ default: m.ConnectionView })),
 );
+// the fleet view is its own route chunk: the first view does not carry it
+const FleetView = lazy(() => import('../features/fleet/fleet-view.tsx').then((m) => ({ default: m.FleetView })));
 const TaskPage = lazy(() => import('../features/tasks/task-page.tsx').then((m) => ({ default: m.TaskPage })));
 
 function SimulatorBanner() {
@@ -116,6 +118,9 @@ export function App() {
           DMS Task Console
         </Link>
         <InstancePicker instanceId={instanceId} onSelect={selectInstance} />
+        <Link href="/tasks" className="header-link" aria-current={route.view === 'fleet' ? 'page' : undefined}>
+          All instances
+        </Link>
         <Link
           href="/connection"
           className="header-link"
@@ -132,6 +137,11 @@ export function App() {
           {route.view === 'connection' && (
             <Suspense fallback={<p className="muted">Loading…</p>}>
               <ConnectionView />
+            </Suspense>
+          )}
+          {route.view === 'fleet' && (
+            <Suspense fallback={<p className="muted">Loading…</p>}>
+              <FleetView />
             </Suspense>
           )}
           {route.view === 'list' && <ListRoute instanceId={route.instanceId} />}

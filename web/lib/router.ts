@@ -4,6 +4,7 @@ import { type MouseEvent, useSyncExternalStore } from 'react';
 export type Route =
   | { view: 'home' }
   | { view: 'connection' }
+  | { view: 'fleet' }
   | { view: 'list'; instanceId: string }
   | { view: 'task'; instanceId: string; taskId: string }
   | { view: 'not-found'; path: string };
@@ -23,6 +24,7 @@ const decode = (s: string) => {
 export const matchRoute = (pathname: string): Route => {
   if (pathname === '/' || pathname === '') return { view: 'home' };
   if (pathname === '/connection' || pathname === '/connection/') return { view: 'connection' };
+  if (pathname === '/tasks' || pathname === '/tasks/') return { view: 'fleet' };
   const task = TASK.exec(pathname);
   if (task) return { view: 'task', instanceId: decode(task[1]!), taskId: decode(task[2]!) };
   const list = LIST.exec(pathname);

@@ -1,25 +1,14 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
+import { spawnConsole } from '../server/reliability/spawn-console.ts';
 import type { FaultsInput } from '../server/simulator/faults.ts';
 import { type RunningSimulator, startSimulator } from '../server/simulator/server.ts';
 
 // The fleet view against the fleet seed (SIMULATOR_FLEET=200: three regions, each an endpoint of
 // its own, two projects, every engine) through a live-mode console that names every project and
 // region in a DMS_TARGETS_FILE, signing real requests. Each test starts the console it needs.
-
-const freePort = () =>
-  new Promise<number>((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-  });
 
 // a loaded machine reads 200 windows in tens of seconds, not one
 test.describe.configure({ timeout: 180_000 });
@@ -40,6 +29,7 @@ const setFaults = async (faults: FaultsInput) => {
   expect(res.ok).toBe(true);
 };
 
+/** A live console whose DMS_TARGETS_FILE names every project and region of the fleet simulator. */
 const startFleetConsole = async (env: Record<string, string> = {}) => {
   const dir = mkdtempSync(join(tmpdir(), 'fleet-'));
   const file = join(dir, 'targets.json');
@@ -47,39 +37,15 @@ const startFleetConsole = async (env: Record<string, string> = {}) => {
     file,
     JSON.stringify(sim.targets.map((t) => ({ projectId: t.projectId, region: t.region, endpoint: t.url }))),
   );
-  const port = await freePort();
-  const base = `http://127.0.0.1:${port}`;
-  const server = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
-    env: {
-      ...process.env,
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      DMS_TARGETS_FILE: file,
-      CLOUD_SDK_AK: sim.ak,
-      CLOUD_SDK_SK: sim.sk,
-      DMS_MAX_ATTEMPTS: '1',
-      UPSTREAM_RATE_PER_MINUTE: '100000',
-      ...env,
-    },
-    stdio: 'ignore',
+  const c = await spawnConsole({
+    DMS_TARGETS_FILE: file,
+    CLOUD_SDK_AK: sim.ak,
+    CLOUD_SDK_SK: sim.sk,
+    DMS_MAX_ATTEMPTS: '1',
+    UPSTREAM_RATE_PER_MINUTE: '100000',
+    ...env,
   });
-  const exited = new Promise((resolve) => server.once('exit', resolve));
-  const stop = async () => {
-    if (server.exitCode === null) server.kill('SIGTERM');
-    await exited;
-  };
-  for (let i = 0; i < 100 && server.exitCode === null; i++) {
-    if (
-      await fetch(`${base}/api/health`).then(
-        (r) => r.ok,
-        () => false,
-      )
-    )
-      return { base, stop };
-    await new Promise((r) => setTimeout(r, 300));
-  }
-  await stop();
-  throw new Error('the fleet console did not start');
+  return { base: c.url, stop: c.stop };
 };
 
 const seeded = () => sim.data.store.seeded.instances;

@@ -26,11 +26,13 @@ const span = () => {
 };
 
 interface Setup {
+  /** How long the instance listing is kept; 0 lists again on every request. */
+  listingTtlMs?: number;
   rate?: number;
   maxWaitMs?: number;
   fleet?: Partial<FleetReaderOptions>;
 }
-const build = ({ rate = 100_000, maxWaitMs = 10_000, fleet = {} }: Setup = {}) => {
+const build = ({ rate = 100_000, maxWaitMs = 10_000, fleet = {}, listingTtlMs }: Setup = {}) => {
   const calls: { operation: string; path?: string }[] = [];
   const budget = createCallBudget({ ratePerMinute: rate, maxWaitMs });
   const directory = createInstanceDirectory(
@@ -48,6 +50,8 @@ const build = ({ rate = 100_000, maxWaitMs = 10_000, fleet = {} }: Setup = {}) =
         onCall: (c) => calls.push({ operation: c.operation }),
       }),
     })),
+    listingTtlMs,
+    0,
   );
   const windows = createWindowStore({ ttlMs: 60_000, maxTasks: 10_000 });
   const reader = createFleetReader({
@@ -230,6 +234,19 @@ describe('GET /api/tasks', () => {
     expect(body.coverage.pending.waitingForBudget).toBeGreaterThan(0);
     expect(body.coverage.pending.estimateMs).toBe(Math.ceil((body.coverage.pending.count / 25) * 60_000));
     expect(body.coverage.read).toBeLessThan(FLEET);
+    reader.close();
+  });
+
+  it('keeps the set when the budget the fleet spent refuses the next instance listing', async () => {
+    const { app, reader } = build({ rate: 25, maxWaitMs: 0, listingTtlMs: 0 });
+    const first = (await (await app.request(`/api/tasks?${span()}`)).json()) as FleetTaskList;
+    expect(first.coverage.total).toBe(FLEET);
+    // the budget is spent: this request's listings are refused, the view keeps every instance
+    const res = await app.request(`/api/tasks?${span()}`);
+    expect(res.status).toBe(200);
+    const again = (await res.json()) as FleetTaskList;
+    expect(again.coverage.total).toBe(FLEET);
+    expect(again.coverage.read).toBeGreaterThanOrEqual(first.coverage.read);
     reader.close();
   });
 

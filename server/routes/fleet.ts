@@ -42,8 +42,33 @@ const forList = (t: FleetTask): FleetTask =>
  * listed instance; each is read through the window store the single-instance view uses.
  */
 export const fleetRoutes = ({ directory, fleet }: FleetRoutesOptions) => {
+  type Listing = Awaited<ReturnType<InstanceDirectory['entries']>>;
+  /**
+   * Each target's last good instances. The fleet's own reads spend the budget the listings need
+   * too: a listing the budget refuses must not empty the view, so a failed target shows its last
+   * instances (and is still named among the failed targets).
+   */
+  const lastGood = new Map<string, Listing['entries']>();
+  const targetKey = (t: { projectId: string; region: string }) => `${t.projectId}|${t.region}`;
+  const listing = async (req: Request): Promise<Listing> => {
+    let fresh: Listing;
+    try {
+      fresh = await directory.entries(req.signal, asksFresh(req));
+    } catch (error) {
+      if (lastGood.size === 0) throw error;
+      return { entries: [...lastGood.values()].flat(), failures: [] };
+    }
+    const byTarget = new Map<string, Listing['entries']>();
+    for (const e of fresh.entries) {
+      const k = targetKey(e.upstream);
+      byTarget.set(k, [...(byTarget.get(k) ?? []), e]);
+    }
+    for (const [k, es] of byTarget) lastGood.set(k, es);
+    const stale = fresh.failures.flatMap((f) => lastGood.get(targetKey(f)) ?? []);
+    return { entries: [...fresh.entries, ...stale], failures: fresh.failures };
+  };
   const load = async (query: Omit<FleetQuery, 'page' | 'pageSize'>, req: Request) => {
-    const { entries, failures } = await directory.entries(req.signal, asksFresh(req));
+    const { entries, failures } = await listing(req);
     const wanted = query.instances;
     const byId = new Map(entries.map((e) => [e.instance.id, e]));
     const members: FleetMember[] = wanted ? wanted.flatMap((id) => byId.get(id) ?? []) : entries;

@@ -24,6 +24,7 @@ const benchmarks: Record<string, () => Promise<BenchResult[]>> = {
   browser: async () => (await import('./bench-browser.ts')).run(),
   'list-search': async () => (await import('./bench-list-search.ts')).run(),
   memory: async () => (await import('./bench-memory.ts')).run(),
+  fleet: async () => (await import('./bench-fleet.ts')).run(),
 };
 
 // Figures on a shared machine mean little without how busy it was: printed before and after.

@@ -5,6 +5,7 @@ import { expect, test } from '@playwright/test';
 import { spawnConsole } from '../server/reliability/spawn-console.ts';
 import type { FaultsInput } from '../server/simulator/faults.ts';
 import { type RunningSimulator, startSimulator } from '../server/simulator/server.ts';
+import { SHOTS } from './shots.ts';
 
 // The fleet view against the fleet seed (SIMULATOR_FLEET=200: three regions, each an endpoint of
 // its own, two projects, every engine) through a live-mode console that names every project and
@@ -134,6 +135,7 @@ test('an instance that fails is named in the coverage line while the rest stay u
     await expect(failure).toContainText(broken.instance.name);
     await expect(failure).toContainText('DMS.00500000');
     await expect(failure).toContainText(/request id [0-9a-f]{32}/);
+    await page.screenshot({ path: `${SHOTS}/fleet.png` });
     // the rest works: rows, sort, and no page error
     await expect(rows(page).first()).toBeVisible();
     await expect(page.locator('.error-panel')).toHaveCount(0);

@@ -76,6 +76,15 @@ const bounds = (q: string) => {
   const p = new URLSearchParams(q);
   return [Date.parse(p.get('from')!), Date.parse(p.get('to')!) + 999] as const;
 };
+/** Asks until nothing is being read (all read or failed, or the rest waiting for the budget), as the SPA's polling does. */
+const settle = async (app: { request: (path: string) => Response | Promise<Response> }, path: string) => {
+  for (;;) {
+    const res = await app.request(path);
+    const body = (await res.clone().json()) as FleetTaskList;
+    if (res.status !== 200 || body.coverage.pending.count === body.coverage.pending.waitingForBudget) return res;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+};
 const taskReads = (calls: { operation: string }[]) => calls.filter((c) => c.operation === 'ListBackgroundTasks').length;
 
 describe('GET /api/tasks', () => {
@@ -83,7 +92,7 @@ describe('GET /api/tasks', () => {
     const { app } = build();
     const q = span();
     const [from, to] = bounds(q);
-    const res = await app.request(`/api/tasks?${q}&pageSize=500`);
+    const res = await settle(app, `/api/tasks?${q}&pageSize=500`);
     expect(res.status).toBe(200);
     const body = (await res.json()) as FleetTaskList;
     expect(body.partial).toBe(false);
@@ -123,7 +132,7 @@ describe('GET /api/tasks', () => {
     const [from, to] = bounds(q);
     const busy = seeded().filter((s) => s.plan.livePerMinute > 0);
     const set = busy.map((s) => s.instance.instance_id);
-    const res = await app.request(`/api/tasks?${q}&instances=${set.join(',')}&status=SUCCESS&sort=name&order=asc`);
+    const res = await settle(app, `/api/tasks?${q}&instances=${set.join(',')}&status=SUCCESS&sort=name&order=asc`);
     const body = (await res.json()) as FleetTaskList;
     expect(body.coverage.total).toBe(set.length);
     expect(taskReads(calls)).toBeGreaterThanOrEqual(set.length);
@@ -141,7 +150,7 @@ describe('GET /api/tasks', () => {
   it('shares the windows with the single-instance view: opening an instance after the fleet costs no call', async () => {
     const { app, calls } = build();
     const q = span();
-    await app.request(`/api/tasks?${q}`);
+    await settle(app, `/api/tasks?${q}`);
     const before = calls.length;
     for (const s of seeded().slice(0, 5)) {
       const res = await app.request(`/api/instances/${s.instance.instance_id}/tasks?${q}`);
@@ -155,10 +164,10 @@ describe('GET /api/tasks', () => {
   it('costs the calls of one viewer for twenty at once', async () => {
     const one = build();
     const q = span();
-    await one.app.request(`/api/tasks?${q}`);
+    await settle(one.app, `/api/tasks?${q}`);
     const many = build();
     const answers = await Promise.all(
-      Array.from({ length: 20 }, (_, i) => many.app.request(`/api/tasks?${q}&sort=${i % 2 ? 'name' : 'status'}`)),
+      Array.from({ length: 20 }, (_, i) => settle(many.app, `/api/tasks?${q}&sort=${i % 2 ? 'name' : 'status'}`)),
     );
     for (const a of answers) expect(a.status).toBe(200);
     expect(taskReads(many.calls)).toBe(taskReads(one.calls));
@@ -170,7 +179,7 @@ describe('GET /api/tasks', () => {
     try {
       const { app } = build();
       const q = span();
-      const res = await app.request(`/api/tasks?${q}`);
+      const res = await settle(app, `/api/tasks?${q}`);
       expect(res.status).toBe(200);
       const body = (await res.json()) as FleetTaskList;
       expect(body.partial).toBe(true);
@@ -226,7 +235,7 @@ describe('GET /api/tasks', () => {
   it('shows a read the budget cannot pay for yet as pending with an estimate, not as an error', async () => {
     // the listings take 18 calls (3 engines x 6 targets): 25 a minute leaves a few windows
     const { app, reader } = build({ rate: 25, maxWaitMs: 0, fleet: { firstWaitMs: 30_000 } });
-    const res = await app.request(`/api/tasks?${span()}`);
+    const res = await settle(app, `/api/tasks?${span()}`);
     expect(res.status).toBe(200);
     const body = (await res.json()) as FleetTaskList;
     expect(body.partial).toBe(true);
@@ -239,10 +248,11 @@ describe('GET /api/tasks', () => {
 
   it('keeps the set when the budget the fleet spent refuses the next instance listing', async () => {
     const { app, reader } = build({ rate: 25, maxWaitMs: 0, listingTtlMs: 0 });
-    const first = (await (await app.request(`/api/tasks?${span()}`)).json()) as FleetTaskList;
+    const q = span();
+    const first = (await (await settle(app, `/api/tasks?${q}`)).json()) as FleetTaskList;
     expect(first.coverage.total).toBe(FLEET);
     // the budget is spent: this request's listings are refused, the view keeps every instance
-    const res = await app.request(`/api/tasks?${span()}`);
+    const res = await app.request(`/api/tasks?${q}`);
     expect(res.status).toBe(200);
     const again = (await res.json()) as FleetTaskList;
     expect(again.coverage.total).toBe(FLEET);
@@ -253,7 +263,7 @@ describe('GET /api/tasks', () => {
   it('reads instances with unfinished work or under change first', async () => {
     sim.control.clearRequests();
     const { app, calls } = build({ fleet: { concurrency: 1 } });
-    await app.request(`/api/tasks?${span()}`);
+    await settle(app, `/api/tasks?${span()}`);
     expect(taskReads(calls)).toBeGreaterThanOrEqual(FLEET);
     const order = sim.control
       .requests()
@@ -274,7 +284,7 @@ describe('GET /api/tasks', () => {
     const { app } = build();
     const unknown = '00000000-0000-4000-8000-000000000000';
     const body = (await (
-      await app.request(`/api/tasks?${span()}&instances=${seeded()[0]!.instance.instance_id},${unknown}`)
+      await settle(app, `/api/tasks?${span()}&instances=${seeded()[0]!.instance.instance_id},${unknown}`)
     ).json()) as FleetTaskList;
     expect(body.coverage.skipped).toEqual([{ instanceId: unknown, reason: expect.stringMatching(/not listed/) }]);
     expect(body.coverage).toMatchObject({ total: 2, read: 1 });

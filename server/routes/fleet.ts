@@ -105,6 +105,7 @@ export const fleetRoutes = ({ directory, fleet }: FleetRoutesOptions) => {
     const to = snapshot.window.to ?? Date.now();
     return {
       ...result,
+      memo: snapshot.memo,
       coverage,
       partial,
       window: { from: new Date(from).toISOString(), to: new Date(to - (to % 1000)).toISOString() },
@@ -117,21 +118,28 @@ export const fleetRoutes = ({ directory, fleet }: FleetRoutesOptions) => {
       const query = c.req.valid('query');
       const loaded = await load(query, c.req.raw);
       const start = (query.page - 1) * query.pageSize;
-      return c.json<FleetTaskList>(
-        {
-          tasks: loaded.matching.slice(start, start + query.pageSize).map(forList),
-          total: loaded.matching.length,
-          page: query.page,
-          pageSize: query.pageSize,
-          facets: loaded.facets,
-          window: loaded.window,
-          fetchedAt: loaded.fetchedAt,
-          partial: loaded.partial,
-          coverage: loaded.coverage,
-        },
-        200,
-        { 'cache-control': 'no-store' },
-      ) as Response & TypedResponse<FleetTaskList, 200, 'json'>;
+      // a pure function of the read's version, the query and the listing's state: serialised once
+      const body = loaded.memo(
+        `body|${JSON.stringify(query)}|${JSON.stringify(loaded.coverage.failedTargets)}|${loaded.coverage.skipped.length}`,
+        () =>
+          new TextEncoder().encode(
+            JSON.stringify({
+              tasks: loaded.matching.slice(start, start + query.pageSize).map(forList),
+              total: loaded.matching.length,
+              page: query.page,
+              pageSize: query.pageSize,
+              facets: loaded.facets,
+              window: loaded.window,
+              fetchedAt: loaded.fetchedAt,
+              partial: loaded.partial,
+              coverage: loaded.coverage,
+            } satisfies FleetTaskList),
+          ),
+      );
+      return c.body(body, 200, {
+        'content-type': 'application/json',
+        'cache-control': 'no-store',
+      }) as unknown as Response & TypedResponse<FleetTaskList, 200, 'json'>;
     })
     .get('/export', validate('query', fleetExportQuerySchema), async (c) => {
       const query = c.req.valid('query');

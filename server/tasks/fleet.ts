@@ -252,7 +252,7 @@ export const createFleetReader = (options: FleetReaderOptions) => {
   return {
     /**
      * The union of the set's windows so far, and its coverage. The first request of a read waits
-     * up to firstWaitMs for windows; later ones answer at once with what has been read.
+     * up to firstWaitMs for the first window with tasks; later ones answer at once with what has been read.
      */
     async read(members: FleetMember[], window: FleetWindow, signal?: AbortSignal) {
       forget();
@@ -285,9 +285,9 @@ export const createFleetReader = (options: FleetReaderOptions) => {
             signal?.removeEventListener('abort', done);
             resolve();
           }
-          // nothing left to wait for: all read, or the rest wait for the budget
+          // rows to show (the view asks again for the rest), all read, or the rest wait for the budget
           function check() {
-            if (settled(r) || r.running === 0) done();
+            if (settled(r) || r.running === 0 || r.members.some((m) => m.entry && m.entry.tasks.length > 0)) done();
             else r.waiters.add(check);
           }
           r.waiters.add(check);

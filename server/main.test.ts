@@ -1,5 +1,5 @@
-import { request as httpRequest } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { rawRequest } from './reliability/raw-request.ts';
 import { liveEnv, spawnConsole } from './reliability/spawn-console.ts';
 import { type RunningSimulator, startSimulator } from './simulator/server.ts';
 
@@ -13,18 +13,6 @@ const startConsole = async (sim: RunningSimulator, extraEnv: Record<string, stri
   return app;
 };
 
-/** A raw HTTP GET, so the Host header can be anything. */
-const rawGet = (url: string, headers: Record<string, string> = {}) =>
-  new Promise<{ status: number; headers: string; body: string }>((resolve, reject) => {
-    const req = httpRequest(url, { headers }, (res) => {
-      let body = '';
-      res.on('data', (c: Buffer) => (body += c.toString('utf8')));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: JSON.stringify(res.headers), body }));
-    });
-    req.on('error', reject);
-    req.end();
-  });
-
 let sim: RunningSimulator;
 beforeAll(async () => {
   sim = await startSimulator({ ak: AK, sk: SK });
@@ -37,8 +25,8 @@ describe('the console process', () => {
     const answers: string[] = [];
     const statuses = new Set<number>();
     const hit = async (path: string, headers: Record<string, string> = {}) => {
-      const r = await rawGet(`${app.url}${path}`, headers);
-      answers.push(`${r.status} ${r.headers} ${r.body}`);
+      const r = await rawRequest(`${app.url}${path}`, { headers });
+      answers.push(`${r.status} ${JSON.stringify(r.headers)} ${r.body}`);
       statuses.add(r.status);
       return r;
     };
@@ -89,16 +77,18 @@ describe('the console process', () => {
   it('on SIGTERM stops accepting, finishes the requests in flight, and exits 0', async () => {
     const app = await startConsole(sim, { DMS_TIMEOUT_MS: '5000' });
     const instanceId = sim.data.instances[0]!.instance_id;
-    await rawGet(`${app.url}/api/instances`);
+    await rawRequest(`${app.url}/api/instances`);
     // the window's first call hangs until the console's 5 s timeout, then its retry is answered:
     // the request is in flight from the moment that call reaches the simulator until well after
     sim.control.setFaults({ hang: { ms: 60_000, count: 1 }, operations: ['ListBackgroundTasks'] });
     let answered = false;
-    const inFlight = rawGet(`${app.url}/api/instances/${instanceId}/tasks?range=1h`).finally(() => (answered = true));
+    const inFlight = rawRequest(`${app.url}/api/instances/${instanceId}/tasks?range=1h`).finally(
+      () => (answered = true),
+    );
     await vi.waitFor(() => expect(sim.control.pending()).toBeGreaterThan(0), { timeout: 10_000 });
     app.child.kill('SIGTERM');
     const late = () =>
-      rawGet(`${app.url}/api/health`).then(
+      rawRequest(`${app.url}/api/health`).then(
         (r) => r.status,
         (e: NodeJS.ErrnoException) => e.code,
       );

@@ -1,5 +1,4 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -10,6 +9,7 @@ import { taskListSchema } from '../shared/task.ts';
 import { parseConfig } from './config.ts';
 import type { Readiness } from './routes/ready.ts';
 import { type RunningSimulator, startSimulator } from './simulator/server.ts';
+import { freePort } from './reliability/spawn-console.ts';
 import { startConsole } from './start.ts';
 
 const AK = 'TARGETSAK00000000001';
@@ -17,13 +17,24 @@ const SK = 'targets-secret-key-never-shown-0123456789';
 const TOKEN = 'targets-console-token-0123456789';
 const authed = (url: string) => fetch(url, { headers: { authorization: `Bearer ${TOKEN}` } });
 
-/** A loopback port nothing listens on: taken, then given back. */
-const deadPort = async () => {
-  const s = createServer();
-  await new Promise<void>((resolve) => s.listen(0, '127.0.0.1', resolve));
-  const { port } = s.address() as { port: number };
-  await new Promise<void>((resolve) => s.close(() => resolve()));
-  return port;
+interface Target {
+  projectId: string;
+  region: string;
+  endpoint: string;
+}
+/** The console (start.ts, as main.ts runs it) with its targets in a DMS_TARGETS_FILE. */
+const startWithTargets = (targets: Target[], env: Record<string, string>) => {
+  const file = join(mkdtempSync(join(tmpdir(), 'targets-')), 'targets.json');
+  writeFileSync(file, JSON.stringify(targets));
+  const config = parseConfig({
+    HOST: '127.0.0.1',
+    PORT: '0',
+    CLOUD_SDK_AK: AK,
+    CLOUD_SDK_SK: SK,
+    DMS_TARGETS_FILE: file,
+    ...env,
+  });
+  return startConsole(config, { log: () => {} });
 };
 
 let healthy: RunningSimulator;
@@ -36,28 +47,16 @@ beforeAll(async () => {
   healthy = await startSimulator({ ak: AK, sk: SK });
   // knows our AK under another secret: every signature we make is refused
   wrongKey = await startSimulator({ ak: AK, sk: 'a-different-secret-key-0123456789', projectId: 'f'.repeat(32) });
-  dead = `http://127.0.0.1:${await deadPort()}`;
-  const dir = mkdtempSync(join(tmpdir(), 'targets-'));
-  const file = join(dir, 'targets.json');
-  writeFileSync(
-    file,
-    JSON.stringify([
+  // nothing listens on a free port once it is given back
+  dead = `http://127.0.0.1:${await freePort()}`;
+  const running = await startWithTargets(
+    [
       { projectId: healthy.projectId, region: 'cn-north-4', endpoint: healthy.url },
       { projectId: wrongKey.projectId, region: 'cn-east-3', endpoint: wrongKey.url },
       { projectId: 'e'.repeat(32), region: 'ap-southeast-1', endpoint: dead },
-    ]),
+    ],
+    { DMS_TIMEOUT_MS: '2000', DMS_MAX_ATTEMPTS: '2', CONSOLE_TOKEN: TOKEN },
   );
-  const config = parseConfig({
-    HOST: '127.0.0.1',
-    PORT: '0',
-    CLOUD_SDK_AK: AK,
-    CLOUD_SDK_SK: SK,
-    DMS_TARGETS_FILE: file,
-    DMS_TIMEOUT_MS: '2000',
-    DMS_MAX_ATTEMPTS: '2',
-    CONSOLE_TOKEN: TOKEN,
-  });
-  const running = await startConsole(config, { log: () => {} });
   consoleUrl = running.url;
   close = running.close;
 });
@@ -149,22 +148,11 @@ describe('/api/ready', () => {
   });
 
   it('answers 503 when no target is usable, and costs one listing a target however often it is asked', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'ready-'));
-    const file = join(dir, 'targets.json');
-    writeFileSync(
-      file,
-      JSON.stringify([{ projectId: wrongKey.projectId, region: 'cn-east-3', endpoint: wrongKey.url }]),
-    );
     await fetch(`${wrongKey.url}/_simulator/requests`, { method: 'DELETE' });
-    const config = parseConfig({
-      HOST: '127.0.0.1',
-      PORT: '0',
-      CLOUD_SDK_AK: AK,
-      CLOUD_SDK_SK: SK,
-      DMS_TARGETS_FILE: file,
-      DMS_MAX_ATTEMPTS: '1',
-    });
-    const running = await startConsole(config, { log: () => {} });
+    const running = await startWithTargets(
+      [{ projectId: wrongKey.projectId, region: 'cn-east-3', endpoint: wrongKey.url }],
+      { DMS_MAX_ATTEMPTS: '1' },
+    );
     try {
       for (let i = 0; i < 5; i++) {
         const res = await fetch(`${running.url}/api/ready`);

@@ -112,7 +112,8 @@ const expectNoSecrets = (error: unknown) => {
 describe('requests', () => {
   it('signs with the project id and security token, and sends start/limit/begin_time/end_time', async () => {
     const { client, calls } = scripted();
-    script = [json(200, taskList(1, [TASK]))];
+    const answer = taskList(1, [TASK]);
+    script = [json(200, answer)];
     const list = await client.listTasks({
       instanceId: INSTANCE,
       start: 1,
@@ -121,16 +122,10 @@ describe('requests', () => {
       endTime: '20240102235959',
     });
     expect(list.task_count).toBe(1);
-    expect(list.tasks[0]).toEqual({
-      id: TASK,
-      name: 'bindInstancePublicIp',
-      user_name: 'alice',
-      user_id: 'b'.repeat(32),
-      params: '{"enable_public_ip":true}',
-      status: 'SUCCESS',
-      created_at: '2024-01-02T03:04:05.471Z',
-      updated_at: '2024-01-02T03:05:05.471Z',
-    });
+    // the task as DMS sent it, less the field nobody reads
+    const { an_unknown_field: _dropped, ...sent } = answer.tasks[0]!;
+    expect(list.tasks[0]).toEqual(sent);
+    expect(list.tasks[0]).not.toHaveProperty('an_unknown_field');
     const [req] = received;
     expect(req!.url).toBe(
       `/v2/${PROJECT}/instances/${INSTANCE}/tasks?start=1&limit=100&begin_time=20240101000000&end_time=20240102235959`,

@@ -1,8 +1,8 @@
 import fc from 'fast-check';
-import { expect } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { apiErrorSchema } from '../../shared/api-error.ts';
 import { TASK_EXPORT_QUERY_KEYS } from '../../shared/contract.ts';
-import type { Harness } from './harness.ts';
+import { type Harness, startHarness } from './harness.ts';
 
 /** Only printable ASCII goes out raw (Node's client refuses the rest); everything else is %-encoded. */
 const light = (s: string) => s.replace(/[^\x21-\x7e]/gu, (ch) => encodeURIComponent(ch));
@@ -234,4 +234,35 @@ export const fuzzConsole = async (h: Harness, runs: number, seed?: number): Prom
   );
   drain();
   return stats;
+};
+
+/**
+ * The fuzz run as a test of its own console (fuzz.test.ts runs it short, stress/ long): what every
+ * run must show, then nothing secret in any answer or log line. Returns the harness for more tests.
+ */
+export const fuzzTest = (runs: number, timeoutMs: number) => {
+  let h: Harness;
+  beforeAll(async () => {
+    // windows stay cached for a minute, so the valid reads among the random ones cost few calls
+    h = await startHarness({ WINDOW_CACHE_TTL_MS: '60000', DMS_TIMEOUT_MS: '2000' });
+  });
+  afterAll(async () => {
+    await h.close();
+    expect(h.leaks(`${h.answers.join('\n')}\n${h.logs.join('\n')}`)).toEqual([]);
+  });
+  it(
+    `${runs} random requests over every route: only 2xx/4xx with the error body, and only the DMS operations upstream`,
+    async () => {
+      const stats = await fuzzConsole(h, runs);
+      expect(stats.sent).toBe(runs);
+      // the run reached past validation too: some answers came from DMS data
+      expect(stats.byStatus[200]).toBeGreaterThan(0);
+      expect(stats.byStatus[400]).toBeGreaterThan(0);
+      expect(stats.byStatus[404]).toBeGreaterThan(0);
+      expect(stats.upstreamByOperation.ListBackgroundTasks).toBeGreaterThan(0);
+      console.info(`fuzz: ${JSON.stringify(stats)}`);
+    },
+    timeoutMs,
+  );
+  return () => h;
 };

@@ -1,22 +1,11 @@
-import { request as httpRequest } from 'node:http';
 import { connect } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { apiErrorSchema } from '../../shared/api-error.ts';
 import { taskListSchema } from '../../shared/task.ts';
 import { type RunningSimulator, startSimulator } from '../simulator/server.ts';
+import { rawRequest } from './raw-request.ts';
 import { liveEnv, spawnConsole } from './spawn-console.ts';
 import { FAKE_AK, FAKE_SK } from './harness.ts';
-
-const get = (url: string) =>
-  new Promise<{ status: number; body: string }>((resolve, reject) => {
-    httpRequest(url, (res) => {
-      let body = '';
-      res.on('data', (c: Buffer) => (body += c.toString()));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
-    })
-      .on('error', reject)
-      .end();
-  });
 
 let sim: RunningSimulator;
 beforeAll(async () => {
@@ -34,10 +23,10 @@ describe('graceful stop', () => {
 
   it('SIGTERM during a 13-page window fetch: the request finishes whole and the process exits 0', async () => {
     const app = await spawnConsole({ ...liveEnv(sim), DMS_TIMEOUT_MS: '5000' });
-    expect((await get(`${app.url}/api/instances`)).status).toBe(200);
+    expect((await rawRequest(`${app.url}/api/instances`)).status).toBe(200);
     sim.control.setFaults({ latencyMs: 250, operations: ['ListBackgroundTasks'] });
     sim.control.clearRequests();
-    const inFlight = get(`${app.url}/api/instances/${prodOrders()}/tasks?${window()}`);
+    const inFlight = rawRequest(`${app.url}/api/instances/${prodOrders()}/tasks?${window()}`);
     // the first page is answered and the rest are in flight when the signal comes
     await vi.waitFor(() => expect(sim.control.requests().length).toBeGreaterThan(0), { timeout: 10_000, interval: 10 });
     app.child.kill('SIGTERM');
@@ -53,10 +42,10 @@ describe('graceful stop', () => {
 
   it('SIGTERM while DMS hangs: the request fails cleanly with 504 once its attempts time out, then exit 0', async () => {
     const app = await spawnConsole({ ...liveEnv(sim), DMS_TIMEOUT_MS: '400', DMS_MAX_ATTEMPTS: '2' });
-    expect((await get(`${app.url}/api/instances`)).status).toBe(200);
+    expect((await rawRequest(`${app.url}/api/instances`)).status).toBe(200);
     sim.control.setFaults({ hang: { ms: 60_000 }, operations: ['ListBackgroundTasks'] });
     const started = performance.now();
-    const inFlight = get(`${app.url}/api/instances/${prodOrders()}/tasks?${window()}`);
+    const inFlight = rawRequest(`${app.url}/api/instances/${prodOrders()}/tasks?${window()}`);
     // the signal comes once the console's first attempt is hanging upstream, not after a guessed head start
     await vi.waitFor(() => expect(sim.control.pending()).toBeGreaterThan(0), { timeout: 10_000 });
     app.child.kill('SIGTERM');
@@ -86,7 +75,7 @@ describe('graceful stop', () => {
       ),
     );
     // the server has taken the five connections once a later one is answered
-    expect((await get(`${app.url}/api/health`)).status).toBe(200);
+    expect((await rawRequest(`${app.url}/api/health`)).status).toBe(200);
     app.child.kill('SIGTERM');
     // 0, not the 1 of the forced exit 15 s later
     expect(await app.exited).toBe(0);

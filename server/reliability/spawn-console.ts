@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import type { RunningSimulator } from '../simulator/server.ts';
 
@@ -17,6 +18,17 @@ export const liveEnv = (sim: RunningSimulator): Record<string, string> => ({
   CLOUD_SDK_SK: sim.sk,
   HUAWEICLOUD_SDK_PROJECT_ID: sim.projectId,
 });
+
+/** A loopback port free now: taken, then given back (for a process that must be restarted on the same port). */
+export const freePort = () =>
+  new Promise<number>((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as { port: number };
+      probe.close(() => resolve(port));
+    });
+  });
 
 export interface ConsoleChild {
   child: ChildProcess;

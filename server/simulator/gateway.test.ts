@@ -1,7 +1,7 @@
 import { createHash, createHmac } from 'node:crypto';
-import { request as httpRequest } from 'node:http';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { rawRequest } from '../reliability/raw-request.ts';
 import { GATEWAY_MESSAGES } from './gateway.ts';
 import { type RunningSimulator, startSimulator } from './server.ts';
 import { readAnswer, sdkFetch, sdkSign } from './test-client.ts';
@@ -185,19 +185,7 @@ describe('one byte changed anywhere signed is refused with APIGW.0301', () => {
   it('for the Host header, which the Node SDK signs (sent raw: fetch would put back its own)', async () => {
     const { url, init } = await sdkSign(sim, { path: `/v2/{project_id}/instances/${instanceId}` });
     const u = new URL(url);
-    const send = (host: string) =>
-      new Promise<{ status: number; body: string }>((resolve, reject) => {
-        const req = httpRequest(
-          { host: u.hostname, port: u.port, path: u.pathname, headers: { ...init.headers, host } },
-          (res) => {
-            let body = '';
-            res.on('data', (c: Buffer) => (body += c.toString()));
-            res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
-          },
-        );
-        req.on('error', reject);
-        req.end();
-      });
+    const send = (host: string) => rawRequest(url, { path: u.pathname, headers: { ...init.headers, host } });
     expect((await send(u.host)).status).toBe(200);
     const changed = await send(u.host.replace('127.0.0.1', '127.0.0.2'));
     expect(changed.status).toBe(401);
@@ -336,19 +324,7 @@ describe('the canonical request is built from the request target as received', (
       ak: sim.ak,
       sk: sim.sk,
     });
-    const u = new URL(sim.url);
-    const answer = await new Promise<{ status: number; body: string }>((resolve, reject) => {
-      const req = httpRequest(
-        { host: u.hostname, port: u.port, path, headers: { ...headers, authorization } },
-        (res) => {
-          let body = '';
-          res.on('data', (c: Buffer) => (body += c.toString()));
-          res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
-        },
-      );
-      req.on('error', reject);
-      req.end();
-    });
+    const answer = await rawRequest(sim.url, { path, headers: { ...headers, authorization } });
     // past the gateway: DMS itself rejects the id
     expect(answer.status).toBe(400);
     expect(JSON.parse(answer.body)).toEqual({ error_code: 'DMS.00400061', error_msg: 'Invalid instance ID format.' });

@@ -1,11 +1,11 @@
 import fc from 'fast-check';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { rangeToMs } from '../../shared/contract.ts';
-import { createDmsClient, type DmsCallInfo } from '../dms/client.ts';
+import { createDmsClient, type DmsCallInfo, type DmsClientOptions } from '../dms/client.ts';
 import { createPagingMemory } from '../dms/paging.ts';
 import { DomainError } from '../domain-error.ts';
 import { type RunningSimulator, startSimulator } from '../simulator/server.ts';
-import { type CallBudget, createCallBudget } from '../budget.ts';
+import { createCallBudget } from '../budget.ts';
 import { createWindowStore, likelyOffset, type WindowTarget, windowKeyFor } from './window.ts';
 
 const MINUTE = 60_000;
@@ -14,16 +14,17 @@ const clock = () => t;
 let sim: RunningSimulator;
 let calls: DmsCallInfo[] = [];
 
-const client = (maxAttempts = 1, limiter?: CallBudget) =>
+/** A client of the simulator, its calls counted; a test's own `fetch` can hold or watch them. */
+const client = (over: Partial<DmsClientOptions> = {}) =>
   createDmsClient({
-    limiter,
     endpoint: sim.url,
     projectId: sim.projectId,
     credentials: { ak: sim.ak, sk: sim.sk },
-    maxAttempts,
+    maxAttempts: 1,
     // the window's own calls: the one call that learns the paging is counted in paging.test.ts
     paging: createPagingMemory('start'),
     onCall: (info) => calls.push(info),
+    ...over,
   });
 const store = (over: Partial<Parameters<typeof createWindowStore>[0]> = {}) =>
   createWindowStore({ ttlMs: 5_000, maxTasks: 20_000, now: clock, ...over });
@@ -38,13 +39,7 @@ const gated = () => {
   return {
     open,
     arrived: first,
-    client: createDmsClient({
-      endpoint: sim.url,
-      projectId: sim.projectId,
-      credentials: { ak: sim.ak, sk: sim.sk },
-      maxAttempts: 1,
-      paging: createPagingMemory('start'),
-      onCall: (info) => calls.push(info),
+    client: client({
       fetch: async (input, init) => {
         arrived();
         await gate;
@@ -188,7 +183,7 @@ describe('window store over the simulator', () => {
     // Other work holds all but a few calls of this minute's budget.
     const other = await budget.reserve(100 - (pages - 1));
     const refusal = (await windows
-      .get({ client: client(1, budget), budget }, target)
+      .get({ client: client({ limiter: budget }), budget }, target)
       .catch((e: unknown) => e)) as DomainError;
     expect(refusal).toBeInstanceOf(DomainError);
     expect(refusal.code).toBe('UPSTREAM_BUDGET');
@@ -199,7 +194,7 @@ describe('window store over the simulator', () => {
     expect(await budget.available()).toBe(pages - 2);
     other.close();
     calls = [];
-    const entry = await windows.get({ client: client(1, budget), budget }, target);
+    const entry = await windows.get({ client: client({ limiter: budget }), budget }, target);
     expect(calls).toHaveLength(pages);
     expect(entry.tasks.length).toBeGreaterThan(300);
     expect(await budget.available()).toBe(100 - 1 - pages);
@@ -250,16 +245,11 @@ describe('window store over the simulator', () => {
     // The first page passes; the next eight (all in flight) wait here until the test answers them.
     const held: ((answer: Response) => void)[] = [];
     let seen = 0;
-    const failing = createDmsClient({
-      endpoint: sim.url,
-      projectId: sim.projectId,
-      credentials: { ak: sim.ak, sk: sim.sk },
+    const failing = client({
       maxAttempts: 4,
       baseDelayMs: 1,
       maxDelayMs: 1,
       limiter: budget,
-      paging: createPagingMemory('start'),
-      onCall: (info) => calls.push(info),
       fetch: async (input, init) => {
         if (seen++ === 0 || held.length >= 8) return fetch(input, init);
         return new Promise<Response>((resolve) => held.push(resolve));
@@ -291,13 +281,7 @@ describe('window store over the simulator', () => {
     let deleted: string | undefined;
     let armed = false;
     const source = {
-      client: createDmsClient({
-        endpoint: sim.url,
-        projectId: sim.projectId,
-        credentials: { ak: sim.ak, sk: sim.sk },
-        maxAttempts: 1,
-        paging: createPagingMemory('start'),
-        onCall: (info) => calls.push(info),
+      client: client({
         // After the refresh's first page is answered, a finished task on it is deleted upstream.
         fetch: async (input, init) => {
           const res = await fetch(input, init);
@@ -579,13 +563,7 @@ describe('a window fetch under way', () => {
     const held: { signal: AbortSignal | null | undefined; go: () => void }[] = [];
     let seen = 0;
     let open = false;
-    const c = createDmsClient({
-      endpoint: sim.url,
-      projectId: sim.projectId,
-      credentials: { ak: sim.ak, sk: sim.sk },
-      maxAttempts: 1,
-      paging: createPagingMemory('start'),
-      onCall: (info) => calls.push(info),
+    const c = client({
       fetch: (input, init) => {
         if (seen++ === 0 || open) return fetch(input, init);
         return new Promise<Response>((resolve, reject) => {

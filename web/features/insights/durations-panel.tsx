@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import type { DurationStat } from '../../../shared/insights.ts';
+import { SortableHeader } from '../../components/sortable-header.tsx';
 import { formatDuration } from '../../lib/dates.ts';
 
 type Key = keyof DurationStat;
@@ -26,23 +27,14 @@ export function DurationsPanel({ durations }: { durations: readonly DurationStat
       <thead>
         <tr>
           {COLUMNS.map(({ key, label }) => (
-            <th
+            <SortableHeader
               key={key}
-              scope="col"
-              aria-sort={sort.key === key ? (sort.desc ? 'descending' : 'ascending') : 'none'}
+              direction={sort.key === key && (sort.desc ? 'desc' : 'asc')}
               className={key === 'name' ? undefined : 'numeric'}
+              onToggle={() => setSort({ key, desc: sort.key === key ? !sort.desc : key !== 'name' })}
             >
-              <button
-                type="button"
-                className="sort-button"
-                onClick={() => setSort({ key, desc: sort.key === key ? !sort.desc : key !== 'name' })}
-              >
-                {label}
-                <span className="sort-icon" aria-hidden="true">
-                  {sort.key === key ? (sort.desc ? '▼' : '▲') : '↕'}
-                </span>
-              </button>
-            </th>
+              {label}
+            </SortableHeader>
           ))}
         </tr>
       </thead>

@@ -108,19 +108,12 @@ export function ListInsights(props: ListInsightsProps) {
   const onFlag = useStable(props.onFlag);
   const statusKey = props.status.join();
   const status = useMemo(() => (statusKey ? (statusKey.split(',') as TaskStatus[]) : []), [statusKey]);
+  // the histogram and the timeline read one window and write one range
+  const shared = { instanceId, query, zone, onRange };
   return (
     <>
       <Suspense fallback={<div className="insights insights--loading" aria-hidden="true" />}>
-        <InsightsPanel
-          instanceId={instanceId}
-          query={query}
-          zone={zone}
-          status={status}
-          flag={props.flag}
-          onRange={onRange}
-          onToggleStatus={onToggleStatus}
-          onFlag={onFlag}
-        />
+        <InsightsPanel {...shared} status={status} flag={props.flag} onToggleStatus={onToggleStatus} onFlag={onFlag} />
       </Suspense>
       <div className="view-switch" role="group" aria-label="View">
         <button
@@ -153,13 +146,10 @@ export function ListInsights(props: ListInsightsProps) {
       {view === 'timeline' && (
         <Suspense fallback={<div className="insights insights--loading" aria-hidden="true" />}>
           <Timeline
-            instanceId={instanceId}
-            query={query}
-            zone={zone}
+            {...shared}
             laneBy={lanes}
             onLaneBy={(by) => void setView({ lanes: by === 'name' ? null : by })}
             window={props.window}
-            onRange={onRange}
           />
         </Suspense>
       )}

@@ -44,40 +44,33 @@ function LinkNotice({ notice, onDismiss }: { notice: UrlNotice; onDismiss: () =>
   );
 }
 
+/** One body row across every column, saying why there are no tasks. */
+const emptyRow = (content: ReactNode) => (columns: number) => (
+  <tr>
+    <td colSpan={columns} className="empty-state">
+      {content}
+    </td>
+  </tr>
+);
+
 /** The body rows in place of tasks: loading, failed, past the last page, or nothing matching. */
 const placeholderOf = (view: TaskView): ((columns: number) => ReactNode) | undefined => {
   const { list, live, total, pages, search } = view;
-  if (!list.data && view.cancelled)
-    return (columns) => (
-      <tr>
-        <td colSpan={columns} className="empty-state">
-          No tasks to show: loading was cancelled (see above).
-        </td>
-      </tr>
-    );
+  if (!list.data && view.cancelled) return emptyRow('No tasks to show: loading was cancelled (see above).');
   if (!list.data && list.isPending) return (columns) => <SkeletonRows columns={columns} />;
-  if (!list.data)
-    return (columns) => (
-      <tr>
-        <td colSpan={columns} className="empty-state">
-          No tasks to show: the request failed (see above).
-        </td>
-      </tr>
-    );
+  if (!list.data) return emptyRow('No tasks to show: the request failed (see above).');
   if (live.rows.length === 0 && total > 0 && search.page > pages)
     // An old link, or a rolling window that shrank: the page is gone, the tasks are not.
-    return (columns) => (
-      <tr>
-        <td colSpan={columns} className="empty-state">
-          <p>
-            <strong>Page {search.page.toLocaleString('en')} is past the last page</strong> ({pages.toLocaleString('en')}
-            ) of these {total.toLocaleString('en')} tasks.
-          </p>
-          <button type="button" className="button button--primary" onClick={() => void view.update({ page: pages })}>
-            Go to the last page
-          </button>
-        </td>
-      </tr>
+    return emptyRow(
+      <>
+        <p>
+          <strong>Page {search.page.toLocaleString('en')} is past the last page</strong> ({pages.toLocaleString('en')})
+          of these {total.toLocaleString('en')} tasks.
+        </p>
+        <button type="button" className="button button--primary" onClick={() => void view.update({ page: pages })}>
+          Go to the last page
+        </button>
+      </>,
     );
   if (live.rows.length === 0)
     return (columns) => (

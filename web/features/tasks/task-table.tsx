@@ -17,6 +17,7 @@ import { Elapsed, TimeCell } from '../../components/relative-time.tsx';
 import { formatDuration, type Zone } from '../../lib/dates.ts';
 import { isUnfinished, SORT_KEYS, TASK_ID_PATTERN } from '../../../shared/contract.ts';
 import { NotSent } from '../../components/not-sent.tsx';
+import { SortableHeader } from '../../components/sortable-header.tsx';
 import { StatusBadge } from './status-badge.tsx';
 import { preloadTaskDetailPanel, preloadTaskDetailPanelWhenIdle, TaskDetail } from './task-detail-loader.tsx';
 import { defaultOrder } from './url-state.ts';
@@ -244,24 +245,16 @@ export function TaskTable(props: TaskTableProps) {
             <th scope="col" className="col-toggle">
               <span className="visually-hidden">Params</span>
             </th>
-            {group.headers.map((header) => {
-              const dir = header.column.getIsSorted();
-              return (
-                <th
-                  key={header.id}
-                  scope="col"
-                  className={`col-${header.column.id}`}
-                  aria-sort={dir === 'asc' ? 'ascending' : dir === 'desc' ? 'descending' : 'none'}
-                >
-                  <button type="button" className="sort-button" onClick={header.column.getToggleSortingHandler()}>
-                    <table.FlexRender header={header} />
-                    <span className="sort-icon" aria-hidden="true">
-                      {dir === 'asc' ? '▲' : dir === 'desc' ? '▼' : '↕'}
-                    </span>
-                  </button>
-                </th>
-              );
-            })}
+            {group.headers.map((header) => (
+              <SortableHeader
+                key={header.id}
+                direction={header.column.getIsSorted()}
+                className={`col-${header.column.id}`}
+                onToggle={header.column.getToggleSortingHandler()}
+              >
+                <table.FlexRender header={header} />
+              </SortableHeader>
+            ))}
           </tr>
         ))}
       </thead>

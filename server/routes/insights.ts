@@ -4,7 +4,7 @@ import { instanceIdSchema } from '../../shared/instance.ts';
 import { type Insights, type InsightsQuery, insightsQuerySchema, type Timeline } from '../../shared/insights.ts';
 import { taskQuerySchema, type TaskQuery } from '../../shared/task-query.ts';
 import type { InstanceDirectory } from '../instances.ts';
-import { queryWindow, windowMemo } from '../tasks/query.ts';
+import { type Memo, queryWindow, windowMemo } from '../tasks/query.ts';
 import { flaggedTasks, histogram, insightsOf } from '../tasks/stats.ts';
 import { type WindowEntry, type WindowStore, windowJson } from '../tasks/window.ts';
 import { validate } from '../validate.ts';
@@ -22,59 +22,60 @@ const instanceParam = z.object({ instanceId: instanceIdSchema });
  * The answers are pure functions of the window and the query: serialised once and kept beside
  * the window in the store's one byte-bounded cache (with the stats they are built from).
  */
-const insightsBody = (windows: WindowStore, entry: WindowEntry, query: InsightsQuery): Uint8Array<ArrayBuffer> => {
-  const memo = windowMemo(windows, entry);
-  const key = JSON.stringify([query.status, query.name, query.user, query.q, query.flag, query.tz]);
-  return memo(
-    `insights|${key}`,
-    () => {
-      const base = query.flag ? flaggedTasks(entry.tasks, entry.fetchedAt, query.flag, memo) : entry.tasks;
-      // The table's filters, through the list's own (cached) filter; its sort is irrelevant here.
-      const { matching } = queryWindow(
-        base,
-        { ...query, sort: 'createdAt', order: 'desc', page: 1, pageSize: 1 },
-        windowMemo(windows, entry, query.flag),
-      );
-      const answer: Insights = {
-        window: windowJson(entry),
-        fetchedAt: new Date(entry.fetchedAt).toISOString(),
-        histogram: { tz: query.tz, ...histogram(matching, entry.from, entry.to, query.tz) },
-        ...insightsOf(entry.tasks, matching, entry.fetchedAt, memo),
-      };
-      return new TextEncoder().encode(JSON.stringify(answer));
-    },
-    (body) => body.byteLength + 100,
-  );
+/** The window's tasks under the table's filters (the flag too), through the list's own cached filter. */
+const matchingTasks = (
+  windows: WindowStore,
+  entry: WindowEntry,
+  query: TaskQuery,
+  memo: Memo,
+  order: 'asc' | 'desc',
+) => {
+  const base = query.flag ? flaggedTasks(entry.tasks, entry.fetchedAt, query.flag, memo) : entry.tasks;
+  return queryWindow(
+    base,
+    { ...query, sort: 'createdAt', order, page: 1, pageSize: 1 },
+    windowMemo(windows, entry, query.flag),
+  ).matching;
 };
 
-const timelineBody = (windows: WindowStore, entry: WindowEntry, query: TaskQuery): Uint8Array<ArrayBuffer> => {
-  const memo = windowMemo(windows, entry);
-  const key = JSON.stringify([query.status, query.name, query.user, query.q, query.flag]);
-  return memo(
-    `timeline|${key}`,
-    () => {
-      const base = query.flag ? flaggedTasks(entry.tasks, entry.fetchedAt, query.flag, memo) : entry.tasks;
-      const { matching } = queryWindow(
-        base,
-        { ...query, sort: 'createdAt', order: 'asc', page: 1, pageSize: 1 },
-        windowMemo(windows, entry, query.flag),
-      );
-      const answer: Timeline = {
-        window: windowJson(entry),
-        fetchedAt: new Date(entry.fetchedAt).toISOString(),
-        tasks: matching.map((t) => ({
-          id: t.id,
-          name: t.name,
-          status: t.status,
-          user: t.userName,
-          start: Date.parse(t.createdAt),
-          end: t.durationMs === null ? null : Date.parse(t.updatedAt),
-        })),
-      };
-      return new TextEncoder().encode(JSON.stringify(answer));
-    },
+/** An answer serialised once and kept under `key` beside its window. */
+const jsonOnce = (memo: Memo, key: string, answer: () => unknown): Uint8Array<ArrayBuffer> =>
+  memo(
+    key,
+    () => new TextEncoder().encode(JSON.stringify(answer())),
     (body) => body.byteLength + 100,
   );
+
+const insightsBody = (windows: WindowStore, entry: WindowEntry, query: InsightsQuery) => {
+  const memo = windowMemo(windows, entry);
+  const key = JSON.stringify([query.status, query.name, query.user, query.q, query.flag, query.tz]);
+  return jsonOnce(memo, `insights|${key}`, (): Insights => {
+    // the table's sort is irrelevant here
+    const matching = matchingTasks(windows, entry, query, memo, 'desc');
+    return {
+      window: windowJson(entry),
+      fetchedAt: new Date(entry.fetchedAt).toISOString(),
+      histogram: { tz: query.tz, ...histogram(matching, entry.from, entry.to, query.tz) },
+      ...insightsOf(entry.tasks, matching, entry.fetchedAt, memo),
+    };
+  });
+};
+
+const timelineBody = (windows: WindowStore, entry: WindowEntry, query: TaskQuery) => {
+  const memo = windowMemo(windows, entry);
+  const key = JSON.stringify([query.status, query.name, query.user, query.q, query.flag]);
+  return jsonOnce(memo, `timeline|${key}`, (): Timeline => ({
+    window: windowJson(entry),
+    fetchedAt: new Date(entry.fetchedAt).toISOString(),
+    tasks: matchingTasks(windows, entry, query, memo, 'asc').map((t) => ({
+      id: t.id,
+      name: t.name,
+      status: t.status,
+      user: t.userName,
+      start: Date.parse(t.createdAt),
+      end: t.durationMs === null ? null : Date.parse(t.updatedAt),
+    })),
+  }));
 };
 
 /**

@@ -1,8 +1,9 @@
 import { format } from 'date-fns';
-import { memo, useId, useLayoutEffect, useRef, useState, type KeyboardEvent, type PointerEvent } from 'react';
+import { memo, useId, useState, type KeyboardEvent, type PointerEvent } from 'react';
 import type { Insights } from '../../../shared/insights.ts';
 import type { TaskStatus } from '../../../shared/contract.ts';
 import { context, formatShort, type Zone } from '../../lib/dates.ts';
+import { useWidth } from './use-width.ts';
 
 /** Stacking order, bottom up: what went wrong sits on the baseline where it is easiest to see. */
 export const STACK: readonly TaskStatus[] = ['FAILED', 'CANCELLED', 'DELETED', 'SUCCESS', 'EXECUTING', 'CREATED'];
@@ -42,22 +43,11 @@ export const Histogram = memo(function Histogram({
   onToggleStatus,
 }: HistogramProps) {
   const { buckets } = histogram;
-  const wrapRef = useRef<HTMLDivElement>(null);
-  const [width, setWidth] = useState(800);
+  const [wrapRef, width] = useWidth(800, 200);
   const [active, setActive] = useState<number | null>(null);
   const [brush, setBrush] = useState<{ x0: number; x1: number } | null>(null);
   const titleId = useId();
   const tipId = useId();
-
-  useLayoutEffect(() => {
-    const el = wrapRef.current;
-    if (!el) return;
-    const measure = () => setWidth(Math.max(200, Math.round(el.clientWidth)));
-    measure();
-    const ro = new ResizeObserver(measure);
-    ro.observe(el);
-    return () => ro.disconnect();
-  }, []);
 
   const start = buckets.length ? Date.parse(buckets[0]!.start) : 0;
   const end = buckets.length ? Date.parse(buckets.at(-1)!.end) : 1;

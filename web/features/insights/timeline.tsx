@@ -1,6 +1,6 @@
 import { useQuery } from '@tanstack/react-query';
 import { format } from 'date-fns';
-import { useCallback, useEffect, useId, useLayoutEffect, useMemo, useRef, useState, type PointerEvent } from 'react';
+import { useCallback, useEffect, useId, useMemo, useRef, useState, type PointerEvent } from 'react';
 import type { Timeline as TimelineData, TimelineTask } from '../../../shared/insights.ts';
 import { useNow } from '../../components/use-now.ts';
 import { api, getJson, hasArray } from '../../lib/api.ts';
@@ -8,6 +8,7 @@ import { context, formatExact, type Zone } from '../../lib/dates.ts';
 import { navigate, taskPath } from '../../lib/router.ts';
 import { STACK } from './histogram.tsx';
 import './insights.css';
+import { useWidth } from './use-width.ts';
 
 export type LaneBy = 'name' | 'user';
 
@@ -145,8 +146,7 @@ export function Timeline({ instanceId, query, zone, laneBy, onLaneBy, window: wi
   const titleId = useId();
   const keysId = useId();
   const canvasRef = useRef<HTMLCanvasElement>(null);
-  const wrapRef = useRef<HTMLDivElement>(null);
-  const [width, setWidth] = useState(900);
+  const [wrapRef, width] = useWidth(900, 320);
   // While dragging, the shown span moves locally; the URL changes once, on release.
   const [view, setView] = useState(win);
   const drag = useRef<{ x: number; view: typeof win; moved: boolean } | null>(null);
@@ -155,16 +155,6 @@ export function Timeline({ instanceId, query, zone, laneBy, onLaneBy, window: wi
     setShown(win);
     setView(win);
   }
-
-  useLayoutEffect(() => {
-    const el = wrapRef.current;
-    if (!el) return;
-    const measure = () => setWidth(Math.max(320, Math.round(el.clientWidth)));
-    measure();
-    const ro = new ResizeObserver(measure);
-    ro.observe(el);
-    return () => ro.disconnect();
-  }, []);
 
   const lanes = useMemo(() => (data ? layoutLanes(data.tasks, laneBy, now) : []), [data, laneBy, now]);
   const height = (lanes.at(-1) ? lanes.at(-1)!.y + lanes.at(-1)!.height : AXIS_H) + 4;

@@ -1,6 +1,6 @@
 import AxeBuilder from '@axe-core/playwright';
 import { SHOTS } from './shots.ts';
-import { expect, test, type Page } from '@playwright/test';
+import { type Browser, expect, test, type Page } from '@playwright/test';
 
 // each test reads a window and renders figures: generous on a loaded two-core machine
 test.describe.configure({ timeout: 180_000 });
@@ -20,6 +20,18 @@ const openOrders = async (page: Page, search = '') => {
   await expect(rows(page).first()).toBeVisible({ timeout: 30_000 });
   await expect(histogram(page)).toBeVisible({ timeout: 30_000 });
   return orders.id;
+};
+
+/** A copied link opened by a fresh browser: a new context, so no storage, cache or history of the page that made it. */
+const openFresh = async (browser: Browser, link: string) => {
+  const context = await browser.newContext({
+    timezoneId: 'UTC',
+    locale: 'en-GB',
+    viewport: { width: 1400, height: 900 },
+  });
+  const fresh = await context.newPage();
+  await fresh.goto(link);
+  return fresh;
 };
 
 const expectNoSeriousViolations = async (page: Page) => {
@@ -74,14 +86,19 @@ test('the histogram: a drag sets an absolute range, the legend filters, keys zoo
   await expect(histogram(page)).toBeVisible();
   expect(page.url()).toBe(url);
   await expect(histogram(page).getByRole('button', { name: 'FAILED' })).toHaveAttribute('aria-pressed', 'true');
-  const fresh = await page.context().browser()!.newPage();
-  await fresh.goto(url);
-  await expect(histogram(fresh)).toBeVisible();
+  const fresh = await openFresh(page.context().browser()!, url);
+  await expect(histogram(fresh)).toBeVisible({ timeout: 30_000 });
   expect(fresh.url()).toBe(url);
-  await fresh.close();
+  await expect(histogram(fresh).getByRole('button', { name: 'FAILED' })).toHaveAttribute('aria-pressed', 'true');
+  await fresh.context().close();
 });
 
-test('the seeded outliers and the stuck resize are flagged, and each is a filter', async ({ page }) => {
+test('the seeded outliers and the stuck resize are flagged, each is a filter, and a fresh browser opens either link', async ({
+  page,
+  browser,
+}) => {
+  // a second browser reads the window too
+  test.setTimeout(300_000);
   await openOrders(page, '?range=24h&sort=durationMs');
   await page.getByRole('button', { name: /^Only outliers/ }).click();
   await expect.poll(() => param(page, 'flag')).toBe('outlier');
@@ -91,6 +108,7 @@ test('the seeded outliers and the stuck resize are flagged, and each is a filter
   await expect(rows(page).nth(0).locator('.flag--outlier')).toHaveText(/^[3-4]\.\d× median$/);
   await expect(rows(page).nth(1)).toContainText('restartInstance');
   await expect(rows(page).nth(1).locator('.flag--outlier')).toHaveText(/^\d\d\.\d× median$/);
+  const outliersLink = page.url();
 
   await page.getByRole('button', { name: /^Only stuck/ }).click();
   await expect.poll(() => param(page, 'flag')).toBe('stuck');
@@ -102,6 +120,23 @@ test('the seeded outliers and the stuck resize are flagged, and each is a filter
   await page.reload();
   await expect(rows(page)).toHaveCount(1);
   await expect(page.getByRole('button', { name: /^Only stuck/ })).toHaveAttribute('aria-pressed', 'true');
+  const stuckLink = page.url();
+
+  // each link, opened by a fresh browser, shows the same flagged rows with its filter on
+  const outliers = await openFresh(browser, outliersLink);
+  await expect(rows(outliers).first()).toBeVisible({ timeout: 30_000 });
+  await expect(outliers.getByRole('button', { name: /^Only outliers/ })).toHaveAttribute('aria-pressed', 'true');
+  await expect(rows(outliers)).toHaveCount(2);
+  await expect(rows(outliers).nth(0)).toContainText('resizeInstance');
+  await expect(rows(outliers).nth(1)).toContainText('restartInstance');
+  await expect(rows(outliers).locator('.flag--outlier')).toHaveCount(2);
+  await outliers.context().close();
+  const stuck = await openFresh(browser, stuckLink);
+  await expect(rows(stuck).first()).toBeVisible({ timeout: 30_000 });
+  await expect(stuck.getByRole('button', { name: /^Only stuck/ })).toHaveAttribute('aria-pressed', 'true');
+  await expect(rows(stuck)).toHaveCount(1);
+  await expect(rows(stuck).first().locator('.flag--stuck')).toHaveText(/^running 2 h( \d+ min)? · usually \d+ min/);
+  await stuck.context().close();
 
   // the durations panel sorts
   await page.getByText('Durations by task name').click();
@@ -110,7 +145,12 @@ test('the seeded outliers and the stuck resize are flagged, and each is a filter
   await expect(durations.getByRole('columnheader', { name: /Max/ })).toHaveAttribute('aria-sort', 'descending');
 });
 
-test('a diff of two config changes shows the changed key, from the URL and after a reload', async ({ page }) => {
+test('a diff of two config changes shows the changed key, after a reload and in a fresh browser', async ({
+  page,
+  browser,
+}) => {
+  // a second browser reads the window too
+  test.setTimeout(300_000);
   await openOrders(page, '?range=24h&name=modifyInstanceConfig&user=ops-admin&q=heartbeat');
   const failed = rows(page).filter({ hasText: 'FAILED' }).filter({ hasText: 'modifyInstanceConfig' }).first();
   await expect(failed).toBeVisible();
@@ -129,6 +169,13 @@ test('a diff of two config changes shows the changed key, from the URL and after
     timeout: 30_000,
   });
   expect(page.url()).toBe(url);
+  const fresh = await openFresh(browser, url);
+  const freshDiff = fresh.getByRole('region', { name: 'Params diff' });
+  await expect(freshDiff.getByRole('row', { name: /configs\[0\]\.value/ })).toContainText('"60"', { timeout: 30_000 });
+  await expect(freshDiff.getByRole('row', { name: /configs\[0\]\.value/ })).toContainText('"0"');
+  await expect(freshDiff.getByRole('row', { name: /^force/ })).toContainText('added');
+  expect(new URL(fresh.url()).searchParams.get('diff')).toBe(param(page, 'diff'));
+  await fresh.context().close();
 
   // picking by checkbox and by `d`
   await diff.getByRole('button', { name: 'Close diff' }).click();
@@ -143,7 +190,12 @@ test('a diff of two config changes shows the changed key, from the URL and after
   await expect(page.getByRole('region', { name: 'Params diff' })).toBeVisible();
 });
 
-test('the timeline: bars by name, a bar opens its task, zoom writes the shared range', async ({ page }) => {
+test("the timeline: bars by name, zoom writes the shared range; its link in a fresh browser opens a bar's task", async ({
+  page,
+  browser,
+}) => {
+  // a second browser reads the window too
+  test.setTimeout(300_000);
   const instanceId = await openOrders(page, '?range=24h&name=resizeInstance');
   await page.getByRole('group', { name: 'View' }).getByRole('button', { name: 'Timeline' }).click();
   await expect.poll(() => param(page, 'view')).toBe('timeline');
@@ -157,25 +209,35 @@ test('the timeline: bars by name, a bar opens its task, zoom writes the shared r
   expect(Math.abs(span - 12 * 3_600_000)).toBeLessThan(60_000);
   await expect(histogram(page).locator('.histogram__step')).toHaveText('per 10 min');
 
-  // only the stuck resize: one lane, one bar, running to now at the right edge; a click opens it
+  // only the stuck resize: one lane, one bar, running to now at the right edge
   const { stuck } = (await (await page.request.get(`/api/instances/${instanceId}/insights?range=24h`)).json()) as {
     stuck: { id: string }[];
   };
-  await page.goto(`/instances/${instanceId}?range=24h&flag=stuck&view=timeline`);
-  const canvas = page.getByRole('figure', { name: 'Timeline' }).locator('canvas');
-  await expect(canvas).toHaveAttribute('aria-label', /^1 tasks in 1 lanes/, { timeout: 30_000 });
+  await page.goto(`/instances/${instanceId}?range=24h&name=resizeInstance&view=timeline`);
+  await page.getByRole('button', { name: /^Only stuck/ }).click();
+  await expect.poll(() => param(page, 'flag')).toBe('stuck');
+  const oneBar = /^1 tasks in 1 lanes/;
+  await expect(page.getByRole('figure', { name: 'Timeline' }).locator('canvas')).toHaveAttribute('aria-label', oneBar, {
+    timeout: 30_000,
+  });
+
+  // its link, opened by a fresh browser, shows that timeline; a click on the bar opens the task
+  const fresh = await openFresh(browser, page.url());
+  const canvas = fresh.getByRole('figure', { name: 'Timeline' }).locator('canvas');
+  await expect(canvas).toHaveAttribute('aria-label', oneBar, { timeout: 30_000 });
   const box = (await canvas.boundingBox())!;
   // the first row of the first lane: below the 20 px axis and the lane's 6 px padding
-  await page.mouse.move(box.x + box.width - 8, box.y + 29);
-  await expect(page.getByRole('figure', { name: 'Timeline' }).locator('.histogram__tip')).toContainText(
+  await fresh.mouse.move(box.x + box.width - 8, box.y + 29);
+  await expect(fresh.getByRole('figure', { name: 'Timeline' }).locator('.histogram__tip')).toContainText(
     'resizeInstance · EXECUTING',
   );
-  await page.mouse.down();
-  await page.mouse.up();
-  await expect(page).toHaveURL(new RegExp(`/tasks/${stuck[0]!.id}`));
-  await expect(page.locator('.task-fields')).toBeVisible();
-  await page.goBack();
-  await expect(page.getByRole('figure', { name: 'Timeline' })).toBeVisible();
+  await fresh.mouse.down();
+  await fresh.mouse.up();
+  await expect(fresh).toHaveURL(new RegExp(`/tasks/${stuck[0]!.id}`));
+  await expect(fresh.locator('.task-fields')).toBeVisible();
+  await fresh.goBack();
+  await expect(fresh.getByRole('figure', { name: 'Timeline' })).toBeVisible();
+  await fresh.context().close();
 });
 
 test('the timeline by keyboard: Tab reaches a bar, arrows walk bars and lanes, Enter opens the task', async ({

@@ -5,6 +5,7 @@ import { expect, test } from '@playwright/test';
 import { spawnConsole } from '../server/reliability/spawn-console.ts';
 import type { FaultsInput } from '../server/simulator/faults.ts';
 import { type RunningSimulator, startSimulator } from '../server/simulator/server.ts';
+import { putFaults } from './live-console.ts';
 import { SHOTS } from './shots.ts';
 
 // The fleet view against the fleet seed (SIMULATOR_FLEET=200: three regions, each an endpoint of
@@ -21,14 +22,7 @@ test.beforeAll(async () => {
 });
 test.afterAll(() => sim.close());
 
-const setFaults = async (faults: FaultsInput) => {
-  const res = await fetch(`${sim.url}/_simulator/faults`, {
-    method: 'PUT',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(faults),
-  });
-  expect(res.ok).toBe(true);
-};
+const setFaults = (faults: FaultsInput) => putFaults(sim.url, faults);
 
 /** A live console whose DMS_TARGETS_FILE names every project and region of the fleet simulator. */
 const startFleetConsole = async (env: Record<string, string> = {}) => {

@@ -4,6 +4,16 @@ import type { InjectTaskInput } from '../server/simulator/control.ts';
 import type { FaultsInput } from '../server/simulator/faults.ts';
 import { startSimulator } from '../server/simulator/server.ts';
 
+/** The faults a standalone simulator applies from now on (PUT /_simulator/faults). */
+export const putFaults = async (simulatorUrl: string, faults: FaultsInput) => {
+  const res = await fetch(`${simulatorUrl}/_simulator/faults`, {
+    method: 'PUT',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(faults),
+  });
+  expect(res.ok).toBe(true);
+};
+
 /**
  * A console in live mode, signing with real credentials for a standalone simulator whose faults
  * the spec sets: the error panels then show what the real gateway would answer.
@@ -24,14 +34,7 @@ const startLiveConsole = async (env: Record<string, string> = {}) => {
     await app.stop();
     await sim.close();
   };
-  const setFaults = async (faults: FaultsInput) => {
-    const res = await fetch(`${sim.url}/_simulator/faults`, {
-      method: 'PUT',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(faults),
-    });
-    expect(res.ok).toBe(true);
-  };
+  const setFaults = (faults: FaultsInput) => putFaults(sim.url, faults);
   /** A task that arrives now (POST /_simulator/tasks), as DMS would list it. */
   const injectTask = async (task: InjectTaskInput) => {
     const res = await fetch(`${sim.url}/_simulator/tasks`, {

@@ -79,14 +79,25 @@ export const run = async (): Promise<BenchResult[]> => {
         baseline: null,
         budget: null,
       }),
+      // The client (and its paging memory) is shared by the runs, as by a console's windows: the
+      // first window of an endpoint spends one more call to learn its paging, the others none.
       result({
         name: 'cold-window',
-        metric: `upstream calls per window (${total} tasks, most of ${RUNS} runs)`,
-        value: Math.max(...productCalls),
+        metric: `upstream calls per window once the paging is known (${total} tasks, most of runs 2–${RUNS})`,
+        value: Math.max(...productCalls.slice(1)),
         unit: 'calls',
         baseline: pages,
         baselineNote: 'ceil(total / 100)',
         budget: pages,
+      }),
+      result({
+        name: 'cold-window',
+        metric: `upstream calls, an endpoint's first window (${total} tasks: its pages and the paging-learning call)`,
+        value: productCalls[0]!,
+        unit: 'calls',
+        baseline: pages,
+        baselineNote: 'ceil(total / 100)',
+        budget: pages + 1,
       }),
     ];
   } finally {

@@ -156,6 +156,22 @@ describe('one project and region', () => {
     expect(configError({ WINDOW_RECONCILE_MS: '10' }).message).toMatch(/^WINDOW_RECONCILE_MS/);
   });
 
+  it('sizes WINDOW_MAX_TASKS to the call budget, and refuses one that the budget could never admit', () => {
+    const region = { ...live, HUAWEICLOUD_SDK_REGION: 'cn-north-4' };
+    // 90 pages and the paging-learning call leave 9 of the default 100 calls a minute for the rest
+    expect(parseConfig(region).windowMaxTasks).toBe(9_000);
+    expect(parseConfig({ ...region, UPSTREAM_RATE_PER_MINUTE: '40' }).windowMaxTasks).toBe(3_600);
+    expect(parseConfig({ ...region, UPSTREAM_RATE_PER_MINUTE: '5000' }).windowMaxTasks).toBe(10_000);
+    expect(parseConfig({ ...region, WINDOW_MAX_TASKS: '9900' }).windowMaxTasks).toBe(9_900);
+    expect(parseConfig({ ...region, WINDOW_MAX_TASKS: '20000', UPSTREAM_RATE_PER_MINUTE: '1000' }).windowMaxTasks).toBe(
+      20_000,
+    );
+    expect(configError({ WINDOW_MAX_TASKS: '10000' }).message).toMatch(
+      /^WINDOW_MAX_TASKS: a window of 10000 tasks needs 101 DMS calls.*UPSTREAM_RATE_PER_MINUTE=100.*at most 9900/,
+    );
+    expect(configError({ WINDOW_MAX_TASKS: '50' }).message).toMatch(/^WINDOW_MAX_TASKS/);
+  });
+
   it('reads DMS_TIME_ZONE_OFFSET_MIN (default 0: UTC) in quarter hours within the world’s zones', () => {
     const region = { ...live, HUAWEICLOUD_SDK_REGION: 'cn-north-4' };
     expect(parseConfig(region).upstreamZoneOffsetMin).toBe(0);

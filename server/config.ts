@@ -112,7 +112,7 @@ const envSchema = z.object({
     .default(''),
   WINDOW_CACHE_TTL_MS: z.coerce.number().int().min(0).max(600_000).default(5_000),
   WINDOW_RECONCILE_MS: z.coerce.number().int().min(1_000).max(86_400_000).default(120_000),
-  WINDOW_MAX_TASKS: z.coerce.number().int().min(100).max(1_000_000).default(10_000),
+  WINDOW_MAX_TASKS: z.coerce.number().int().min(100).max(1_000_000).optional(),
   WINDOW_CACHE_MAX_MB: z.coerce.number().int().min(16).max(65_536).default(256),
   UPSTREAM_RATE_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(100),
   UPSTREAM_MAX_WAIT_MS: z.coerce.number().int().min(0).max(600_000).default(10_000),
@@ -236,6 +236,31 @@ const eitherOf = (a: [string, string | undefined], b: [string, string | undefine
   return valueA ?? valueB;
 };
 
+/** Tasks a DMS page holds (server/tasks/window.ts reads pages of 100). */
+const TASKS_PER_CALL = 100;
+/** The largest default window: memory, and a view nobody pages through. */
+const WINDOW_MAX_TASKS_CAP = 10_000;
+
+/**
+ * The largest window the call budget can admit while the rest of the console keeps working
+ * (docs/decisions/0005): its pages, plus the one call that learns the endpoint's paging, leave a
+ * tenth of the minute's calls for instance listings, task details and refreshes. With the default
+ * budget of 100 a minute: 90 pages, 9,000 tasks.
+ */
+export const defaultWindowMaxTasks = (ratePerMinute: number) =>
+  Math.min(WINDOW_MAX_TASKS_CAP, Math.max(1, ratePerMinute - Math.ceil(ratePerMinute / 10)) * TASKS_PER_CALL);
+
+/** A window needs all its calls in one minute's budget (reserved up front): more can never be admitted. */
+const checkWindowFitsBudget = (maxTasks: number, ratePerMinute: number) => {
+  const calls = Math.ceil(maxTasks / TASKS_PER_CALL) + 1;
+  if (calls > ratePerMinute)
+    throw new ConfigError(
+      `WINDOW_MAX_TASKS: a window of ${maxTasks} tasks needs ${calls} DMS calls (pages of ${TASKS_PER_CALL}, plus one ` +
+        `to learn the paging), more than UPSTREAM_RATE_PER_MINUTE=${ratePerMinute} allows, so it could never be read; ` +
+        `set it to at most ${(ratePerMinute - 1) * TASKS_PER_CALL}, or leave it unset (${defaultWindowMaxTasks(ratePerMinute)} for this budget)`,
+    );
+};
+
 export const parseConfig = (env: Record<string, string | undefined>): Config => {
   const parsed = envSchema.safeParse(env);
   if (!parsed.success) {
@@ -243,6 +268,7 @@ export const parseConfig = (env: Record<string, string | undefined>): Config => 
     throw new ConfigError(`${String(issue.path[0])}: ${issue.message}`);
   }
   const e = parsed.data;
+  if (e.WINDOW_MAX_TASKS !== undefined) checkWindowFitsBudget(e.WINDOW_MAX_TASKS, e.UPSTREAM_RATE_PER_MINUTE);
   const ak = eitherOf(
     ['CLOUD_SDK_AK', nonEmpty(e.CLOUD_SDK_AK)],
     ['HUAWEICLOUD_SDK_AK', nonEmpty(e.HUAWEICLOUD_SDK_AK)],
@@ -283,7 +309,7 @@ export const parseConfig = (env: Record<string, string | undefined>): Config => 
       .filter(Boolean),
     windowCacheTtlMs: e.WINDOW_CACHE_TTL_MS,
     windowReconcileMs: e.WINDOW_RECONCILE_MS,
-    windowMaxTasks: e.WINDOW_MAX_TASKS,
+    windowMaxTasks: e.WINDOW_MAX_TASKS ?? defaultWindowMaxTasks(e.UPSTREAM_RATE_PER_MINUTE),
     windowCacheMaxBytes: e.WINDOW_CACHE_MAX_MB * 1024 * 1024,
     upstreamRatePerMinute: e.UPSTREAM_RATE_PER_MINUTE,
     upstreamMaxWaitMs: e.UPSTREAM_MAX_WAIT_MS,

@@ -37,6 +37,8 @@ beforeAll(async () => {
   h = await startHarness({
     CONSOLE_TOKEN: TOKEN,
     UPSTREAM_RATE_PER_MINUTE: String(RATE),
+    // the most a budget of 40 a minute admits: 39 pages and the paging-learning call
+    WINDOW_MAX_TASKS: '3900',
     WINDOW_CACHE_TTL_MS: '60000',
   });
   const small = h.instanceId('dev-sandbox');
@@ -52,8 +54,11 @@ beforeAll(async () => {
   expect((await get(`/api/instances/${small}/tasks?${week}&sort=name`)).status).toBe(200);
   expect((await get(`/api/instances/${small}/tasks/${task.id}`)).status).toBe(200);
   expect((await get(`/api/instances/${small}/tasks/${'f'.repeat(32)}`)).status).toBe(404);
-  // more calls than the whole budget: refused after its first page
-  expect((await get(`/api/instances/${busy}/tasks?range=30d`)).status).toBe(503);
+  // 3,750 tasks of history: within WINDOW_MAX_TASKS, but more calls than the budget has left
+  // after the calls above, so refused after its first page
+  const held = h.sim.data.tasks.get(busy)!.filter((t) => Date.parse(t.created_at) < Date.now() - 3_600_000);
+  const big = `from=${held[3_749]!.created_at}&to=${held[0]!.created_at}`;
+  expect((await get(`/api/instances/${busy}/tasks?${big}`)).status).toBe(503);
   const res = await h.send('/metrics', { headers: auth });
   expect(res.status).toBe(200);
   expect(res.headers['content-type']).toMatch(/^text\/plain; version=0\.0\.4/);

@@ -3,6 +3,7 @@ import { enableHistorySync, NuqsAdapter } from 'nuqs/adapters/react';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './app/app.tsx';
+import { preloadErrorPanelWhenIdle } from './components/error-panel-loader.tsx';
 import { applyTheme } from './lib/theme.ts';
 import './app/app.css';
 
@@ -23,3 +24,4 @@ createRoot(document.getElementById('root')!).render(
     </QueryClientProvider>
   </StrictMode>,
 );
+preloadErrorPanelWhenIdle();

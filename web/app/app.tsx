@@ -1,11 +1,10 @@
 import { useQuery } from '@tanstack/react-query';
 import { useQueryStates } from 'nuqs';
 import { lazy, Suspense, useEffect } from 'react';
-import { ErrorPanel } from '../components/error-panel.tsx';
+import { ErrorPanel } from '../components/error-panel-loader.tsx';
 import { Link } from '../components/link.tsx';
 import { InstancePicker } from '../features/instances/instance-picker.tsx';
 import { instanceListOptions } from '../features/instances/api.ts';
-import { TargetFailures } from '../features/instances/target-failures.tsx';
 import { listHref, otherInstanceHref } from '../features/tasks/links.ts';
 import { TaskListView } from '../features/tasks/task-list-view.tsx';
 import { taskSearchParsers } from '../features/tasks/url-state.ts';
@@ -21,6 +20,10 @@ const ConnectionView = lazy(() =>
 );
 // the fleet view is its own route chunk: the first view does not carry it
 const FleetView = lazy(() => import('../features/fleet/fleet-view.tsx').then((m) => ({ default: m.FleetView })));
+// Only an instance listing with failed targets shows them, with the error panel's advice.
+const TargetFailures = lazy(() =>
+  import('../features/instances/target-failures.tsx').then((m) => ({ default: m.TargetFailures })),
+);
 const TaskPage = lazy(() => import('../features/tasks/task-page.tsx').then((m) => ({ default: m.TaskPage })));
 
 function SimulatorBanner() {
@@ -70,7 +73,9 @@ function Home() {
         {data.failures.length === 0 ? (
           <p>The configured projects and regions have no DMS instances (RabbitMQ, Kafka or RocketMQ).</p>
         ) : (
-          <TargetFailures failures={data.failures} />
+          <Suspense fallback={<p className="muted">{data.failures.length} projects/regions could not be listed.</p>}>
+            <TargetFailures failures={data.failures} />
+          </Suspense>
         )}
       </section>
     );

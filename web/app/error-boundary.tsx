@@ -1,7 +1,7 @@
 import { QueryErrorResetBoundary } from '@tanstack/react-query';
 import type { ReactNode } from 'react';
 import { ErrorBoundary } from 'react-error-boundary';
-import { ErrorPanel } from '../components/error-panel.tsx';
+import { ErrorPanel } from '../components/error-panel-loader.tsx';
 
 /**
  * Turns an error in one section (a render error, or a query that throws to its boundary) into

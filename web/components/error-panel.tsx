@@ -1,3 +1,4 @@
+import './error-panel.css';
 import { ApiRequestError, type ErrorCode } from '../lib/api.ts';
 import { Link } from './link.tsx';
 

@@ -1,5 +1,5 @@
 import { utc } from '@date-fns/utc';
-import { format } from 'date-fns';
+import { format, formatDistanceStrict, intervalToDuration } from 'date-fns';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { fromInputValue } from './date-input.ts';
@@ -23,6 +23,42 @@ describe('dates', () => {
     const now = Date.parse('2026-11-28T03:35:45Z');
     expect(formatRelative('2026-11-28T03:30:45Z', now)).toBe('5 minutes ago');
     expect(formatRelative('2026-11-28T03:35:44Z', now)).toBe('just now');
+  });
+
+  it("words a distance as date-fns' formatDistanceStrict does, where no daylight-saving change lies between", () => {
+    const now = Date.parse('2026-11-28T03:35:45Z');
+    fc.assert(
+      fc.property(fc.integer({ min: -20 * 365 * 86_400_000, max: 20 * 365 * 86_400_000 }), (offset) => {
+        fc.pre(Math.abs(offset) >= 5_000);
+        const at = new Date(now + offset);
+        // date-fns moves a distance across a zone change by the offsets' difference; ours is elapsed time
+        fc.pre(at.getTimezoneOffset() === new Date(now).getTimezoneOffset());
+        expect(formatRelative(at, now)).toBe(
+          formatDistanceStrict(at, now, { addSuffix: true, roundingMethod: 'floor' }),
+        );
+      }),
+    );
+  });
+
+  it("splits a duration under four weeks as date-fns' intervalToDuration does", () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1_000, max: 28 * 86_400_000 - 1 }), (ms) => {
+        const d = intervalToDuration({ start: 0, end: ms });
+        const expected = (
+          [
+            [d.days, 'd'],
+            [d.hours, 'h'],
+            [d.minutes, 'min'],
+            [d.seconds, 's'],
+          ] as const
+        )
+          .filter(([n]) => n)
+          .slice(0, 2)
+          .map(([n, unit]) => `${n} ${unit}`)
+          .join(' ');
+        expect(formatDuration(ms)).toBe(expected);
+      }),
+    );
   });
 
   it('writes durations compactly', () => {

@@ -1,5 +1,5 @@
 import { utc } from '@date-fns/utc';
-import { format, formatDistanceStrict, getYear, intervalToDuration, isValid } from 'date-fns';
+import { format, getYear, isValid } from 'date-fns';
 
 /** The zone every timestamp is shown in: the browser's own, or UTC. */
 export type Zone = 'local' | 'utc';
@@ -89,12 +89,28 @@ const formatWindowIn = remembered(
   200,
 );
 
+const DAY_MS = 86_400_000;
+// date-fns' formatDistanceStrict's units and thresholds (a month is 30 days, a year 365), floored;
+// Intl words them, which keeps date-fns' distance code and its locale out of the first view.
+const RELATIVE_UNITS: readonly [Intl.RelativeTimeFormatUnit, number][] = [
+  ['year', 365 * DAY_MS],
+  ['month', 30 * DAY_MS],
+  ['day', DAY_MS],
+  ['hour', 3_600_000],
+  ['minute', 60_000],
+  ['second', 1_000],
+];
+let relativeFormat: Intl.RelativeTimeFormat | undefined;
+
 /** "5 minutes ago" / "in 2 hours", against `now`. */
 export const formatRelative = (value: Instant, now: number): string => {
   const d = toDate(value);
   if (!isValid(d)) return '';
-  if (Math.abs(now - d.getTime()) < 5_000) return 'just now';
-  return formatDistanceStrict(d, now, { addSuffix: true, roundingMethod: 'floor' });
+  const diff = d.getTime() - now;
+  if (Math.abs(diff) < 5_000) return 'just now';
+  const [unit, size] = RELATIVE_UNITS.find(([, ms]) => Math.abs(diff) >= ms) ?? ['second', 1_000];
+  relativeFormat ??= new Intl.RelativeTimeFormat('en', { numeric: 'always' });
+  return relativeFormat.format(Math.trunc(diff / size), unit);
 };
 
 /** A task's duration, compact: `850 ms`, `42 s`, `3 min 34 s`, `2 h 5 min`, `3 d 4 h`. */
@@ -103,12 +119,11 @@ export const formatDuration = (ms: number | null): string => {
   return ms < 1_000 ? `${Math.round(ms)} ms` : formatLongDuration(ms);
 };
 const formatLongDuration = remembered(String, (ms: number): string => {
-  const d = intervalToDuration({ start: 0, end: ms });
-  const parts: [number | undefined, string][] = [
-    [(d.years ?? 0) * 365 + (d.months ?? 0) * 30 + (d.days ?? 0), 'd'],
-    [d.hours, 'h'],
-    [d.minutes, 'min'],
-    [d.seconds, 's'],
+  const parts: [number, string][] = [
+    [Math.floor(ms / DAY_MS), 'd'],
+    [Math.floor(ms / 3_600_000) % 24, 'h'],
+    [Math.floor(ms / 60_000) % 60, 'min'],
+    [Math.floor(ms / 1_000) % 60, 's'],
   ];
   const shown = parts.filter(([n]) => n);
   return shown

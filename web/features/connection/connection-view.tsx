@@ -1,4 +1,5 @@
 import { useQuery } from '@tanstack/react-query';
+import './connection-view.css';
 import type { CheckStatus, Diagnostics } from '../../../shared/diagnostics.ts';
 import { ErrorPanel } from '../../components/error-panel.tsx';
 import { api, getJson, hasArray } from '../../lib/api.ts';

@@ -1,3 +1,4 @@
+import './instance-combobox.css';
 import { useCombobox } from 'downshift';
 import { useState } from 'react';
 import type { Instance, TargetFailure } from '../../../shared/instance.ts';

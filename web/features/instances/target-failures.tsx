@@ -1,3 +1,4 @@
+import './target-failures.css';
 import type { TargetFailure } from '../../../shared/instance.ts';
 import { adviceFor } from '../../components/error-panel.tsx';
 import { ApiRequestError } from '../../lib/api.ts';

@@ -1,3 +1,4 @@
+import './custom-range-form.css';
 import { useState } from 'react';
 import { fromInputValue } from '../../lib/date-input.ts';
 import { INPUT_FORMAT, toInputValue, type Zone } from '../../lib/dates.ts';

@@ -1,3 +1,4 @@
+import './list-states.css';
 import type { TaskSearch } from './url-state.ts';
 
 const WIDTHS = ['w1', 'w2', 'w3', 'w2', 'w1', 'w3', 'w2', 'w1'];
@@ -69,5 +70,19 @@ export function EmptyState({
         )}
       </td>
     </tr>
+  );
+}
+
+/** After Cancel: nothing is loading, and nothing is asked of DMS until Retry. */
+export function LoadCancelled({ onRetry }: { onRetry: () => void }) {
+  return (
+    <div className="notice load-cancelled" role="status">
+      <p>
+        <strong>Loading cancelled.</strong> The console stopped asking DMS for this view.
+      </p>
+      <button type="button" className="button button--primary" onClick={onRetry}>
+        Retry
+      </button>
+    </div>
   );
 }

@@ -78,17 +78,3 @@ export function LoadProgress({
     </div>
   );
 }
-
-/** After Cancel: nothing is loading, and nothing is asked of DMS until Retry. */
-export function LoadCancelled({ onRetry }: { onRetry: () => void }) {
-  return (
-    <div className="notice load-cancelled" role="status">
-      <p>
-        <strong>Loading cancelled.</strong> The console stopped asking DMS for this view.
-      </p>
-      <button type="button" className="button button--primary" onClick={onRetry}>
-        Retry
-      </button>
-    </div>
-  );
-}

@@ -1,3 +1,4 @@
+import './task-detail-panel.css';
 import { useQuery } from '@tanstack/react-query';
 import type { Task } from '../../../shared/task.ts';
 import { CopyButton } from '../../components/copy-button.tsx';

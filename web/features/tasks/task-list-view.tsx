@@ -1,6 +1,6 @@
 import { TASK_QUERY_KEYS } from '../../../shared/contract.ts';
-import { useRef, type ReactNode } from 'react';
-import { ErrorPanel } from '../../components/error-panel.tsx';
+import { lazy, Suspense, useEffect, useRef, useState, type ReactNode } from 'react';
+import { ErrorPanel } from '../../components/error-panel-loader.tsx';
 import { useDocumentTitle } from '../../lib/title.ts';
 import { ListInsights, useRowInsights } from '../insights/list-insights.tsx';
 import { exportHref, hasUnfinished } from './api.ts';
@@ -9,8 +9,7 @@ import { DebouncedInput } from './debounced-input.tsx';
 import { ExportButtons } from './export-buttons.tsx';
 import { NameFacets, StatusFacets } from './facets.tsx';
 import { taskHref } from './links.ts';
-import { EmptyState, SkeletonRows } from './list-states.tsx';
-import { LoadCancelled, LoadProgress } from './load-progress.tsx';
+import { EmptyState, LoadCancelled, SkeletonRows } from './list-states.tsx';
 import { CONTROLS_ID, useNarrowControls } from './narrow-controls.tsx';
 import { Pagination } from './pagination.tsx';
 import { RangePicker } from './range-picker.tsx';
@@ -19,6 +18,24 @@ import { TaskTable } from './task-table.tsx';
 import { useListKeys } from './use-list-keys.ts';
 import { narrowerRange } from './url-state.ts';
 import { useTaskView, type TaskView, type UrlNotice } from './use-task-view.ts';
+
+// What the server's fetch is doing, only for a load that takes a while: its own chunk, and its polling.
+const LoadProgress = lazy(() => import('./load-progress.tsx').then((m) => ({ default: m.LoadProgress })));
+const PROGRESS_AFTER_MS = 400;
+
+/** True once `active` has lasted `ms`: a window the server holds answers before a progress line would show. */
+const useLasting = (active: boolean, ms: number) => {
+  const [lasted, setLasted] = useState(false);
+  useEffect(() => {
+    if (!active) return;
+    const timer = setTimeout(() => setLasted(true), ms);
+    return () => {
+      clearTimeout(timer);
+      setLasted(false);
+    };
+  }, [active, ms]);
+  return active && lasted;
+};
 
 function LinkNotice({ notice, onDismiss }: { notice: UrlNotice; onDismiss: () => void }) {
   return (
@@ -112,6 +129,7 @@ export function TaskListView({
   useListKeys(tableRef, searchRef, view.stepPage);
   const narrow = useNarrowControls(view.filters.length);
 
+  const slowLoad = useLasting(view.loading && !view.cancelled, PROGRESS_AFTER_MS);
   const rowInsights = useRowInsights(instanceId, apiQuery, zone, !view.cancelled);
   const userOptions = Object.keys(data?.facets.user ?? {}).sort((a, b) => a.localeCompare(b));
 
@@ -181,8 +199,10 @@ export function TaskListView({
           onFlag={(flag) => void update({ flag })}
         />
       )}
-      {view.loading && !view.cancelled && (
-        <LoadProgress instanceId={instanceId} query={apiQuery} onCancel={view.cancel} />
+      {slowLoad && (
+        <Suspense>
+          <LoadProgress instanceId={instanceId} query={apiQuery} onCancel={view.cancel} />
+        </Suspense>
       )}
       {view.cancelled && <LoadCancelled onRetry={view.resume} />}
       {list.error && (

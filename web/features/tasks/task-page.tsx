@@ -1,3 +1,4 @@
+import './task-page.css';
 import { useQuery } from '@tanstack/react-query';
 import { useQueryStates } from 'nuqs';
 import { CopyButton } from '../../components/copy-button.tsx';

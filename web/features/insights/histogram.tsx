@@ -1,5 +1,5 @@
 import { format } from 'date-fns';
-import { memo, useId, useState, type KeyboardEvent, type PointerEvent } from 'react';
+import { memo, useDeferredValue, useId, useState, type KeyboardEvent, type PointerEvent } from 'react';
 import type { Insights } from '../../../shared/insights.ts';
 import type { TaskStatus } from '../../../shared/contract.ts';
 import { context, formatShort, type Zone } from '../../lib/dates.ts';
@@ -25,6 +25,8 @@ export const describeBucket = (b: Bucket, zone: Zone): string => {
 const tickLabel = (ms: number, stepMs: number, zone: Zone) =>
   format(ms, stepMs >= 86_400_000 ? 'd MMM' : stepMs >= 3_600_000 ? 'd MMM HH:mm' : 'HH:mm', context(zone));
 
+const NO_BUCKETS: readonly Bucket[] = [];
+
 export interface HistogramProps {
   histogram: Insights['histogram'];
   zone: Zone;
@@ -43,11 +45,14 @@ export const Histogram = memo(function Histogram({
   onToggleStatus,
 }: HistogramProps) {
   const { buckets } = histogram;
-  const [wrapRef, width] = useWidth(800, 200);
+  const [wrapRef, width] = useWidth(800, 200, 'histogram');
   const [active, setActive] = useState<number | null>(null);
   const [brush, setBrush] = useState<{ x0: number; x1: number } | null>(null);
   const titleId = useId();
   const tipId = useId();
+
+  // The screen readers' table (a row per bucket) is drawn after the chart, at a lower priority.
+  const tableBuckets = useDeferredValue(buckets, NO_BUCKETS);
 
   const start = buckets.length ? Date.parse(buckets[0]!.start) : 0;
   const end = buckets.length ? Date.parse(buckets.at(-1)!.end) : 1;
@@ -201,7 +206,7 @@ export const Histogram = memo(function Histogram({
             </tr>
           </thead>
           <tbody>
-            {buckets.map((b) => (
+            {tableBuckets.map((b) => (
               <tr key={b.start}>
                 <th scope="row">{formatShort(b.start, zone)}</th>
                 {STACK.map((s) => (

@@ -1,5 +1,5 @@
 import { useQuery } from '@tanstack/react-query';
-import { memo } from 'react';
+import { memo, useDeferredValue } from 'react';
 import type { TaskFlag } from '../../../shared/contract.ts';
 import type { TaskStatus } from '../../../shared/contract.ts';
 import type { Zone } from '../../lib/dates.ts';
@@ -22,7 +22,9 @@ export interface InsightsPanelProps {
 
 /** Above the table: the histogram, the outlier and stuck filters, and durations by name. Loaded on demand. */
 export const InsightsPanel = memo(function InsightsPanel(props: InsightsPanelProps) {
-  const { data, error } = useQuery(insightsOptions(props.instanceId, props.query));
+  const { data: answer, error } = useQuery(insightsOptions(props.instanceId, props.query));
+  // Drawn at a lower priority than the list: the table's first rows do not wait for the chart.
+  const data = useDeferredValue(answer);
   if (error) return null; // the list above says what failed; the insights are extra
   if (!data) return <div className="insights insights--loading" aria-hidden="true" />;
   const flagButton = (flag: TaskFlag, label: string, count: number) => (

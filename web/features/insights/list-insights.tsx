@@ -1,10 +1,20 @@
 import './list-insights.css';
 import { useQuery } from '@tanstack/react-query';
 import { parseAsStringLiteral, useQueryStates } from 'nuqs';
-import { lazy, Suspense, useCallback, useLayoutEffect, useMemo, useRef, type ReactNode } from 'react';
+import {
+  createContext,
+  lazy,
+  Suspense,
+  useCallback,
+  useContext,
+  useLayoutEffect,
+  useMemo,
+  useRef,
+  type ReactNode,
+} from 'react';
 import type { TaskFlag, TaskStatus } from '../../../shared/contract.ts';
 import type { Zone } from '../../lib/dates.ts';
-import { flagBadges, insightsOptions, insightsQuery, zoneTz } from './api.ts';
+import { flagBadges, insightsOptions, insightsQuery, zoneTz, type TaskFlagBadge } from './api.ts';
 import { DiffPick, findPreviousRun, useDiffKey } from './diff-pick.tsx';
 import { useDiffPick } from './diff-state.ts';
 import { FlagBadge } from './flag-badge.tsx';
@@ -47,6 +57,16 @@ const windowKeys = (q: Readonly<Record<string, string>>) => {
   return w;
 };
 
+/**
+ * The flag badges by task id, read by each row's badge: the insights arriving (or changing) redraw
+ * the badges, not every row of the table.
+ */
+export const RowFlags = createContext<ReadonlyMap<string, TaskFlagBadge>>(new Map());
+
+function RowFlag({ id }: { id: string }) {
+  return <FlagBadge badge={useContext(RowFlags).get(id)} />;
+}
+
 /** What the table's rows carry from the insights: a flag badge, and the diff pick controls. */
 export const useRowInsights = (
   instanceId: string,
@@ -69,7 +89,7 @@ export const useRowInsights = (
     [instanceId, windowQuery, compare],
   );
   // Stable while their inputs are: the table redraws a row only when its renderers change.
-  const badge = useCallback((task: RowTask): ReactNode => <FlagBadge badge={badges.get(task.id)} />, [badges]);
+  const badge = useCallback((task: RowTask): ReactNode => <RowFlag id={task.id} />, []);
   const extras = useCallback(
     (task: RowTask): ReactNode => (
       <DiffPick
@@ -81,7 +101,8 @@ export const useRowInsights = (
     ),
     [ids, toggle, previous],
   );
-  return { badge, extras };
+  /** `badge` reads `flags` through RowFlags, which must hold them around the table. */
+  return { badge, extras, flags: badges };
 };
 
 export interface ListInsightsProps {

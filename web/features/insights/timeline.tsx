@@ -146,7 +146,7 @@ export function Timeline({ instanceId, query, zone, laneBy, onLaneBy, window: wi
   const titleId = useId();
   const keysId = useId();
   const canvasRef = useRef<HTMLCanvasElement>(null);
-  const [wrapRef, width] = useWidth(900, 320);
+  const [wrapRef, width] = useWidth(900, 320, 'timeline');
   // While dragging, the shown span moves locally; the URL changes once, on release.
   const [view, setView] = useState(win);
   const drag = useRef<{ x: number; view: typeof win; moved: boolean } | null>(null);

@@ -2,7 +2,7 @@ import { TASK_QUERY_KEYS } from '../../../shared/contract.ts';
 import { lazy, Suspense, useEffect, useRef, useState, type ReactNode } from 'react';
 import { ErrorPanel } from '../../components/error-panel-loader.tsx';
 import { useDocumentTitle } from '../../lib/title.ts';
-import { ListInsights, useRowInsights } from '../insights/list-insights.tsx';
+import { ListInsights, RowFlags, useRowInsights } from '../insights/list-insights.tsx';
 import { exportHref, hasUnfinished } from './api.ts';
 import { POLL_MS } from './constants.ts';
 import { DebouncedInput } from './debounced-input.tsx';
@@ -241,25 +241,27 @@ export function TaskListView({
         )}
         {list.isFetching && data && <span className="muted">Refreshing…</span>}
       </div>
-      <div className="table-wrap" ref={tableRef}>
-        <TaskTable
-          instanceId={instanceId}
-          instanceName={instanceName}
-          rows={live.rows}
-          sort={search.sort}
-          order={search.order}
-          open={search.open}
-          zone={zone}
-          stale={list.isPlaceholderData}
-          changed={live.changed}
-          onSort={(sort, order) => void update({ sort, order })}
-          onOpen={view.setOpen}
-          taskHref={(taskId) => taskHref(instanceId, taskId, search)}
-          rowBadge={rowInsights.badge}
-          rowExtras={rowInsights.extras}
-          placeholder={placeholderOf(view)}
-        />
-      </div>
+      <RowFlags value={rowInsights.flags}>
+        <div className="table-wrap" ref={tableRef}>
+          <TaskTable
+            instanceId={instanceId}
+            instanceName={instanceName}
+            rows={live.rows}
+            sort={search.sort}
+            order={search.order}
+            open={search.open}
+            zone={zone}
+            stale={list.isPlaceholderData}
+            changed={live.changed}
+            onSort={(sort, order) => void update({ sort, order })}
+            onOpen={view.setOpen}
+            taskHref={(taskId) => taskHref(instanceId, taskId, search)}
+            rowBadge={rowInsights.badge}
+            rowExtras={rowInsights.extras}
+            placeholder={placeholderOf(view)}
+          />
+        </div>
+      </RowFlags>
       {data && (
         <Pagination
           page={search.page}

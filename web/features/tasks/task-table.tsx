@@ -192,7 +192,9 @@ export function TaskTable(props: TaskTableProps) {
   const { sort, order, open, zone, stale, changed, rowBadge } = props;
   // A new list (a search committed, a filter) draws at a lower priority than the search box's
   // keystrokes, and rows whose task did not change are not drawn again.
-  const rows = useDeferredValue(props.rows);
+  const deferredRows = useDeferredValue(props.rows);
+  // The first rows after the skeleton draw at once: only rows replacing rows on screen wait.
+  const rows = deferredRows.length === 0 ? props.rows : deferredRows;
   const cellColumns = useMemo(() => columns({ zone, badge: rowBadge }), [zone, rowBadge]);
   const sorting: SortingState = [{ id: sort, desc: order === 'desc' }];
   const expanded: ExpandedState = Object.fromEntries(open.map((id) => [id, true]));

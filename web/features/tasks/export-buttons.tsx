@@ -1,20 +1,7 @@
 import { useState } from 'react';
 import './list-states.css';
 
-type Format = 'csv' | 'json';
-
-/** The BFF's error body in words, or its status when the body is not one. */
-const failureOf = async (res: Response) => {
-  const body = (await res.json().catch(() => undefined)) as
-    { error?: { code?: unknown; message?: unknown } } | undefined;
-  const { code, message } = body?.error ?? {};
-  return typeof code === 'string' && typeof message === 'string'
-    ? `${message} (${code})`
-    : `the console server answered ${res.status}.`;
-};
-
-const filenameOf = (res: Response, format: Format) =>
-  /filename="([^"]+)"/.exec(res.headers.get('content-disposition') ?? '')?.[1] ?? `dms-tasks.${format}`;
+export type Format = 'csv' | 'json';
 
 /**
  * Export of the filtered tasks. Fetched here rather than by a plain download link, so a failed
@@ -29,19 +16,9 @@ export function ExportButtons({ href, count }: { href: (format: Format) => strin
     setBusy(format);
     setFailure(null);
     try {
-      const res = await fetch(href(format));
-      if (!res.ok) {
-        setFailure(`The ${format.toUpperCase()} export failed: ${await failureOf(res)}`);
-        return;
-      }
-      const url = URL.createObjectURL(await res.blob());
-      const a = document.createElement('a');
-      a.href = url;
-      a.download = filenameOf(res, format);
-      document.body.append(a);
-      a.click();
-      a.remove();
-      setTimeout(() => URL.revokeObjectURL(url), 10_000);
+      // what a download needs loads with the first one
+      const failed = await (await import('./export-download.ts')).download(href(format), format);
+      if (failed) setFailure(`The ${format.toUpperCase()} export failed: ${failed}`);
     } catch {
       setFailure(`The ${format.toUpperCase()} export failed: the console server did not answer.`);
     } finally {

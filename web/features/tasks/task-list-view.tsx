@@ -13,7 +13,7 @@ import { EmptyState, LoadCancelled, SkeletonRows } from './list-states.tsx';
 import { CONTROLS_ID, useNarrowControls } from './narrow-controls.tsx';
 import { Pagination } from './pagination.tsx';
 import { RangePicker } from './range-picker.tsx';
-import { SearchHints, type InstanceRef } from './search-hints.tsx';
+import type { InstanceRef } from './search-hints.tsx';
 import { TaskTable } from './task-table.tsx';
 import { useListKeys } from './use-list-keys.ts';
 import { narrowerRange } from './url-state.ts';
@@ -22,6 +22,8 @@ import { useTaskView, type TaskView, type UrlNotice } from './use-task-view.ts';
 // What the server's fetch is doing, only for a load that takes a while: its own chunk, and its polling.
 const LoadProgress = lazy(() => import('./load-progress.tsx').then((m) => ({ default: m.LoadProgress })));
 const PROGRESS_AFTER_MS = 400;
+// What a pasted id means beyond this window: only a search has any, so it loads with the first one.
+const SearchHints = lazy(() => import('./search-hints.tsx').then((m) => ({ default: m.SearchHints })));
 
 /** True once `active` has lasted `ms`: a window the server holds answers before a progress line would show. */
 const useLasting = (active: boolean, ms: number) => {
@@ -213,14 +215,18 @@ export function TaskListView({
           onResetFilters={() => void update(Object.fromEntries(TASK_QUERY_KEYS.map((k) => [k, null])))}
         />
       )}
-      <SearchHints
-        instanceId={instanceId}
-        instances={instances}
-        search={search}
-        zone={zone}
-        inRows={(id) => live.rows.some((t) => t.id === id)}
-        settled={!!data && !list.isPlaceholderData}
-      />
+      {search.q && (
+        <Suspense>
+          <SearchHints
+            instanceId={instanceId}
+            instances={instances}
+            search={search}
+            zone={zone}
+            inRows={(id) => live.rows.some((t) => t.id === id)}
+            settled={!!data && !list.isPlaceholderData}
+          />
+        </Suspense>
+      )}
       <div className="live-bar">
         <span aria-live="polite">
           {live.newCount > 0 && (

@@ -28,15 +28,26 @@ describe('dates', () => {
   it("words a distance as date-fns' formatDistanceStrict does, where no daylight-saving change lies between", () => {
     const now = Date.parse('2026-11-28T03:35:45Z');
     fc.assert(
-      fc.property(fc.integer({ min: -20 * 365 * 86_400_000, max: 20 * 365 * 86_400_000 }), (offset) => {
-        fc.pre(Math.abs(offset) >= 5_000);
-        const at = new Date(now + offset);
-        // date-fns moves a distance across a zone change by the offsets' difference; ours is elapsed time
-        fc.pre(at.getTimezoneOffset() === new Date(now).getTimezoneOffset());
-        expect(formatRelative(at, now)).toBe(
-          formatDistanceStrict(at, now, { addSuffix: true, roundingMethod: 'floor' }),
-        );
-      }),
+      fc.property(
+        fc.oneof(
+          fc.integer({ min: -20 * 365 * 86_400_000, max: 20 * 365 * 86_400_000 }),
+          // the units' edges: a minute, an hour, a day, 30, 360 and 365 days
+          fc
+            .constantFrom(60_000, 3_600_000, 86_400_000, 30 * 86_400_000, 360 * 86_400_000, 365 * 86_400_000)
+            .chain((edge) =>
+              fc.integer({ min: -2_000, max: 2_000 }).chain((d) => fc.constantFrom(edge + d, -(edge + d))),
+            ),
+        ),
+        (offset) => {
+          fc.pre(Math.abs(offset) >= 5_000);
+          const at = new Date(now + offset);
+          // date-fns moves a distance across a zone change by the offsets' difference; ours is elapsed time
+          fc.pre(at.getTimezoneOffset() === new Date(now).getTimezoneOffset());
+          expect(formatRelative(at, now)).toBe(
+            formatDistanceStrict(at, now, { addSuffix: true, roundingMethod: 'floor' }),
+          );
+        },
+      ),
     );
   });
 

@@ -110,7 +110,11 @@ export const formatRelative = (value: Instant, now: number): string => {
   if (Math.abs(diff) < 5_000) return 'just now';
   const [unit, size] = RELATIVE_UNITS.find(([, ms]) => Math.abs(diff) >= ms) ?? ['second', 1_000];
   relativeFormat ??= new Intl.RelativeTimeFormat('en', { numeric: 'always' });
-  return relativeFormat.format(Math.trunc(diff / size), unit);
+  const n = Math.trunc(diff / size);
+  // 360 to 365 days are twelve 30-day months: a year, as date-fns says
+  return Math.abs(n) === 12 && unit === 'month'
+    ? relativeFormat.format(Math.sign(n), 'year')
+    : relativeFormat.format(n, unit);
 };
 
 /** A task's duration, compact: `850 ms`, `42 s`, `3 min 34 s`, `2 h 5 min`, `3 d 4 h`. */

@@ -40,5 +40,16 @@ export const run = async (): Promise<BenchResult[]> => {
       baseline: null,
       budget: null,
     }),
+    // Issue 14: every on-demand view reports its own size (its chunk, CSS and what only it imports).
+    ...b.chunks.map((c) =>
+      result({
+        name: 'bundle',
+        metric: `on demand: ${c.module}, beyond the first view (gzip -9)`,
+        value: c.kb,
+        unit: 'KB',
+        baseline: null,
+        budget: null,
+      }),
+    ),
   ];
 };

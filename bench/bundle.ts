@@ -8,6 +8,8 @@ interface ManifestChunk {
   imports?: string[];
   dynamicImports?: string[];
   css?: string[];
+  src?: string;
+  name?: string;
 }
 
 /** Bull Board's UI initial JS (@bull-board/ui 9.10.2 dist, gzip -9), the issue's baseline. */
@@ -40,6 +42,26 @@ export const measureBundle = (distDir = 'dist') => {
   const lazy = [...allFiles].filter((f) => !initial.has(f) && /\.(js|css)$/.test(f));
   const sum = (files: Iterable<string>, ext: string) =>
     [...files].filter((f) => f.endsWith(ext)).reduce((kb, f) => kb + gzipKb(join(distDir, f)), 0);
+  // What each dynamic import loads beyond the first view (its chunk, its CSS, and the shared
+  // chunks it needs that the first view does not have), named by the module the SPA imports.
+  const dynamic = new Set(Object.values(manifest).flatMap((c) => c.dynamicImports ?? []));
+  const chunks = [...dynamic]
+    .map((key) => {
+      const files = new Set<string>();
+      const walk = (k: string) => {
+        const m = manifest[k]!;
+        if (initial.has(m.file) || files.has(m.file)) return;
+        files.add(m.file);
+        m.css?.forEach((css) => files.add(css));
+        m.imports?.forEach(walk);
+      };
+      walk(key);
+      return {
+        module: manifest[key]!.src ?? `${manifest[key]!.name ?? key} (shared chunk)`,
+        kb: sum(files, '.js') + sum(files, '.css'),
+      };
+    })
+    .sort((a, b) => a.module.localeCompare(b.module));
   const initialJs = sum(initial, '.js');
   const initialCss = sum(initial, '.css');
   return {
@@ -48,5 +70,6 @@ export const measureBundle = (distDir = 'dist') => {
     initialKb: initialJs + initialCss,
     lazyKb: sum(lazy, '.js') + sum(lazy, '.css'),
     lazyChunks: lazy.length,
+    chunks,
   };
 };

@@ -114,6 +114,27 @@ describe('window store over the simulator', () => {
     expect(lookups).toEqual([false, true]);
   });
 
+  it('serves a range inside a fresh window (a brush, a zoom) from it without a call, and expires with it', async () => {
+    const windows = store();
+    const id = instanceId('prod-orders');
+    const source = { client: client() };
+    const week = await windows.get(source, rolling(id, '7d'));
+    const made = calls.length;
+    expect(made).toBeGreaterThan(5);
+    const iso = (ms: number) => new Date(ms).toISOString();
+    const part = windowKeyFor(id, { from: iso(t - 3 * 86_400_000), to: iso(t - 86_400_000) }, t, rangeToMs, 5_000);
+    const brushed = await windows.get(source, part);
+    expect(calls.length).toBe(made);
+    const expected = truth(part, pinned());
+    expect(expected.length).toBeGreaterThan(100);
+    expect(brushed.tasks.map((x) => x.id).sort()).toEqual(expected.map((x) => x.id).sort());
+    expect(brushed.fetchedAt).toBe(week.fetchedAt);
+    // a range starting before the window is read upstream
+    const before = windowKeyFor(id, { from: iso(t - 8 * 86_400_000), to: iso(t - 86_400_000) }, t, rangeToMs, 5_000);
+    await windows.get(source, before);
+    expect(calls.length).toBeGreaterThan(made);
+  });
+
   it('refreshes a stale window with only the new and the unfinished tasks', async () => {
     const windows = store();
     const id = instanceId('prod-orders');

@@ -448,6 +448,10 @@ export const createWindowStore = (options: WindowStoreOptions) => {
    */
   const pinnedEnd = (to: number) => Math.min(floorSecond(to), floorSecond(now()) - 2 * SECOND);
 
+  /** Whether a window knows every task of `target`: it starts no later and is read up to its end. */
+  const covers = (e: WindowEntry, target: WindowTarget) =>
+    e.from <= target.from && e.coveredUntil >= Math.min(target.to, pinnedEnd(target.to) + SECOND - 1);
+
   const within = (t: WindowTarget) => (task: Task) => {
     const c = createdMs(task);
     // a task whose created_at is unreadable stays where it was listed, shown with its raw value
@@ -459,6 +463,7 @@ export const createWindowStore = (options: WindowStoreOptions) => {
     tasks: Task[],
     coveredUntil: number,
     reconciledAt: number = now(),
+    fetchedAt: number = now(),
   ): WindowEntry => {
     const inRange = tasks.filter(within(target));
     return {
@@ -470,7 +475,7 @@ export const createWindowStore = (options: WindowStoreOptions) => {
       reconciledAt,
       tasks: inRange,
       byId: new Map(inRange.flatMap((t) => (isTaskId(t.id) ? [[t.id, t] as const] : []))),
-      fetchedAt: now(),
+      fetchedAt,
     };
   };
 
@@ -527,17 +532,21 @@ export const createWindowStore = (options: WindowStoreOptions) => {
     signal: AbortSignal,
   ): Promise<WindowEntry> => {
     const keep = base.tasks.filter(within(target));
+    // a base may reach past the target (a brushed part of a held window): known up to the target's end
+    const known = Math.min(base.coveredUntil, floorSecond(target.to) + SECOND - 1);
+    if (covers(base, target) && now() - base.fetchedAt < options.ttlMs)
+      // as fresh as its base, and no older: it expires with it
+      return makeEntry(target, keep, known, base.reconciledAt, base.fetchedAt);
     let reconciledAt = base.reconciledAt;
     if (now() - base.reconciledAt >= reconcileMs) {
       // a task deleted upstream leaves no other trace: the window is read again whole
-      if (await countDiffers(source, target, keep, base.coveredUntil, signal))
-        return fetchWhole(source, target, signal);
+      if (await countDiffers(source, target, keep, known, signal)) return fetchWhole(source, target, signal);
       reconciledAt = now();
     }
     const unfinished = keep.filter((t) => isUnfinished(t.status));
     const end = pinnedEnd(target.to);
-    const nothingNew = base.coveredUntil >= Math.min(target.to, end + SECOND - 1);
-    if (unfinished.length === 0 && nothingNew) return makeEntry(target, keep, base.coveredUntil, reconciledAt);
+    const nothingNew = known >= Math.min(target.to, end + SECOND - 1);
+    if (unfinished.length === 0 && nothingNew) return makeEntry(target, keep, known, reconciledAt);
 
     // New tasks are those created after the newest one known (or after the window's start).
     const newest = keep.reduce((m, t) => Math.max(m, createdMs(t) || m), target.from);
@@ -618,17 +627,29 @@ export const createWindowStore = (options: WindowStoreOptions) => {
     return served(cached);
   };
 
-  /** The best cached window to refresh into `target`: it must cover the target's start. */
+  /**
+   * The best cached window to refresh into `target`: it must cover the target's start. One that
+   * holds the whole target (a range brushed or zoomed inside a view's window) is best: the
+   * newest such; else the one reaching furthest toward the target's end.
+   */
   const baseFor = (target: WindowTarget): WindowEntry | undefined => {
     const exact = entries.get(keyOf(target));
     if (exact) return exact;
+    let whole: WindowEntry | undefined;
     let best: WindowEntry | undefined;
     for (const e of entries.values()) {
       if (e.instanceId !== target.instanceId || now() - e.fetchedAt > retainMs) continue;
-      if (e.from <= target.from && e.to <= target.to && e.coveredUntil > target.from && (!best || e.to > best.to))
+      if (covers(e, target)) {
+        if (!whole || e.fetchedAt > whole.fetchedAt) whole = e;
+      } else if (
+        e.from <= target.from &&
+        e.to <= target.to &&
+        e.coveredUntil > target.from &&
+        (!best || e.to > best.to)
+      )
         best = e;
     }
-    return best;
+    return whole ?? best;
   };
 
   return {

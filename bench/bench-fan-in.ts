@@ -42,12 +42,12 @@ export const run = async (): Promise<BenchResult[]> => {
     return [
       result({
         name: 'fan-in',
-        metric: `upstream calls, ${CLIENTS} clients on one cold window (${total} tasks)`,
+        metric: `upstream calls, ${CLIENTS} clients on one cold window (${total} tasks: its pages and the endpoint's one paging-learning call)`,
         value: calls,
         unit: 'calls',
         baseline: CLIENTS * pages,
         baselineNote: `${CLIENTS} clients × ${pages} pages, each reading the window alone`,
-        budget: pages,
+        budget: pages + 1,
       }),
       result({
         name: 'fan-in',

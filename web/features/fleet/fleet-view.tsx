@@ -225,7 +225,7 @@ function FleetTable({
 
 /** `/tasks`: every instance's tasks in one table, read as the call budget allows. */
 export function FleetView() {
-  const { search, update, range } = useTaskSearch();
+  const { search, update, range, apiQuery } = useTaskSearch();
   const [zone, setZone] = useZone();
   const [rawSet, setSet] = useQueryState('instances', instancesParser);
   const retry = useRetryFailed();
@@ -239,16 +239,9 @@ export function FleetView() {
       .join(',') ?? '';
   const chosen = useMemo(() => (setKey ? new Set(setKey.split(',')) : null), [setKey]);
 
-  const query: FleetApiQuery = range.kind === 'rolling' ? { range: range.range } : { from: range.from, to: range.to };
-  if (setKey) query.instances = setKey;
-  if (search.status.length) query.status = search.status.join(',');
-  if (search.name.length) query.name = search.name.join(',');
-  if (search.user) query.user = search.user;
-  if (search.q) query.q = search.q;
-  query.sort = search.sort;
-  query.order = search.order;
-  query.page = String(search.page);
-  query.pageSize = String(search.pageSize);
+  // the single-instance list's query, less the per-instance outlier flag the fleet does not take
+  const { flag: _flag, ...listQuery } = apiQuery;
+  const query: FleetApiQuery = setKey ? { ...listQuery, instances: setKey } : listQuery;
   const list = useQuery(fleetListOptions(query));
   const data = list.data;
   const window = windowOf(range, data?.window);

@@ -80,20 +80,45 @@ const intParam = (value: string | undefined, fallback: number, min: number, max:
 const boolParam = (value: string | undefined): boolean | undefined | 'invalid' =>
   value === undefined ? undefined : value === 'true' ? true : value === 'false' ? false : 'invalid';
 
+/**
+ * Calls asleep on each signal, woken by the one listener the signal holds while any sleeps: the
+ * closing signal lives as long as the simulator and is shared by every call in flight, so a
+ * listener a call would reach the EventTarget's limit of 10 (MaxListenersExceededWarning) at
+ * eleven calls at once.
+ */
+const sleepers = new WeakMap<AbortSignal, { wakers: Set<() => void>; onAbort: () => void }>();
+const watch = (signal: AbortSignal, wake: () => void) => {
+  let s = sleepers.get(signal);
+  if (!s) {
+    const wakers = new Set<() => void>();
+    const onAbort = () => {
+      sleepers.delete(signal);
+      for (const w of [...wakers]) w();
+    };
+    s = { wakers, onAbort };
+    sleepers.set(signal, s);
+    signal.addEventListener('abort', onAbort, { once: true });
+  }
+  s.wakers.add(wake);
+};
+const unwatch = (signal: AbortSignal, wake: () => void) => {
+  const s = sleepers.get(signal);
+  if (!s?.wakers.delete(wake) || s.wakers.size > 0) return;
+  sleepers.delete(signal);
+  signal.removeEventListener('abort', s.onAbort);
+};
+
 export const sleep = (ms: number, signals: (AbortSignal | undefined)[]) =>
   new Promise<void>((resolve) => {
-    if (ms <= 0) return resolve();
-    // The closing signal lives as long as the simulator: every listener added must come off.
+    const live = signals.filter((s): s is AbortSignal => s !== undefined);
+    if (ms <= 0 || live.some((s) => s.aborted)) return resolve();
     const done = () => {
       clearTimeout(timer);
-      for (const s of signals) s?.removeEventListener('abort', done);
+      for (const s of live) unwatch(s, done);
       resolve();
     };
     const timer = setTimeout(done, ms);
-    for (const s of signals) {
-      if (s?.aborted) return done();
-      s?.addEventListener('abort', done, { once: true });
-    }
+    for (const s of live) watch(s, done);
   });
 
 /** A body cut in half, or one that is not JSON at all, as broken proxies and load balancers send. */

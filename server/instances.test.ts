@@ -1,3 +1,4 @@
+import { getEventListeners } from 'node:events';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -41,6 +42,42 @@ describe('instance directory', () => {
     } finally {
       instance.created_at = original;
     }
+  });
+});
+
+describe("a request's signal over many targets", () => {
+  // twelve projects or regions: past the EventTarget's limit of 10 listeners a signal
+  const many = () =>
+    createInstanceDirectory(
+      Array.from({ length: 12 }, (_, i) => ({
+        projectId: sim.projectId,
+        region: `region-${i}`,
+        client: createDmsClient({ endpoint: sim.url, projectId: sim.projectId, credentials: sim }),
+      })),
+    );
+
+  it('holds one abort listener while every target is listed, and none once they are', async () => {
+    const request = new AbortController();
+    const listed = many().list(request.signal);
+    expect(getEventListeners(request.signal, 'abort')).toHaveLength(1);
+    expect((await listed).failures).toEqual([]);
+    expect(getEventListeners(request.signal, 'abort')).toHaveLength(0);
+    const d = many();
+    const found = d.find(sim.data.instances[0]!.instance_id, request.signal);
+    expect(getEventListeners(request.signal, 'abort')).toHaveLength(1);
+    expect((await found)?.instance.id).toBe(sim.data.instances[0]!.instance_id);
+    await d.list(); // the same listings: once they have all ended
+    expect(getEventListeners(request.signal, 'abort')).toHaveLength(0);
+  });
+
+  it('leaves every listing, and keeps no listener, when the request goes', async () => {
+    const request = new AbortController();
+    const listed = many()
+      .entries(request.signal)
+      .catch((e: unknown) => e);
+    request.abort(new Error('client left'));
+    expect(await listed).toMatchObject({ message: 'client left' });
+    expect(getEventListeners(request.signal, 'abort')).toHaveLength(0);
   });
 });
 

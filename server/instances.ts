@@ -107,29 +107,43 @@ export const createInstanceDirectory = (upstreams: Upstream[], ttlMs = 30_000, f
     return load && (!load.outcome || usable(load.outcome)) ? load : start(u);
   };
 
-  /** One waiter on one target's listing; the waiter may leave (its signal), the listing goes on for the others. */
-  const join = (u: Upstream, signal?: AbortSignal, retry = false): Promise<Listing> => {
-    if (signal?.aborted) return Promise.reject(signal.reason as Error);
-    const load = current(u, retry);
-    load.waiters++;
-    return new Promise<Listing>((resolve, reject) => {
-      const leave = () => {
+  /**
+   * One waiter on each target's listing; the waiter may leave (its signal), each listing goes on
+   * for the others. One abort listener for them all, however many targets: a request's signal
+   * with one a target reached the EventTarget's limit of 10 at eleven targets.
+   */
+  const joinAll = (us: readonly Upstream[], signal?: AbortSignal, retry = false): Promise<Listing>[] => {
+    if (signal?.aborted) return us.map(() => Promise.reject(signal.reason as Error));
+    const waiting = new Map<number, { u: Upstream; load: Load; reject: (reason: unknown) => void }>();
+    const leave = () => {
+      for (const { u, load, reject } of waiting.values()) {
         load.waiters--;
-        reject(signal!.reason as Error);
+        reject(signal!.reason);
         if (load.waiters === 0 && !load.outcome) {
           if (loads.get(u) === load) loads.delete(u);
           load.controller.abort(signal!.reason);
         }
-      };
-      signal?.addEventListener('abort', leave, { once: true });
-      void load.promise.then((listing) => {
-        if (signal?.aborted) return;
-        signal?.removeEventListener('abort', leave);
-        load.waiters--;
-        resolve(listing);
+      }
+      waiting.clear();
+    };
+    const joined = us.map((u, i) => {
+      const load = current(u, retry);
+      load.waiters++;
+      return new Promise<Listing>((resolve, reject) => {
+        waiting.set(i, { u, load, reject });
+        void load.promise.then((listing) => {
+          // gone already: the request left while this listing ran
+          if (!waiting.delete(i)) return;
+          load.waiters--;
+          if (waiting.size === 0) signal?.removeEventListener('abort', leave);
+          resolve(listing);
+        });
       });
     });
+    if (waiting.size > 0) signal?.addEventListener('abort', leave, { once: true });
+    return joined;
   };
+  const join = (u: Upstream, signal?: AbortSignal, retry = false) => joinAll([u], signal, retry)[0]!;
 
   return {
     /**
@@ -165,7 +179,7 @@ export const createInstanceDirectory = (upstreams: Upstream[], ttlMs = 30_000, f
       ),
     /** Every healthy target's instances with the upstream that holds each, and the failed targets. */
     entries: async (signal?: AbortSignal, retry = false): Promise<{ entries: Entry[]; failures: TargetFailure[] }> => {
-      const listings = await Promise.all(upstreams.map((u) => join(u, signal, retry)));
+      const listings = await Promise.all(joinAll(upstreams, signal, retry));
       const first = listings[0];
       if (first && !first.ok && listings.every((l) => !l.ok)) throw first.error as Error;
       return {
@@ -178,7 +192,7 @@ export const createInstanceDirectory = (upstreams: Upstream[], ttlMs = 30_000, f
       signal?: AbortSignal,
       retry = false,
     ): Promise<{ instances: Instance[]; failures: TargetFailure[] }> => {
-      const listings = await Promise.all(upstreams.map((u) => join(u, signal, retry)));
+      const listings = await Promise.all(joinAll(upstreams, signal, retry));
       // with nothing to show, the failure is the answer (the SPA's error panel advises on it)
       const first = listings[0];
       if (first && !first.ok && listings.every((l) => !l.ok)) throw first.error as Error;
@@ -198,8 +212,8 @@ export const createInstanceDirectory = (upstreams: Upstream[], ttlMs = 30_000, f
         let pending = upstreams.length;
         let failed: unknown;
         if (pending === 0) resolve(undefined);
-        for (const u of upstreams)
-          join(u, signal, retry).then((listing) => {
+        for (const joined of joinAll(upstreams, signal, retry))
+          joined.then((listing) => {
             if (listing.ok) {
               const entry = listing.entries.find((e) => e.instance.id === instanceId);
               if (entry) resolve(entry);

@@ -44,7 +44,7 @@ export const fixedWindows = (sim: RunningSimulator, instanceId: string, count = 
 };
 
 /** What one listing of the window costs: ceil(total/100) by the upstream's own count (whole seconds). */
-export const pagesOf = async (sim: RunningSimulator, w: FixedWindow) => {
+export const pagesOf = async (sim: Pick<RunningSimulator, 'url' | 'projectId' | 'ak' | 'sk'>, w: FixedWindow) => {
   const client = createDmsClient({ endpoint: sim.url, projectId: sim.projectId, credentials: sim });
   const first = await client.listTasks({
     instanceId: w.instanceId,

@@ -45,7 +45,10 @@ describe('the doctor against the standalone simulator', () => {
         'time-filter': 'ok',
         throttling: 'ok',
       });
-      expect(check(d, 'instances').summary).toBe(`${sim.data.instances.length} RabbitMQ instances visible.`);
+      // the doctor lists RabbitMQ's instances; the default seed has a Kafka and a RocketMQ one besides
+      const rabbitmq = sim.data.instances.filter((i) => i.engine === 'rabbitmq');
+      expect(rabbitmq.length).toBeLessThan(sim.data.instances.length);
+      expect(check(d, 'instances').summary).toBe(`${rabbitmq.length} RabbitMQ instances visible.`);
     });
   });
 

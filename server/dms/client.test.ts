@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type DmsCallInfo, type DmsClientOptions, createDmsClient, parseClockSkew, parseRetryAfter } from './client.ts';
+import { ENGINES } from '../../shared/contract.ts';
 import { UpstreamError } from './errors.ts';
 import { type RunningSimulator, startSimulator } from '../simulator/server.ts';
 import { parseAuthorization } from './signer.ts';
@@ -439,6 +440,7 @@ describe('against the simulator, over real HTTP', () => {
     });
     return { client, slept, calls };
   };
+  const rabbitmq = () => sim.data.instances.filter((i) => i.engine === 'rabbitmq');
   const busiest = () =>
     sim.data.instances
       .map((i) => ({ id: i.instance_id, tasks: sim.data.tasks.get(i.instance_id) ?? [] }))
@@ -446,9 +448,14 @@ describe('against the simulator, over real HTTP', () => {
 
   it('lists every instance, normalised', async () => {
     const { client } = simClient();
-    const instances = await client.listInstances();
-    expect(instances.map((i) => i.instance_id).sort()).toEqual(sim.data.instances.map((i) => i.instance_id).sort());
-    for (const i of instances) expect(typeof i.created_at).toBe('number');
+    // the default seed is a mixed fleet: each engine's listing holds its own instances
+    for (const engine of ENGINES) {
+      const instances = await client.listInstances(undefined, engine);
+      const seeded = sim.data.instances.filter((i) => i.engine === engine);
+      expect(seeded.length).toBeGreaterThan(0);
+      expect(instances.map((i) => i.instance_id).sort()).toEqual(seeded.map((i) => i.instance_id).sort());
+      for (const i of instances) expect(typeof i.created_at).toBe('number');
+    }
   });
 
   it('lists tasks page by page, task_count the total, and shows one', async () => {
@@ -477,7 +484,7 @@ describe('against the simulator, over real HTTP', () => {
 
   it('signs temporary credentials (X-Security-Token) the gateway accepts', async () => {
     const { client } = simClient({ credentials: temporary });
-    expect((await client.listInstances()).length).toBe(sim.data.instances.length);
+    expect((await client.listInstances()).length).toBe(rabbitmq().length);
   });
 
   it('a wrong secret key gives APIGW.0301 and an error without any secret in it', async () => {

@@ -28,12 +28,13 @@ const INVALID_PARAM = dmsError('DMS.00400062', 'Invalid {0} parameter in the req
 describe('ListInstancesDetails', () => {
   it('pages by 0-based offset, limit 1–50 default 10, and refuses offset >= instance_num', async () => {
     const all = await get('/instances', { engine: 'rabbitmq' });
-    const total = sim.data.instances.length;
+    const rabbitmq = sim.data.instances.filter((i) => i.engine === 'rabbitmq');
+    const total = rabbitmq.length;
     expect(all.json.instance_num).toBe(total);
     expect((all.json.instances as unknown[]).length).toBe(Math.min(10, total));
     const page = await get('/instances', { engine: 'rabbitmq', offset: 2, limit: 3 });
     expect((page.json.instances as { instance_id: string }[]).map((i) => i.instance_id)).toEqual(
-      sim.data.instances.slice(2, 5).map((i) => i.instance_id),
+      rabbitmq.slice(2, 5).map((i) => i.instance_id),
     );
     expect(await get('/instances', { engine: 'rabbitmq', offset: total })).toMatchObject({
       status: 400,

@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { TASK_STATUSES } from '../../shared/contract.ts';
-import { DAY, HISTORY_DAYS, seed, taskAt } from './seed.ts';
+import { ENGINES, TASK_STATUSES } from '../../shared/contract.ts';
+import { DAY, ENGINE_KINDS, HISTORY_DAYS, seed, taskAt } from './seed.ts';
 import { type RunningSimulator, startSimulator } from './server.ts';
 import { readAnswer, sdkFetch } from './test-client.ts';
 
@@ -26,6 +26,17 @@ describe('seeded data', () => {
     expect(byName('prod-orders').tasks.length).toBeGreaterThanOrEqual(10_000);
     for (const i of instances)
       expect(i.instance_id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+  });
+
+  it('is a mixed fleet: a Kafka and a RocketMQ instance beside the RabbitMQ ones, each with its own task names', () => {
+    expect(new Set(data.instances.map((i) => i.instance.engine))).toEqual(new Set(ENGINES));
+    for (const engine of ENGINES) {
+      const own = new Set(ENGINE_KINDS[engine].map((k) => k.name));
+      const instances = data.instances.filter((i) => i.instance.engine === engine);
+      const names = new Set(instances.flatMap((i) => i.tasks.map((t) => t.name)));
+      expect(names.size).toBeGreaterThan(0);
+      expect([...names].filter((n) => !own.has(n))).toEqual([]);
+    }
   });
 
   it('has all six statuses at seed time, awkward params and unicode users', () => {

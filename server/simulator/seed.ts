@@ -104,6 +104,8 @@ export interface InstancePlan {
   tasks: number;
   /** Mean new tasks a minute while the simulator runs. */
   livePerMinute: number;
+  /** RabbitMQ unless named: a team's fleet is usually mixed. */
+  engine?: Engine;
 }
 
 export const INSTANCE_PLANS: readonly InstancePlan[] = [
@@ -121,6 +123,25 @@ export const INSTANCE_PLANS: readonly InstancePlan[] = [
   },
   { name: 'legacy-billing', status: 'RESTARTING', version: '3.8.35', type: 'single', tasks: 80, livePerMinute: 0 },
   { name: 'empty-new-instance', status: 'CREATING', version: '3.12.13', type: 'single', tasks: 0, livePerMinute: 0 },
+  // last, so the RabbitMQ instances above keep their ids and tasks
+  {
+    name: 'prod-clickstream',
+    status: 'RUNNING',
+    version: '3.x',
+    type: 'cluster',
+    tasks: 300,
+    livePerMinute: 0.3,
+    engine: 'kafka',
+  },
+  {
+    name: 'prod-notify',
+    status: 'RUNNING',
+    version: '5.x',
+    type: 'cluster',
+    tasks: 200,
+    livePerMinute: 0.2,
+    engine: 'rocketmq',
+  },
 ];
 
 interface TaskKind {
@@ -588,12 +609,14 @@ export const seed = (seedValue: number, nowMs: number, fleetSize?: number): Seed
   const r = createRandom(seedValue);
   const userIds = new Map(USERS.map((u) => [u, r.hex(32)]));
   const instances = INSTANCE_PLANS.map((plan, index) => {
-    const instance = makeInstance(r, plan, nowMs);
+    const engine = plan.engine ?? 'rabbitmq';
+    const instance = makeInstance(r, plan, nowMs, engine);
     const tr = createRandom(mixSeed(seedValue, index));
-    const tasks = historyTimes(tr, plan.tasks, nowMs).map((t) => makeTask(tr, t, userIds));
+    const kinds = ENGINE_KINDS[engine];
+    const tasks = historyTimes(tr, plan.tasks, nowMs).map((t) => makeTask(tr, t, userIds, kinds));
     if (plan.tasks > 0 && plan.livePerMinute > 0) {
       // a few tasks in the last minutes, so live work is on screen at start
-      for (let i = 0; i < 3; i++) tasks.push(makeTask(tr, nowMs - tr.int(1_000, 90_000), userIds));
+      for (let i = 0; i < 3; i++) tasks.push(makeTask(tr, nowMs - tr.int(1_000, 90_000), userIds, kinds));
     }
     if (index === 0) tasks.push(...specials(tr, nowMs, userIds));
     if (index === 0) tasks.push(...insightSpecials(createRandom(mixSeed(seedValue, index, 14)), nowMs, userIds));

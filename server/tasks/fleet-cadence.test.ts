@@ -52,7 +52,7 @@ beforeAll(async () => {
   // the listing ends two seconds before now: wait until it holds the injected task
   await new Promise((r) => setTimeout(r, 3_100));
   windowTo = Date.now() + 3_600_000;
-});
+}, 60_000);
 afterAll(() => sim.close());
 
 const liveOf = (tasks: readonly { instanceId: string; status: string }[]) =>

@@ -1,5 +1,5 @@
 import './list-insights.css';
-import { useQuery } from '@tanstack/react-query';
+import { useQuery, useQueryClient, type QueryClient } from '@tanstack/react-query';
 import { parseAsStringLiteral, useQueryStates } from 'nuqs';
 import {
   createContext,
@@ -7,6 +7,7 @@ import {
   Suspense,
   useCallback,
   useContext,
+  useEffect,
   useLayoutEffect,
   useMemo,
   useRef,
@@ -14,6 +15,7 @@ import {
 } from 'react';
 import type { TaskFlag, TaskStatus } from '../../../shared/contract.ts';
 import type { Zone } from '../../lib/dates.ts';
+import { onDemand, whenIdle } from '../../lib/on-demand.tsx';
 import { flagBadges, insightsOptions, insightsQuery, zoneTz, type TaskFlagBadge } from './api.ts';
 import { DiffPick, findPreviousRun, useDiffKey } from './diff-pick.tsx';
 import { useDiffPick } from './diff-state.ts';
@@ -21,8 +23,51 @@ import { FlagBadge } from './flag-badge.tsx';
 
 // The figures, the diff and the timeline load on demand: the first view carries only this file.
 const InsightsPanel = lazy(() => import('./insights-panel.tsx').then((m) => ({ default: m.InsightsPanel })));
-const ParamsDiff = lazy(() => import('./params-diff.tsx').then((m) => ({ default: m.ParamsDiff })));
-const Timeline = lazy(() => import('./timeline.tsx').then((m) => ({ default: m.Timeline })));
+type DiffModule = typeof import('./params-diff.tsx');
+type TimelineModule = typeof import('./timeline.tsx');
+let diff: DiffModule | undefined;
+let timeline: TimelineModule | undefined;
+const ParamsDiff = onDemand(() => import('./params-diff.tsx').then((m) => (diff = m).ParamsDiff));
+const Timeline = onDemand(() => import('./timeline.tsx').then((m) => (timeline = m).Timeline));
+
+/** The diff's and the timeline's chunks, fetched while the page is idle so a click waits for neither. */
+const preloadViews = () => {
+  void ParamsDiff.preload().catch(() => undefined);
+  void Timeline.preload().catch(() => undefined);
+};
+
+/**
+ * `start` with the chunk's module: at once when it is loaded (so a fetch starts before the click's
+ * render, not after it), else once it is.
+ */
+const withChunk = <M,>(module: () => M | undefined, load: () => Promise<unknown>, start: (m: M) => unknown) => {
+  const m = module();
+  if (m) void start(m);
+  else
+    void load().then(
+      () => start(module()!),
+      () => undefined,
+    );
+};
+
+/**
+ * Starts reading a picked task for the diff, so the pair's diff waits only for the task picked
+ * last. Reads no DMS: the window holds the task (server/routes/instances.ts).
+ */
+const prefetchDiffTask = (client: QueryClient, instanceId: string, taskId: string) =>
+  withChunk(
+    () => diff,
+    ParamsDiff.preload,
+    (m) => client.prefetchQuery(m.diffTaskOptions(instanceId, taskId)),
+  );
+
+/** Starts the timeline's answer (from the window the list read: no DMS call) before its view mounts. */
+const prefetchTimeline = (client: QueryClient, instanceId: string, query: Record<string, string>) =>
+  withChunk(
+    () => timeline,
+    Timeline.preload,
+    (m) => client.prefetchQuery(m.timelineOptions(instanceId, query)),
+  );
 
 const insightsParsers = {
   view: parseAsStringLiteral(['table', 'timeline'] as const).withDefault('table'),
@@ -77,16 +122,30 @@ export const useRowInsights = (
   const query = useInsightsQuery(listQuery, zone);
   const { data } = useQuery({ ...insightsOptions(instanceId, query), enabled });
   const badges = useMemo(() => flagBadges(data), [data]);
-  const { ids, toggle, compare } = useDiffPick();
+  // the insights come with or after the list's rows: the first view is drawn by then
+  const hasInsights = data !== undefined;
+  useEffect(() => (hasInsights ? whenIdle(preloadViews) : undefined), [hasInsights]);
+  const client = useQueryClient();
+  const { ids, toggle: toggleOnly, compare } = useDiffPick();
+  const toggle = useCallback(
+    (id: string) => {
+      if (!ids.includes(id)) prefetchDiffTask(client, instanceId, id);
+      toggleOnly(id);
+    },
+    [client, instanceId, ids, toggleOnly],
+  );
   useDiffKey(toggle);
   const windowQuery = JSON.stringify(windowKeys(listQuery));
   const previous = useCallback(
     async (task: RowTask) => {
       const prev = await findPreviousRun(instanceId, JSON.parse(windowQuery) as Record<string, string>, task);
-      if (prev) compare(prev, task.id);
+      if (prev) {
+        for (const id of [prev, task.id]) prefetchDiffTask(client, instanceId, id);
+        compare(prev, task.id);
+      }
       return prev !== undefined;
     },
-    [instanceId, windowQuery, compare],
+    [client, instanceId, windowQuery, compare],
   );
   // Stable while their inputs are: the table redraws a row only when its renderers change.
   const badge = useCallback((task: RowTask): ReactNode => <RowFlag id={task.id} />, []);
@@ -124,6 +183,13 @@ export function ListInsights(props: ListInsightsProps) {
   const [{ view, lanes }, setView] = useQueryStates(insightsParsers, { history: 'push' });
   const { pair, ids, close } = useDiffPick();
   const query = useInsightsQuery(listQuery, zone);
+  const client = useQueryClient();
+  // one task picked (by a click, or a link): the diff will need its chunk and this task
+  const onlyPicked = ids.length === 1 ? ids[0] : undefined;
+  useEffect(() => {
+    if (onlyPicked) prefetchDiffTask(client, instanceId, onlyPicked);
+  }, [client, instanceId, onlyPicked]);
+  const toTimeline = () => prefetchTimeline(client, instanceId, query);
   const onRange = useStable(props.onRange);
   const onToggleStatus = useStable(props.onToggleStatus);
   const onFlag = useStable(props.onFlag);
@@ -149,7 +215,12 @@ export function ListInsights(props: ListInsightsProps) {
           type="button"
           className="facet"
           aria-pressed={view === 'timeline'}
-          onClick={() => void setView({ view: 'timeline' })}
+          onPointerEnter={toTimeline}
+          onFocus={toTimeline}
+          onClick={() => {
+            toTimeline();
+            void setView({ view: 'timeline' });
+          }}
         >
           Timeline
         </button>
@@ -160,19 +231,22 @@ export function ListInsights(props: ListInsightsProps) {
         )}
       </div>
       {pair && (
-        <Suspense fallback={<p className="muted">Loading the diff…</p>}>
-          <ParamsDiff instanceId={instanceId} ids={pair} zone={zone} onClose={close} />
-        </Suspense>
+        <ParamsDiff.Component
+          fallback={<p className="muted">Loading the diff…</p>}
+          instanceId={instanceId}
+          ids={pair}
+          zone={zone}
+          onClose={close}
+        />
       )}
       {view === 'timeline' && (
-        <Suspense fallback={<div className="insights insights--loading" aria-hidden="true" />}>
-          <Timeline
-            {...shared}
-            laneBy={lanes}
-            onLaneBy={(by) => void setView({ lanes: by === 'name' ? null : by })}
-            window={props.window}
-          />
-        </Suspense>
+        <Timeline.Component
+          fallback={<div className="insights insights--loading" aria-hidden="true" />}
+          {...shared}
+          laneBy={lanes}
+          onLaneBy={(by) => void setView({ lanes: by === 'name' ? null : by })}
+          window={props.window}
+        />
       )}
     </>
   );

@@ -7,7 +7,8 @@ import { formatExact, type Zone } from '../../lib/dates.ts';
 import { diffParams } from './params-diff-model.ts';
 import './params-diff.css';
 
-const taskOptions = (instanceId: string, taskId: string) => ({
+/** One task of the pair: shared with the prefetch of a picked task (list-insights.tsx). */
+export const diffTaskOptions = (instanceId: string, taskId: string) => ({
   queryKey: ['insights', 'task', instanceId, taskId] as const,
   queryFn: ({ signal }: { signal: AbortSignal }) =>
     getJson(
@@ -31,7 +32,7 @@ export function ParamsDiff({
   onClose: () => void;
 }) {
   const titleId = useId();
-  const [a, b] = useQueries({ queries: ids.map((id) => taskOptions(instanceId, id)) });
+  const [a, b] = useQueries({ queries: ids.map((id) => diffTaskOptions(instanceId, id)) });
   const [ta, tb] = [a?.data?.task, b?.data?.task];
   const pair = useMemo(
     () => (ta && tb ? [ta, tb].sort((x, y) => x.createdAt.localeCompare(y.createdAt)) : null),

@@ -37,7 +37,7 @@ describe('TaskDetail', () => {
     const task = aTask({ params: '{"force":true}' });
     render(<loader.TaskDetail instanceId={INSTANCE} task={task} zone="utc" href="/x" />);
     expect(screen.getByText(FALLBACK)).toBeTruthy();
-    expect(await screen.findByRole('region', { name: 'Params' })).toBeTruthy();
+    expect(await screen.findByRole('region', { name: 'Params' }, { timeout: 8000 })).toBeTruthy();
   });
 
   it('renders a loaded panel in the same commit, with no fallback', async () => {

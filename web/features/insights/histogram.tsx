@@ -63,6 +63,22 @@ export const Histogram = memo(function Histogram({
   const stepMs = buckets.length ? Date.parse(buckets[0]!.end) - Date.parse(buckets[0]!.start) : 1;
   const every = Math.max(1, Math.ceil(buckets.length / Math.max(1, Math.floor(width / 110))));
 
+  const activeBucket = active === null ? undefined : buckets[active];
+  const barWidth = (b: Bucket) => Math.max(1, xOf(Date.parse(b.end)) - xOf(Date.parse(b.start)) - 1);
+  const bars: Partial<Record<TaskStatus, string>> = {};
+  for (const b of buckets) {
+    const x = xOf(Date.parse(b.start));
+    const w = barWidth(b);
+    let y = plotH;
+    for (const s of STACK) {
+      const n = b.counts[s];
+      if (!n) continue;
+      const h = (n / max) * (plotH - 4);
+      y -= h;
+      bars[s] = `${bars[s] ?? ''}M${x.toFixed(1)} ${y.toFixed(1)}h${w.toFixed(1)}v${h.toFixed(1)}h-${w.toFixed(1)}z`;
+    }
+  }
+
   const bucketAt = (x: number) => {
     const ms = msOf(x);
     const i = buckets.findIndex((b) => Date.parse(b.end) > ms);
@@ -109,8 +125,6 @@ export const Histogram = memo(function Histogram({
     } else if (e.key === 'Escape') setActive(null);
   };
 
-  const activeBucket = active === null ? undefined : buckets[active];
-
   return (
     <figure className="histogram" aria-labelledby={titleId}>
       <figcaption className="histogram__head">
@@ -152,23 +166,19 @@ export const Histogram = memo(function Histogram({
           onPointerUp={onPointerUp}
           onPointerLeave={() => !brush && setActive(null)}
         >
-          {buckets.map((b, i) => {
-            const x = xOf(Date.parse(b.start));
-            const w = Math.max(1, xOf(Date.parse(b.end)) - x - 1);
-            let y = plotH;
-            return (
-              <g key={b.start} className={i === active ? 'is-active' : undefined}>
-                {i === active && <rect className="histogram__hover" x={x} y={0} width={w} height={plotH} />}
-                {STACK.map((s) => {
-                  const n = b.counts[s];
-                  if (!n) return null;
-                  const h = (n / max) * (plotH - 4);
-                  y -= h;
-                  return <rect key={s} className={`bar status--${s.toLowerCase()}`} x={x} y={y} width={w} height={h} />;
-                })}
-              </g>
-            );
-          })}
+          {activeBucket && (
+            <rect
+              className="histogram__hover"
+              x={xOf(Date.parse(activeBucket.start))}
+              y={0}
+              width={barWidth(activeBucket)}
+              height={plotH}
+            />
+          )}
+          {/* a path per status, not a rect per bucket and status: a new range draws six elements, not hundreds */}
+          {STACK.map((s) =>
+            bars[s] ? <path key={s} className={`bar status--${s.toLowerCase()}`} d={bars[s]} /> : null,
+          )}
           <line className="histogram__axis" x1={0} x2={width} y1={plotH + 0.5} y2={plotH + 0.5} />
           {buckets.map((b, i) =>
             i % every === 0 ? (

@@ -1,8 +1,9 @@
 import { format } from 'date-fns';
-import { memo, useDeferredValue, useId, useState, type KeyboardEvent, type PointerEvent } from 'react';
+import { memo, useEffect, useId, useState, type KeyboardEvent, type PointerEvent } from 'react';
 import type { Insights } from '../../../shared/insights.ts';
 import type { TaskStatus } from '../../../shared/contract.ts';
 import { context, formatShort, type Zone } from '../../lib/dates.ts';
+import { whenIdle } from '../../lib/on-demand.tsx';
 import { useWidth } from './use-width.ts';
 
 /** Stacking order, bottom up: what went wrong sits on the baseline where it is easiest to see. */
@@ -51,8 +52,10 @@ export const Histogram = memo(function Histogram({
   const titleId = useId();
   const tipId = useId();
 
-  // The screen readers' table (a row per bucket) is drawn after the chart, at a lower priority.
-  const tableBuckets = useDeferredValue(buckets, NO_BUCKETS);
+  // The screen readers' table (a row per bucket) is drawn when the page is idle: as a deferred
+  // value it shared React's deferred render with the table's new rows, which waited for it.
+  const [tableBuckets, setTableBuckets] = useState(NO_BUCKETS);
+  useEffect(() => whenIdle(() => setTableBuckets(buckets)), [buckets]);
 
   const start = buckets.length ? Date.parse(buckets[0]!.start) : 0;
   const end = buckets.length ? Date.parse(buckets.at(-1)!.end) : 1;

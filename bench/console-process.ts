@@ -28,7 +28,13 @@ export const startConsoleProcess = async (
   const logFile = join(TMP, `${name}.log`);
   const out = openSync(logFile, 'w');
   const child: ChildProcess = fork(join(import.meta.dirname, 'console-child.ts'), [], {
-    execArgv: ['--import', 'tsx', ...(options.exposeGc ? ['--expose-gc'] : [])],
+    execArgv: [
+      '--import',
+      'tsx',
+      ...(options.exposeGc ? ['--expose-gc'] : []),
+      // BENCH_CPU_PROF=<dir>: the console writes a V8 CPU profile there when it stops (bench/profile.ts reads it)
+      ...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : []),
+    ],
     env: { ...cleanEnv(), HOST: '127.0.0.1', PORT: '0', NODE_ENV: 'production', ...env },
     stdio: ['ignore', out, 'inherit', 'ipc'],
   });

@@ -5,6 +5,12 @@ import { type FixedWindow, fixedWindows, isoOf, listCalls, startBenchSimulator }
 
 export const CONNECTIONS = 50;
 export const DURATION_S = 20;
+/**
+ * What Chromium sends with every fetch, so answers are measured as the SPA gets them (the console
+ * keeps a compressed copy of each cached answer). Every request of a run sends it, the
+ * /api/health baseline's too.
+ */
+export const BROWSER_HEADERS = { 'accept-encoding': 'gzip, deflate, br, zstd' };
 
 /** The mix's name filter: the commonest task name of the instance. */
 const topNameOf = (tasks: readonly { name: string }[]) => {
@@ -68,7 +74,7 @@ export const withWarmWindow = async <T>(
     const warmUpMs = performance.now() - first;
     sim.control.clearRequests();
     const load: Load = async (requests, connections = CONNECTIONS, duration = DURATION_S) => {
-      const r = await autocannon({ url: server.url, connections, duration, requests });
+      const r = await autocannon({ url: server.url, connections, duration, requests, headers: BROWSER_HEADERS });
       if (r.non2xx) throw new Error(`${r.non2xx} answers were not 2xx`);
       return r;
     };

@@ -13,6 +13,7 @@ import { exportStream } from '../tasks/export.ts';
 import type { FleetMember, FleetReader } from '../tasks/fleet.ts';
 import { queryWindow } from '../tasks/query.ts';
 import { validate } from '../validate.ts';
+import { cachedJson, jsonBytes } from './answer.ts';
 
 export interface FleetRoutesOptions {
   directory: InstanceDirectory;
@@ -119,27 +120,24 @@ export const fleetRoutes = ({ directory, fleet }: FleetRoutesOptions) => {
       const loaded = await load(query, c.req.raw);
       const start = (query.page - 1) * query.pageSize;
       // a pure function of the read's version, the query and the listing's state: serialised once
-      const body = loaded.memo(
+      return cachedJson(
+        c,
+        loaded.memo,
         `body|${JSON.stringify(query)}|${JSON.stringify(loaded.coverage.failedTargets)}|${loaded.coverage.skipped.length}`,
         () =>
-          new TextEncoder().encode(
-            JSON.stringify({
-              tasks: loaded.matching.slice(start, start + query.pageSize).map(forList),
-              total: loaded.matching.length,
-              page: query.page,
-              pageSize: query.pageSize,
-              facets: loaded.facets,
-              window: loaded.window,
-              fetchedAt: loaded.fetchedAt,
-              partial: loaded.partial,
-              coverage: loaded.coverage,
-            } satisfies FleetTaskList),
-          ),
-      );
-      return c.body(body, 200, {
-        'content-type': 'application/json',
-        'cache-control': 'no-store',
-      }) as unknown as Response & TypedResponse<FleetTaskList, 200, 'json'>;
+          jsonBytes({
+            tasks: loaded.matching.slice(start, start + query.pageSize).map(forList),
+            total: loaded.matching.length,
+            page: query.page,
+            pageSize: query.pageSize,
+            facets: loaded.facets,
+            window: loaded.window,
+            fetchedAt: loaded.fetchedAt,
+            partial: loaded.partial,
+            coverage: loaded.coverage,
+          } satisfies FleetTaskList),
+        { 'cache-control': 'no-store' },
+      ) as unknown as Response & TypedResponse<FleetTaskList, 200, 'json'>;
     })
     .get('/export', validate('query', fleetExportQuerySchema), async (c) => {
       const query = c.req.valid('query');

@@ -1,4 +1,4 @@
-import { Hono, type TypedResponse } from 'hono';
+import { type Context, Hono, type TypedResponse } from 'hono';
 import { z } from 'zod';
 import { instanceIdSchema } from '../../shared/instance.ts';
 import { type Insights, type InsightsQuery, insightsQuerySchema, type Timeline } from '../../shared/insights.ts';
@@ -8,6 +8,7 @@ import { type Memo, queryWindow, windowMemo } from '../tasks/query.ts';
 import { flaggedTasks, histogram, insightsOf } from '../tasks/stats.ts';
 import { type WindowEntry, type WindowStore, windowJson } from '../tasks/window.ts';
 import { validate } from '../validate.ts';
+import { cachedJson, jsonBytes } from './answer.ts';
 import { loadWindow } from './load-window.ts';
 
 export interface InsightsRoutesOptions {
@@ -38,18 +39,21 @@ const matchingTasks = (
   ).matching;
 };
 
-/** An answer serialised once and kept under `key` beside its window. */
-const jsonOnce = (memo: Memo, key: string, answer: () => unknown): Uint8Array<ArrayBuffer> =>
-  memo(
-    key,
-    () => new TextEncoder().encode(JSON.stringify(answer())),
-    (body) => body.byteLength + 100,
-  );
+/** An answer kept under `key` beside its window, serialised once (and compressed once per coding asked). */
+const jsonOnce =
+  (c: Context, memo: Memo) =>
+  <T>(key: string, answer: () => T) =>
+    cachedJson(
+      c,
+      (k, make) => memo(k, make, (body) => body.byteLength + 100),
+      key,
+      () => jsonBytes(answer()),
+    );
 
-const insightsBody = (windows: WindowStore, entry: WindowEntry, query: InsightsQuery) => {
+const insightsAnswer = (c: Context, windows: WindowStore, entry: WindowEntry, query: InsightsQuery) => {
   const memo = windowMemo(windows, entry);
   const key = JSON.stringify([query.status, query.name, query.user, query.q, query.flag, query.tz]);
-  return jsonOnce(memo, `insights|${key}`, (): Insights => {
+  return jsonOnce(c, memo)(`insights|${key}`, (): Insights => {
     // the table's sort is irrelevant here
     const matching = matchingTasks(windows, entry, query, memo, 'desc');
     return {
@@ -61,10 +65,10 @@ const insightsBody = (windows: WindowStore, entry: WindowEntry, query: InsightsQ
   });
 };
 
-const timelineBody = (windows: WindowStore, entry: WindowEntry, query: TaskQuery) => {
+const timelineAnswer = (c: Context, windows: WindowStore, entry: WindowEntry, query: TaskQuery) => {
   const memo = windowMemo(windows, entry);
   const key = JSON.stringify([query.status, query.name, query.user, query.q, query.flag]);
-  return jsonOnce(memo, `timeline|${key}`, (): Timeline => ({
+  return jsonOnce(c, memo)(`timeline|${key}`, (): Timeline => ({
     window: windowJson(entry),
     fetchedAt: new Date(entry.fetchedAt).toISOString(),
     tasks: matchingTasks(windows, entry, query, memo, 'asc').map((t) => ({
@@ -94,16 +98,12 @@ export const insightsRoutes = ({ directory, windows, rollingStepMs }: InsightsRo
       async (c) => {
         const query = c.req.valid('query');
         const entry = await windowOf(c.req.valid('param').instanceId, query, c.req.raw);
-        return c.body(insightsBody(windows, entry, query), 200, {
-          'content-type': 'application/json',
-        }) as unknown as Response & TypedResponse<Insights, 200, 'json'>;
+        return insightsAnswer(c, windows, entry, query) as unknown as Response & TypedResponse<Insights, 200, 'json'>;
       },
     )
     .get('/:instanceId/timeline', validate('param', instanceParam), validate('query', taskQuerySchema), async (c) => {
       const query = c.req.valid('query');
       const entry = await windowOf(c.req.valid('param').instanceId, query, c.req.raw);
-      return c.body(timelineBody(windows, entry, query), 200, {
-        'content-type': 'application/json',
-      }) as unknown as Response & TypedResponse<Timeline, 200, 'json'>;
+      return timelineAnswer(c, windows, entry, query) as unknown as Response & TypedResponse<Timeline, 200, 'json'>;
     });
 };

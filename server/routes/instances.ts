@@ -12,6 +12,7 @@ import { queryWindow, windowMemo } from '../tasks/query.ts';
 import { flaggedTasks } from '../tasks/stats.ts';
 import { type WindowEntry, type WindowStore, windowJson, windowKeyFor } from '../tasks/window.ts';
 import { validate } from '../validate.ts';
+import { cachedJson, jsonBytes } from './answer.ts';
 import { instanceFor, loadWindow, type WindowRouteOptions } from './load-window.ts';
 import type { FetchProgress } from '../progress.ts';
 
@@ -32,28 +33,24 @@ const taskParam = z.object({ instanceId: instanceIdSchema, taskId: taskIdSchema 
  */
 const forList = (t: Task): Task =>
   t.params.length > LIST_PARAMS_MAX ? { ...t, params: t.params.slice(0, LIST_PARAMS_MAX), paramsTruncated: true } : t;
-const taskListBody = (windows: WindowStore, entry: WindowEntry, query: TaskQuery): Uint8Array<ArrayBuffer> =>
-  windows.derive(
-    entry,
-    `body|${JSON.stringify(query)}`,
-    () => {
-      const tasks = query.flag
-        ? flaggedTasks(entry.tasks, entry.fetchedAt, query.flag, windowMemo(windows, entry))
-        : entry.tasks;
-      const result = queryWindow(tasks, query, windowMemo(windows, entry, query.flag));
-      const json = JSON.stringify({
-        tasks: result.page.map(forList),
-        total: result.matching.length,
-        page: query.page,
-        pageSize: query.pageSize,
-        facets: result.facets,
-        window: windowJson(entry),
-        fetchedAt: new Date(entry.fetchedAt).toISOString(),
-      } satisfies TaskList);
-      return new TextEncoder().encode(json);
-    },
-    (body) => body.byteLength + 100,
-  );
+/** The list answer's bytes, plain or compressed, kept with the window (`body|<query>`). */
+const windowBytes = (windows: WindowStore, entry: WindowEntry) => (key: string, make: () => Uint8Array<ArrayBuffer>) =>
+  windows.derive(entry, key, make, (body) => body.byteLength + 100);
+const taskListJson = (windows: WindowStore, entry: WindowEntry, query: TaskQuery) => () => {
+  const tasks = query.flag
+    ? flaggedTasks(entry.tasks, entry.fetchedAt, query.flag, windowMemo(windows, entry))
+    : entry.tasks;
+  const result = queryWindow(tasks, query, windowMemo(windows, entry, query.flag));
+  return jsonBytes({
+    tasks: result.page.map(forList),
+    total: result.matching.length,
+    page: query.page,
+    pageSize: query.pageSize,
+    facets: result.facets,
+    window: windowJson(entry),
+    fetchedAt: new Date(entry.fetchedAt).toISOString(),
+  } satisfies TaskList);
+};
 
 export const instanceRoutes = (options: InstanceRoutesOptions) => {
   const { directory, windows, rollingStepMs } = options;
@@ -64,9 +61,12 @@ export const instanceRoutes = (options: InstanceRoutesOptions) => {
         const { instanceId } = c.req.valid('param');
         const query = c.req.valid('query');
         const { entry } = await loadWindow(options, instanceId, query, c.req.raw);
-        return c.body(taskListBody(windows, entry, query), 200, {
-          'content-type': 'application/json',
-        }) as unknown as Response & TypedResponse<TaskList, 200, 'json'>; // the body is a TaskList, serialised once
+        return cachedJson(
+          c,
+          windowBytes(windows, entry),
+          `body|${JSON.stringify(query)}`,
+          taskListJson(windows, entry, query),
+        ) as unknown as Response & TypedResponse<TaskList, 200, 'json'>; // the body is a TaskList, serialised once
       })
       // What the fetch of the window this list query names is doing, for the SPA to say while it
       // waits; it reads memory only (no instance lookup, no upstream call), so it answers at once.

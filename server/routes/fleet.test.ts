@@ -291,3 +291,64 @@ describe('GET /api/tasks', () => {
     expect(body.partial).toBe(true);
   });
 });
+
+describe('the fleet read between re-reads', () => {
+  it('keeps the union and its sorted results while re-reads find the same tasks, and renews only the answer', async () => {
+    let t = Date.now();
+    // every re-read refreshes its window (a new entry of the same tasks), and the clock says when one is due
+    const windows = createWindowStore({ ttlMs: 1, maxTasks: 10_000 });
+    const reader = createFleetReader({
+      windows,
+      rollingStepMs: 5_000,
+      liveMs: 5_000,
+      ratePerMinute: 100_000,
+      firstWaitMs: 30_000,
+      now: () => t,
+    });
+    const directory = createInstanceDirectory(
+      sim.targets.map((x) => ({
+        projectId: x.projectId,
+        region: x.region,
+        client: createDmsClient({
+          endpoint: x.url,
+          projectId: x.projectId,
+          credentials: { ak: sim.ak, sk: sim.sk },
+          timeoutMs: 10_000,
+          maxAttempts: 1,
+        }),
+      })),
+    );
+    const members = (await directory.entries()).entries;
+    // a day that ended two days ago: every task in it has finished, so a re-read finds the same
+    const to = Math.floor(NOW() / 1000) * 1000 - 2 * 86_400_000;
+    const window = { from: new Date(to - 86_400_000).toISOString(), to: new Date(to).toISOString() };
+    const settled = async (atLeast: number) => {
+      for (;;) {
+        const s = await reader.read(members, window);
+        if (s.coverage.read === members.length && s.version >= atLeast) return s;
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    };
+    const first = await settled(0);
+    expect(first.tasks.length).toBeGreaterThan(0);
+    let sorts = 0;
+    const sorted = () => {
+      sorts++;
+      return [...first.tasks].sort((a, b) => a.name.localeCompare(b.name));
+    };
+    const result = first.tasksMemo('by-name', sorted);
+    // ten minutes on: every instance is due again, and each re-read ends in a new window entry
+    t += 600_000;
+    const again = await settled(first.version + members.length);
+    reader.close();
+    expect(again.version).toBeGreaterThan(first.version);
+    expect(again.tasks).toBe(first.tasks);
+    expect(again.tasksMemo('by-name', sorted)).toBe(result);
+    expect(sorts).toBe(1);
+    // the answer (it holds the coverage) is made again for the new version
+    let answers = 0;
+    first.memo('answer', () => answers++);
+    again.memo('answer', () => answers++);
+    expect(answers).toBe(2);
+  });
+});

@@ -94,7 +94,7 @@ export const fleetRoutes = ({ directory, fleet }: FleetRoutesOptions) => {
       coverage.failed.length > 0 ||
       coverage.skipped.length > 0 ||
       coverage.failedTargets.length > 0;
-    const result = snapshot.memo(
+    const result = snapshot.tasksMemo(
       JSON.stringify([query.status, query.name, query.user, query.q, query.sort, query.order]),
       () => {
         const r = queryWindow(snapshot.tasks, { ...query, page: 1, pageSize: 1 });

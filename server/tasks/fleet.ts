@@ -1,3 +1,4 @@
+import microdiff from 'microdiff';
 import { isUnfinished, rangeToMs } from '../../shared/contract.ts';
 import type { ApiError } from '../../shared/api-error.ts';
 import type { Coverage, FleetTask } from '../../shared/fleet.ts';
@@ -53,14 +54,19 @@ interface MemberState {
 interface FleetRead {
   window: FleetWindow;
   members: MemberState[];
-  /** Bumped whenever the union or the coverage changes: query results are keyed by it. */
+  /** Bumped whenever the union or the coverage changes: answers are keyed by it. */
   version: number;
+  /**
+   * Bumped only when the union's tasks change: sorted and filtered results are keyed by it, so a
+   * re-read that found nothing new (most, at the live cadence) costs no sort of the whole fleet.
+   */
+  tasksVersion: number;
   running: number;
   askedAt: number;
   controller: AbortController;
   timer?: NodeJS.Timeout | undefined;
   waiters: Set<() => void>;
-  union?: { version: number; tasks: FleetTask[] };
+  union?: { tasksVersion: number; tasks: FleetTask[] };
   results: Map<string, unknown>;
 }
 
@@ -86,6 +92,13 @@ const fleetTasksOf = (entry: WindowEntry, i: Instance): FleetTask[] => {
   }
   return tasks;
 };
+
+/** Whether a window read again holds the same tasks, field for field, as the one before it. */
+const sameTasks = (a: WindowEntry, b: WindowEntry) =>
+  a === b ||
+  (a.instanceId === b.instanceId &&
+    a.tasks.length === b.tasks.length &&
+    a.tasks.every((t, i) => t === b.tasks[i] || microdiff(t, b.tasks[i]!).length === 0));
 
 const hasUnfinished = (entry: WindowEntry) => entry.tasks.some((t) => isUnfinished(t.status));
 const lastActivity = (entry: WindowEntry) =>
@@ -143,6 +156,7 @@ export const createFleetReader = (options: FleetReaderOptions) => {
       .get(m.member.upstream, target, read.controller.signal)
       .then(
         (entry) => {
+          if (!m.entry || !sameTasks(m.entry, entry)) read.tasksVersion++;
           m.entry = entry;
           m.state = 'read';
           m.error = undefined;
@@ -243,9 +257,9 @@ export const createFleetReader = (options: FleetReaderOptions) => {
   };
 
   const unionOf = (read: FleetRead): FleetTask[] => {
-    if (read.union?.version === read.version) return read.union.tasks;
+    if (read.union?.tasksVersion === read.tasksVersion) return read.union.tasks;
     const tasks = read.members.flatMap((m) => (m.entry ? fleetTasksOf(m.entry, m.member.instance) : []));
-    read.union = { version: read.version, tasks };
+    read.union = { tasksVersion: read.tasksVersion, tasks };
     return tasks;
   };
 
@@ -264,6 +278,7 @@ export const createFleetReader = (options: FleetReaderOptions) => {
           window,
           members: members.map((member, order) => ({ member, state: 'pending', budget: false, dueAt: 0, order })),
           version: 0,
+          tasksVersion: 0,
           running: 0,
           askedAt: now(),
           controller: new AbortController(),
@@ -295,8 +310,18 @@ export const createFleetReader = (options: FleetReaderOptions) => {
         });
       }
       const entries = read.members.flatMap((m) => (m.entry ? [m.entry] : []));
-      const version = read.version;
+      const { version, tasksVersion } = read;
       const results = read.results;
+      const memo =
+        (at: number) =>
+        <T>(queryKey: string, make: () => T): T => {
+          const k = `${at}|${queryKey}`;
+          if (results.has(k)) return results.get(k) as T;
+          const value = make();
+          if (results.size >= 64) results.delete(results.keys().next().value!);
+          results.set(k, value);
+          return value;
+        };
       return {
         version,
         tasks: unionOf(read),
@@ -306,15 +331,10 @@ export const createFleetReader = (options: FleetReaderOptions) => {
           to: entries.length ? Math.max(...entries.map((e) => e.to)) : undefined,
         },
         fetchedAt: entries.length ? Math.min(...entries.map((e) => e.fetchedAt)) : now(),
-        /** Query results over this read, keyed with its version by the caller. */
-        memo: <T>(queryKey: string, make: () => T): T => {
-          const k = `${version}|${queryKey}`;
-          if (results.has(k)) return results.get(k) as T;
-          const value = make();
-          if (results.size >= 64) results.delete(results.keys().next().value!);
-          results.set(k, value);
-          return value;
-        },
+        /** Answers over this read (they hold its coverage), kept while its version holds. */
+        memo: memo(version),
+        /** Results over the union's tasks alone (sorted, filtered), kept while its tasks do not change. */
+        tasksMemo: memo(-1 - tasksVersion),
       };
     },
     /** Reads under way (tests, metrics). */

@@ -6,6 +6,8 @@ export type SortDirection = 'asc' | 'desc' | false;
 export function SortableHeader(props: {
   direction: SortDirection;
   onToggle: MouseEventHandler<HTMLButtonElement> | undefined;
+  /** The pointer or focus reached the button: what a press would show can be asked for now. */
+  onIntent?: (() => void) | undefined;
   className?: string | undefined;
   children: ReactNode;
 }) {
@@ -16,7 +18,13 @@ export function SortableHeader(props: {
       className={props.className}
       aria-sort={direction === 'asc' ? 'ascending' : direction === 'desc' ? 'descending' : 'none'}
     >
-      <button type="button" className="sort-button" onClick={props.onToggle}>
+      <button
+        type="button"
+        className="sort-button"
+        onClick={props.onToggle}
+        onPointerEnter={props.onIntent}
+        onFocus={props.onIntent}
+      >
         {props.children}
         <span className="sort-icon" aria-hidden="true">
           {direction === 'asc' ? '▲' : direction === 'desc' ? '▼' : '↕'}

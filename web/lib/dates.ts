@@ -1,9 +1,8 @@
 import { utc } from '@date-fns/utc';
 import { format, getYear, isValid } from 'date-fns';
+import type { Zone } from './zone.ts';
 
-/** The zone every timestamp is shown in: the browser's own, or UTC. */
-export type Zone = 'local' | 'utc';
-export const ZONES = ['local', 'utc'] as const satisfies readonly Zone[];
+export type { Zone } from './zone.ts';
 
 type Instant = string | number | Date;
 const toDate = (value: Instant) => (value instanceof Date ? value : new Date(value));

@@ -6,9 +6,12 @@ import { vi } from 'vitest';
 import type { ApiError } from '../../shared/api-error.ts';
 import { taskListSchema, taskSchema, type Task, type TaskList } from '../../shared/task.ts';
 
-/** Renders with a fresh QueryClient (no retries) and a nuqs testing adapter that remembers updates. */
-export const renderWithApp = (ui: ReactElement, search = '') => {
-  const client = new QueryClient({ defaultOptions: { queries: { retry: false } } });
+/** Renders with a fresh QueryClient (no retries, unless one is given) and a nuqs testing adapter that remembers updates. */
+export const renderWithApp = (
+  ui: ReactElement,
+  search = '',
+  client = new QueryClient({ defaultOptions: { queries: { retry: false } } }),
+) => {
   const updates: URLSearchParams[] = [];
   const histories: string[] = [];
   const result = render(

@@ -1,6 +1,7 @@
 import { cleanup, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { aTask, aTaskList, renderWithApp, stubFetch } from '../../test/render.tsx';
+import { createQueryClient } from '../../app/query-client.ts';
 import { TaskListView } from './task-list-view.tsx';
 
 const INSTANCE = 'c928c0cf-6dfe-10e0-5387-441069733ec7';
@@ -98,6 +99,28 @@ describe('TaskListView', () => {
     await waitFor(() => expect(app.lastUrl()).toBe('sort=durationMs'));
     fireEvent.click(screen.getByRole('button', { name: /^Name/ }));
     await waitFor(() => expect(app.lastUrl()).toBe('sort=name&order=asc'));
+  });
+
+  it('asks for a sort as the pointer reaches its header, and the click finds it asked', async () => {
+    const calls = stubFetch(() => aTaskList([aTask()]));
+    // the app's own client: what was asked stays fresh for a moment, so the view does not ask again
+    const app = renderWithApp(<TaskListView instanceId={INSTANCE} />, '?page=3&sort=durationMs', createQueryClient());
+    await screen.findByText('restartInstance', { selector: '.task-name' });
+    const lists = () =>
+      calls.filter((c) => c.pathname.endsWith('/tasks')).map((c) => Object.fromEntries(c.searchParams));
+    const before = lists().length;
+    // the sorted column flips; a new sort starts over at page 1
+    fireEvent.pointerOver(screen.getByRole('button', { name: /^Duration/ }));
+    await waitFor(() =>
+      expect(lists().slice(before)).toEqual([expect.objectContaining({ sort: 'durationMs', order: 'asc', page: '1' })]),
+    );
+    expect(app.lastUrl()).toBe('');
+    fireEvent.click(screen.getByRole('button', { name: /^Duration/ }));
+    await waitFor(() => expect(app.lastUrl()).toBe('sort=durationMs&order=asc'));
+    await waitFor(() => expect(screen.getByRole('table').getAttribute('aria-busy')).toBe('false'));
+    expect(lists().slice(before)).toHaveLength(1);
+    fireEvent.pointerOver(screen.getByRole('button', { name: /^Name/ }));
+    await waitFor(() => expect(lists().at(-1)).toMatchObject({ sort: 'name', order: 'asc', page: '1' }));
   });
 
   it('names the filter that hides every task and clears it', async () => {

@@ -259,7 +259,11 @@ export function TaskListView({
             zone={zone}
             stale={list.isPlaceholderData}
             changed={live.changed}
-            onSort={(sort, order) => void update({ sort, order })}
+            onSort={(sort, order) => {
+              view.prefetch({ sort, order });
+              void update({ sort, order });
+            }}
+            onSortIntent={(sort, order) => view.prefetch({ sort, order })}
             onOpen={view.setOpen}
             taskHref={(taskId) => taskHref(instanceId, taskId, search)}
             rowBadge={rowInsights.badge}

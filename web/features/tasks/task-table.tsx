@@ -177,6 +177,8 @@ export interface TaskTableProps {
   stale: boolean;
   changed: ReadonlySet<string>;
   onSort: (sort: SortKey, order: 'asc' | 'desc') => void;
+  /** A header's sort button is about to be pressed (hover, focus), with the order it would sort in. */
+  onSortIntent?: ((sort: SortKey, order: 'asc' | 'desc') => void) | undefined;
   onOpen: (taskIds: string[]) => void;
   /** The task page's link, carrying the view it is opened from. */
   taskHref: (taskId: string) => string;
@@ -253,6 +255,11 @@ export function TaskTable(props: TaskTableProps) {
                 direction={header.column.getIsSorted()}
                 className={`col-${header.column.id}`}
                 onToggle={header.column.getToggleSortingHandler()}
+                onIntent={() => {
+                  const key = SORT_KEYS.find((k) => k === header.column.id);
+                  if (key)
+                    props.onSortIntent?.(key, key === sort ? (order === 'asc' ? 'desc' : 'asc') : defaultOrder(key));
+                }}
               >
                 <table.FlexRender header={header} />
               </SortableHeader>

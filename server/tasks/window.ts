@@ -342,14 +342,21 @@ export const createWindowStore = (options: WindowStoreOptions) => {
         signal,
       });
       progress()?.pageRead();
-      return answer;
+      // Normalised as it comes, while the other pages are in flight: not all at once after the last.
+      return {
+        count: answer.task_count,
+        tasks: answer.tasks.map((t) => {
+          const task = toTask(t);
+          return { key: taskKey(task), task };
+        }),
+      };
     };
     const first = await page(1);
-    progress()?.total(pagesOf(first.task_count));
-    if (hintKey !== undefined) sizeHints.set(hintKey, { total: first.task_count, at: now() });
-    checkSize(first.task_count);
+    progress()?.total(pagesOf(first.count));
+    if (hintKey !== undefined) sizeHints.set(hintKey, { total: first.count, at: now() });
+    checkSize(first.count);
     const starts: number[] = [];
-    for (let start = 1 + PAGE_LIMIT; start <= first.task_count; start += PAGE_LIMIT) starts.push(start);
+    for (let start = 1 + PAGE_LIMIT; start <= first.count; start += PAGE_LIMIT) starts.push(start);
     // All the rest fit the budget now, or none is asked for: the window is refused having spent one call.
     // (plus the one call that learns the endpoint's paging, while it is not known)
     const learning = starts.length > 0 && source.client.paging.convention() === null ? 1 : 0;
@@ -376,15 +383,11 @@ export const createWindowStore = (options: WindowStoreOptions) => {
     if (failure) throw failure.error;
     // Offset paging over a live list repeats a task on the next page: each is kept once.
     const byId = new Map<string, Task>();
-    for (const p of [first, ...rest])
-      for (const t of p.tasks) {
-        const task = toTask(t);
-        if (!byId.has(taskKey(task))) byId.set(taskKey(task), task);
-      }
+    for (const p of [first, ...rest]) for (const { key, task } of p.tasks) if (!byId.has(key)) byId.set(key, task);
     // With end_time in a finished second the list cannot grow; a mismatch means it changed under
     // us. Rows, not distinct ids, are counted: an id DMS lists twice is one task, not a change.
     const rows = [first, ...rest].reduce((n, p) => n + p.tasks.length, 0);
-    if (rows !== first.task_count || rest.some((p) => p.task_count !== first.task_count)) {
+    if (rows !== first.count || rest.some((p) => p.count !== first.count)) {
       throw new DomainError(
         'WINDOW_CHANGED',
         'The DMS task list changed while it was being read (tasks deleted?); try again.',
@@ -458,6 +461,12 @@ export const createWindowStore = (options: WindowStoreOptions) => {
     return Number.isNaN(c) || (c >= t.from && c <= t.to);
   };
 
+  const idsOf = (tasks: readonly Task[]) => {
+    const byId = new Map<string, Task>();
+    for (const t of tasks) if (isTaskId(t.id)) byId.set(t.id, t);
+    return byId;
+  };
+
   const makeEntry = (
     target: WindowTarget,
     tasks: Task[],
@@ -474,7 +483,7 @@ export const createWindowStore = (options: WindowStoreOptions) => {
       coveredUntil,
       reconciledAt,
       tasks: inRange,
-      byId: new Map(inRange.flatMap((t) => (isTaskId(t.id) ? [[t.id, t] as const] : []))),
+      byId: idsOf(inRange),
       fetchedAt,
     };
   };

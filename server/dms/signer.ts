@@ -22,9 +22,12 @@ export interface SignableRequest {
 }
 
 const UNRESERVED = /[A-Za-z0-9\-_.~]/;
+const ALL_UNRESERVED = /^[A-Za-z0-9\-_.~]*$/;
 
 /** RFC 3986 encoding as the signers do it: unreserved kept, every other UTF-8 byte as upper-case %XX. */
 export const percentEncode = (value: string): string => {
+  // ids, paths and every query value the client sends: nothing to encode (signed on every call)
+  if (ALL_UNRESERVED.test(value)) return value;
   let out = '';
   for (const char of value) {
     if (UNRESERVED.test(char)) {

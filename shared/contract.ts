@@ -48,6 +48,9 @@ export const rangeToMs = (range: string): number =>
 
 export const SORT_KEYS = ['createdAt', 'updatedAt', 'name', 'status', 'userName', 'durationMs'] as const;
 export type SortKey = (typeof SORT_KEYS)[number];
+/** The fleet view sorts by where a task ran too (`GET /api/tasks` takes these). */
+export const FLEET_SORT_KEYS = [...SORT_KEYS, 'instanceName', 'engine', 'projectId', 'region'] as const;
+export type FleetSortKey = (typeof FLEET_SORT_KEYS)[number];
 export const SORT_ORDERS = ['asc', 'desc'] as const;
 export type SortOrder = (typeof SORT_ORDERS)[number];
 export const DEFAULT_SORT: SortKey = 'createdAt';

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { apiErrorSchema } from './api-error.ts';
-import { ENGINES, EXPORT_FORMATS, INSTANCE_ID_PATTERN } from './contract.ts';
+import { DEFAULT_SORT, ENGINES, EXPORT_FORMATS, FLEET_SORT_KEYS, INSTANCE_ID_PATTERN } from './contract.ts';
+import { insightsQuerySchema, insightsSchema } from './insights.ts';
 import { taskListSchema, taskSchema } from './task.ts';
 import { taskQueryFields, windowRules } from './task-query.ts';
 
@@ -22,7 +23,11 @@ const instanceSet = z
 
 // `flag` (the insights' outliers) is per instance: the fleet does not take it.
 const { flag: _flag, ...listFields } = taskQueryFields;
-const fleetFields = { ...listFields, instances: instanceSet.optional() };
+const fleetFields = {
+  ...listFields,
+  sort: z.enum(FLEET_SORT_KEYS).default(DEFAULT_SORT),
+  instances: instanceSet.optional(),
+};
 
 /** `GET /api/tasks`: the single-instance list query, over a set of instances. */
 export const fleetQuerySchema = windowRules(z.object(fleetFields));
@@ -82,3 +87,17 @@ export const fleetTaskListSchema = taskListSchema.extend({
   coverage: coverageSchema,
 });
 export type FleetTaskList = z.infer<typeof fleetTaskListSchema>;
+
+/** `GET /api/tasks/histogram`: the fleet query (its sort and page are ignored) plus the histogram's zone. */
+export const fleetHistogramQuerySchema = windowRules(z.object({ ...fleetFields, tz: insightsQuerySchema.shape.tz }));
+export type FleetHistogramQuery = z.infer<typeof fleetHistogramQuerySchema>;
+
+/** The single-instance view's histogram over the union read so far, with how much of the set that is. */
+export const fleetHistogramSchema = z.object({
+  window: z.object({ from: z.string(), to: z.string() }),
+  fetchedAt: z.string(),
+  histogram: insightsSchema.shape.histogram,
+  partial: z.boolean(),
+  coverage: z.object({ read: count, total: count, pending: count }),
+});
+export type FleetHistogram = z.infer<typeof fleetHistogramSchema>;

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { FleetTaskList } from '../../shared/fleet.ts';
+import type { FleetHistogram, FleetTaskList } from '../../shared/fleet.ts';
 import type { TaskList } from '../../shared/task.ts';
 import { createApp } from '../app.ts';
 import { createCallBudget } from '../budget.ts';
@@ -289,6 +289,61 @@ describe('GET /api/tasks', () => {
     expect(body.coverage.skipped).toEqual([{ instanceId: unknown, reason: expect.stringMatching(/not listed/) }]);
     expect(body.coverage).toMatchObject({ total: 2, read: 1 });
     expect(body.partial).toBe(true);
+  });
+
+  it('sorts by where a task ran: instance, engine, project and region, ties newest first', async () => {
+    const { app } = build();
+    const q = span();
+    await settle(app, `/api/tasks?${q}`);
+    for (const [sort, order] of [
+      ['instanceName', 'asc'],
+      ['engine', 'desc'],
+      ['projectId', 'asc'],
+      ['region', 'desc'],
+    ] as const) {
+      const res = await app.request(`/api/tasks?${q}&sort=${sort}&order=${order}&pageSize=500`);
+      expect(res.status).toBe(200);
+      const { tasks, total } = (await res.json()) as FleetTaskList;
+      expect(tasks.length).toBe(Math.min(500, total));
+      const keys = tasks.map((t) => t[sort]);
+      const sorted = [...keys].sort();
+      expect(keys).toEqual(order === 'asc' ? sorted : sorted.reverse());
+      expect(new Set(keys).size).toBeGreaterThan(1);
+      // within one instance the single-instance view's tie-break holds: newest first
+      const first = tasks.filter((t) => t[sort] === keys[0]).map((t) => t.createdAt);
+      expect([...first].sort().reverse()).toEqual(first);
+    }
+    // the single-instance list does not take them: its tasks say nothing of where they ran
+    const one = await app.request(`/api/instances/${seeded()[0]!.instance.instance_id}/tasks?${q}&sort=instanceName`);
+    expect(one.status).toBe(400);
+    expect((await app.request(`/api/tasks?${q}&sort=bogus`)).status).toBe(400);
+  });
+
+  it('answers the histogram of the union under the same filters, with how much of the set it holds', async () => {
+    const { app, calls } = build();
+    const q = span();
+    const [from, to] = bounds(q);
+    await settle(app, `/api/tasks?${q}`);
+    const before = taskReads(calls);
+    const res = await app.request(`/api/tasks/histogram?${q}&status=FAILED,SUCCESS&tz=UTC`);
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as FleetHistogram;
+    expect(body.coverage).toEqual({ read: FLEET, total: FLEET, pending: 0 });
+    expect(body.partial).toBe(false);
+    expect(body.histogram.tz).toBe('UTC');
+    const counted: Record<string, number> = {};
+    for (const b of body.histogram.buckets)
+      for (const [status, n] of Object.entries(b.counts)) counted[status] = (counted[status] ?? 0) + n;
+    const expected: Record<string, number> = {};
+    for (const s of seeded())
+      for (const t of tasksIn(s.instance.instance_id, from, to))
+        if (t.status === 'FAILED' || t.status === 'SUCCESS') expected[t.status] = (expected[t.status] ?? 0) + 1;
+    expect(counted).toEqual(expected);
+    expect(Date.parse(body.histogram.buckets[0]!.start)).toBeLessThanOrEqual(from);
+    expect(Date.parse(body.histogram.buckets.at(-1)!.end)).toBeGreaterThanOrEqual(to - 999);
+    // over the windows the list read: no call of its own
+    expect(taskReads(calls)).toBe(before);
+    expect((await app.request(`/api/tasks/histogram?${q}&tz=Not/AZone`)).status).toBe(400);
   });
 });
 

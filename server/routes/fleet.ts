@@ -2,6 +2,8 @@ import { Hono, type TypedResponse } from 'hono';
 import { LIST_PARAMS_MAX } from '../../shared/contract.ts';
 import {
   type Coverage,
+  type FleetHistogram,
+  fleetHistogramQuerySchema,
   type FleetQuery,
   fleetExportQuerySchema,
   fleetQuerySchema,
@@ -12,6 +14,7 @@ import { asksFresh, type InstanceDirectory } from '../instances.ts';
 import { exportStream } from '../tasks/export.ts';
 import type { FleetMember, FleetReader } from '../tasks/fleet.ts';
 import { queryWindow } from '../tasks/query.ts';
+import { histogram } from '../tasks/stats.ts';
 import { validate } from '../validate.ts';
 import { cachedJson, jsonBytes } from './answer.ts';
 
@@ -161,5 +164,32 @@ export const fleetRoutes = ({ directory, fleet }: FleetRoutesOptions) => {
           'X-Fleet-Coverage': `${loaded.coverage.read}/${loaded.coverage.total}`,
         },
       );
+    })
+    .get('/histogram', validate('query', fleetHistogramQuerySchema), async (c) => {
+      const query = c.req.valid('query');
+      // the histogram ignores the table's order: one sort serves every answer
+      const loaded = await load({ ...query, sort: 'createdAt', order: 'desc' }, c.req.raw);
+      const { read, total } = loaded.coverage;
+      const pending = loaded.coverage.pending.count;
+      const body = loaded.memo(
+        `histogram|${JSON.stringify([query.status, query.name, query.user, query.q, query.tz, read, total, pending])}`,
+        () => {
+          const from = Date.parse(loaded.window.from);
+          const to = Date.parse(loaded.window.to);
+          return new TextEncoder().encode(
+            JSON.stringify({
+              window: loaded.window,
+              fetchedAt: loaded.fetchedAt,
+              histogram: { tz: query.tz, ...histogram(loaded.matching, from, Math.max(to, from + 1_000), query.tz) },
+              partial: loaded.partial,
+              coverage: { read, total, pending },
+            } satisfies FleetHistogram),
+          );
+        },
+      );
+      return c.body(body, 200, {
+        'content-type': 'application/json',
+        'cache-control': 'no-store',
+      }) as unknown as Response & TypedResponse<FleetHistogram, 200, 'json'>;
     });
 };

@@ -1,9 +1,11 @@
 import type { Task, TaskList } from '../../shared/task.ts';
-import type { SortKey } from '../../shared/contract.ts';
+import type { FleetSortKey } from '../../shared/contract.ts';
 import type { TaskQuery } from '../../shared/task-query.ts';
 import type { WindowEntry, WindowStore } from './window.ts';
 
 type Facets = TaskList['facets'];
+/** The list's query; over a fleet's union, its sort may name where a task ran. */
+type WindowQuery = Omit<TaskQuery, 'sort'> & { sort: FleetSortKey };
 type Filter = (i: number) => boolean;
 
 /** What a query over one window computes before its page is cut: kept per window and reused. */
@@ -47,17 +49,18 @@ const resultBytes = (r: QueryResult) =>
 
 /** Compares by one key in the given order; nulls (a running task's duration) last in either order. */
 const compareBy =
-  (key: SortKey, sign: 1 | -1) =>
+  (key: FleetSortKey, sign: 1 | -1) =>
   (a: Task, b: Task): number => {
-    const x = a[key];
-    const y = b[key];
+    // a fleet task also has where it ran: the fleet view sorts by that too
+    const x = (a as Partial<Record<FleetSortKey, unknown>>)[key] as string | number | null;
+    const y = (b as Partial<Record<FleetSortKey, unknown>>)[key] as string | number | null;
     if (x === y) return 0;
     if (x === null) return 1;
     if (y === null) return -1;
     return x < y ? -sign : sign;
   };
 
-const compute = (tasks: readonly Task[], index: WindowIndex, q: TaskQuery): QueryResult => {
+const compute = (tasks: readonly Task[], index: WindowIndex, q: WindowQuery): QueryResult => {
   const statuses = q.status?.length ? new Set<string>(q.status) : undefined;
   const names = q.name?.length ? new Set(q.name) : undefined;
   const user = q.user?.toLowerCase();
@@ -97,7 +100,7 @@ const compute = (tasks: readonly Task[], index: WindowIndex, q: TaskQuery): Quer
  * tasks array never changes once fetched (a refresh makes a new one), so with a `memo` the
  * sorted matches and facets of a filter/sort combination are kept with it: a page change is a slice.
  */
-export const queryWindow = (tasks: readonly Task[], q: TaskQuery, memo: Memo = noMemo) => {
+export const queryWindow = (tasks: readonly Task[], q: WindowQuery, memo: Memo = noMemo) => {
   const key = JSON.stringify([q.status, q.name, q.user, q.q, q.sort, q.order]);
   const result = memo(`result|${key}`, () => compute(tasks, indexOf(tasks, memo), q), resultBytes);
   const startIndex = (q.page - 1) * q.pageSize;

@@ -1,7 +1,8 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { expect, test } from '@playwright/test';
+import AxeBuilder from '@axe-core/playwright';
+import { expect, type Page, test } from '@playwright/test';
 import { spawnConsole } from '../server/reliability/spawn-console.ts';
 import type { FaultsInput } from '../server/simulator/faults.ts';
 import { type RunningSimulator, startSimulator } from '../server/simulator/server.ts';
@@ -44,7 +45,15 @@ const startFleetConsole = async (env: Record<string, string> = {}) => {
 };
 
 const seeded = () => sim.data.store.seeded.instances;
-const rows = (page: import('@playwright/test').Page) => page.locator('table.fleet-table tbody tr');
+const rows = (page: Page) => page.locator('table.task-table tbody tr.task-row');
+
+const expectAxeClean = async (page: Page) => {
+  const { violations } = await new AxeBuilder({ page }).analyze();
+  const serious = violations.filter(
+    (v) => v.impact === 'moderate' || v.impact === 'serious' || v.impact === 'critical',
+  );
+  expect(serious.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
+};
 
 test('the union of every instance, with Instance and Engine columns and facets that narrow the set', async ({
   page,
@@ -74,7 +83,7 @@ test('the union of every instance, with Instance and Engine columns and facets t
       READ,
     );
     await expect(rows(page).first()).toBeVisible();
-    const shown = await rows(page).locator('td:nth-child(3)').allTextContents();
+    const shown = await rows(page).locator('td.col-engine').allTextContents();
     expect(new Set(shown)).toEqual(new Set(['Kafka']));
     // the region facet counts the tasks of the set in each region
     await expect(page.getByRole('group', { name: 'Filter by region' }).getByRole('button')).not.toHaveCount(0);
@@ -133,7 +142,7 @@ test('an instance that fails is named in the coverage line while the rest stay u
     // the rest works: rows, sort, and no page error
     await expect(rows(page).first()).toBeVisible();
     await expect(page.locator('.error-panel')).toHaveCount(0);
-    await page.getByRole('button', { name: 'Name' }).click();
+    await page.getByRole('button', { name: 'Name', exact: true }).click();
     await expect(page).toHaveURL(/sort=name/);
     await expect(rows(page).first()).toBeVisible();
   } finally {
@@ -188,6 +197,62 @@ test('export of the whole filtered fleet set', async ({ page }) => {
     // every matching task of every instance, not the page on screen
     const ids = lines.slice(1).map((l) => l.split(',')[5]);
     expect(ids.sort()).toEqual(expected.map((t) => t.id).sort());
+  } finally {
+    await c.stop();
+  }
+});
+
+test('the single-instance table and histogram: rows open their params, a legend click filters, Instance sorts; axe clean in both themes', async ({
+  page,
+}) => {
+  test.setTimeout(300_000);
+  const c = await startFleetConsole();
+  try {
+    await page.goto(`${c.base}/tasks`);
+    const line = page.getByRole('status').filter({ hasText: 'instances read' });
+    await expect(line).toContainText('200 of 200 instances read', READ);
+
+    // sort by where a task ran: the URL says so, and the rows are in instance-name order
+    await page.getByRole('button', { name: 'Instance', exact: true }).click();
+    await expect(page).toHaveURL(/sort=instanceName/);
+    await expect(page).toHaveURL(/order=asc/);
+    await expect(page.getByRole('columnheader', { name: 'Instance' })).toHaveAttribute('aria-sort', 'ascending');
+    await expect
+      .poll(async () => {
+        const names = await rows(page).locator('td.col-instanceName').allTextContents();
+        return names.length > 1 && names.every((n, i) => i === 0 || names[i - 1]!.localeCompare(n, 'en') <= 0);
+      }, READ)
+      .toBe(true);
+
+    // a row opens the same params viewer, and its task page is on the row's own instance
+    const first = rows(page).first();
+    const instanceId = await first.locator('td.col-instanceName a').getAttribute('href');
+    await first.getByRole('button', { name: /^Params of/ }).click();
+    const detail = page.locator('.detail-row').first();
+    await expect(detail.locator('.json-tree, .params__raw').first()).toBeVisible();
+    await expect(detail.getByRole('link', { name: 'Open task page' })).toHaveAttribute(
+      'href',
+      new RegExp(`^${instanceId!.replace(/\?.*$/, '')}/tasks/[0-9a-f]{32}`),
+    );
+    await expect(page).toHaveURL(/open=[0-9a-f]{32}/);
+
+    // the histogram over the fleet: its legend filters the table
+    const figure = page.getByRole('figure', { name: 'Tasks over time' });
+    await expect(figure).toBeVisible();
+    await figure
+      .getByRole('group', { name: 'Status legend, click a status to filter' })
+      .getByRole('button', { name: 'FAILED' })
+      .click();
+    await expect(page).toHaveURL(/status=FAILED/);
+    await expect(figure.getByRole('button', { name: 'FAILED' })).toHaveAttribute('aria-pressed', 'true');
+    await expect(rows(page).first()).toBeVisible();
+    await expect(rows(page).locator('.status', { hasNotText: 'FAILED' })).toHaveCount(0);
+
+    for (const theme of ['light', 'dark'] as const) {
+      await page.emulateMedia({ colorScheme: theme });
+      await page.getByLabel('Theme').selectOption(theme);
+      await expectAxeClean(page);
+    }
   } finally {
     await c.stop();
   }

@@ -4,29 +4,32 @@ import { useMemo, useState } from 'react';
 import {
   ENGINE_LABELS,
   type Engine,
+  FLEET_SORT_KEYS,
   INSTANCE_ID_PATTERN,
-  isUnfinished,
-  type SortKey,
+  type TaskStatus,
 } from '../../../shared/contract.ts';
 import type { FleetTask } from '../../../shared/fleet.ts';
 import type { Instance } from '../../../shared/instance.ts';
+import type { Task } from '../../../shared/task.ts';
 import { ErrorPanel } from '../../components/error-panel.tsx';
 import { Link } from '../../components/link.tsx';
-import { Elapsed, TimeCell } from '../../components/relative-time.tsx';
-import { formatDuration, type Zone } from '../../lib/dates.ts';
+import type { Zone } from '../../lib/dates.ts';
 import { useRetryFailed } from '../../lib/retry.ts';
 import { listPath, taskPath } from '../../lib/router.ts';
 import { useDocumentTitle } from '../../lib/title.ts';
 import { useZone } from '../../lib/zone.ts';
+import { zoneTz } from '../insights/api.ts';
+import { Histogram } from '../insights/histogram.tsx';
+import '../insights/insights.css';
 import { instanceListOptions } from '../instances/api.ts';
 import { DebouncedInput } from '../tasks/debounced-input.tsx';
 import { ExportButtons } from '../tasks/export-buttons.tsx';
 import { Facets, NameFacets, StatusFacets } from '../tasks/facets.tsx';
 import { Pagination } from '../tasks/pagination.tsx';
 import { RangePicker, windowOf } from '../tasks/range-picker.tsx';
-import { StatusBadge } from '../tasks/status-badge.tsx';
-import { defaultOrder, useTaskSearch } from '../tasks/url-state.ts';
-import { fleetExportHref, fleetListOptions, type FleetApiQuery } from './api.ts';
+import { column, TaskTable, type TaskColumn } from '../tasks/task-table.tsx';
+import { searchParsers, useTaskSearch } from '../tasks/url-state.ts';
+import { fleetExportHref, fleetHistogramOptions, fleetListOptions, type FleetApiQuery } from './api.ts';
 import { CoverageLine } from './coverage-line.tsx';
 import './fleet.css';
 
@@ -121,111 +124,65 @@ function InstanceSetPicker({
   );
 }
 
-const SORTABLE: { key: SortKey; label: string }[] = [
-  { key: 'name', label: 'Name' },
-  { key: 'status', label: 'Status' },
-  { key: 'userName', label: 'User' },
-  { key: 'createdAt', label: 'Start' },
-  { key: 'durationMs', label: 'Duration' },
+const fleetParsers = searchParsers(FLEET_SORT_KEYS);
+const NO_CHANGES: ReadonlySet<string> = new Set();
+const fleetTask = (t: Task) => t as FleetTask;
+
+/** The single-instance table's columns, and after the name where each task ran. */
+const PLACE_COLUMNS: TaskColumn[] = [
+  column.accessor((t) => fleetTask(t).instanceName, {
+    id: 'instanceName',
+    header: 'Instance',
+    cell: (c) => {
+      const t = fleetTask(c.row.original);
+      return (
+        <Link href={listPath(t.instanceId)} title={`${t.region} · project ${t.projectId}`}>
+          {t.instanceName}
+        </Link>
+      );
+    },
+  }),
+  column.accessor((t) => fleetTask(t).engine, {
+    id: 'engine',
+    header: 'Engine',
+    cell: (c) => engineLabel(c.getValue()),
+  }),
+  column.accessor((t) => fleetTask(t).region, { id: 'region', header: 'Region' }),
 ];
 
-function SortHeader({
-  col,
-  sort,
-  order,
-  onSort,
-}: {
-  col: { key: SortKey; label: string };
-  sort: SortKey;
-  order: 'asc' | 'desc';
-  onSort: (sort: SortKey, order: 'asc' | 'desc') => void;
-}) {
-  const active = sort === col.key;
-  return (
-    <th aria-sort={active ? (order === 'asc' ? 'ascending' : 'descending') : 'none'}>
-      <button
-        type="button"
-        className="sort-button"
-        onClick={() => onSort(col.key, active ? (order === 'asc' ? 'desc' : 'asc') : defaultOrder(col.key))}
-      >
-        {col.label}
-        {active ? (order === 'asc' ? ' ▲' : ' ▼') : ''}
-      </button>
-    </th>
-  );
-}
-
-function FleetTable({
-  rows,
+/** The single-instance view's histogram over the union read so far; its brush and legend set the same URL. */
+function FleetHistogram({
+  query,
   zone,
-  sort,
-  order,
-  stale,
-  onSort,
+  status,
+  onRange,
+  onToggleStatus,
 }: {
-  rows: readonly FleetTask[];
+  query: FleetApiQuery;
   zone: Zone;
-  sort: SortKey;
-  order: 'asc' | 'desc';
-  stale: boolean;
-  onSort: (sort: SortKey, order: 'asc' | 'desc') => void;
+  status: readonly TaskStatus[];
+  onRange: (from: string, to: string) => void;
+  onToggleStatus: (status: TaskStatus) => void;
 }) {
-  const header = (key: SortKey) => (
-    <SortHeader col={SORTABLE.find((c) => c.key === key)!} sort={sort} order={order} onSort={onSort} />
-  );
+  const { data, error } = useQuery(fleetHistogramOptions(query));
+  if (error) return null; // the list says what failed; the histogram is extra
+  if (!data) return <div className="insights insights--loading" aria-hidden="true" />;
   return (
-    <table className={`task-table fleet-table${stale ? ' is-stale' : ''}`} aria-label="Tasks of all instances">
-      <thead>
-        <tr>
-          {header('name')}
-          <th>Instance</th>
-          <th>Engine</th>
-          {header('status')}
-          {header('userName')}
-          {header('createdAt')}
-          {header('durationMs')}
-        </tr>
-      </thead>
-      <tbody>
-        {rows.map((t) => (
-          <tr key={`${t.instanceId}/${t.id}`} className="task-row" data-instance-id={t.instanceId}>
-            <td className="task-name">
-              {/^[0-9a-f]{32}$/.test(t.id) ? (
-                <Link href={taskPath(t.instanceId, t.id)}>{t.name || 'no name'}</Link>
-              ) : (
-                t.name
-              )}
-            </td>
-            <td>
-              <Link href={listPath(t.instanceId)} title={`${t.region} · project ${t.projectId}`}>
-                {t.instanceName}
-              </Link>
-            </td>
-            <td>{engineLabel(t.engine)}</td>
-            <td>
-              <StatusBadge status={t.status} />
-            </td>
-            <td>{t.userName}</td>
-            <td>{t.createdAt && <TimeCell value={t.createdAt} zone={zone} />}</td>
-            <td>
-              {isUnfinished(t.status) ? (
-                <>
-                  <Elapsed since={t.createdAt} /> <span className="muted">so far</span>
-                </>
-              ) : (
-                <span className="numeric">{formatDuration(t.durationMs)}</span>
-              )}
-            </td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
+    <section className="insights" aria-label="Insights">
+      <Histogram
+        histogram={data.histogram}
+        zone={zone}
+        selected={status}
+        onRange={onRange}
+        onToggleStatus={onToggleStatus}
+      />
+    </section>
   );
 }
 
 /** `/tasks`: every instance's tasks in one table, read as the call budget allows. */
 export function FleetView() {
-  const { search, update, range, apiQuery } = useTaskSearch();
+  const { search, update, range, apiQuery } = useTaskSearch(fleetParsers);
   const [zone, setZone] = useZone();
   const [rawSet, setSet] = useQueryState('instances', instancesParser);
   const retry = useRetryFailed();
@@ -242,6 +199,8 @@ export function FleetView() {
   // the single-instance list's query, less the per-instance outlier flag the fleet does not take
   const { flag: _flag, ...listQuery } = apiQuery;
   const query: FleetApiQuery = setKey ? { ...listQuery, instances: setKey } : listQuery;
+  const { sort: _sort, order: _order, page: _page, pageSize: _pageSize, ...filters } = query;
+  const histogramQuery: FleetApiQuery = { ...filters, tz: zoneTz(zone) };
   const list = useQuery(fleetListOptions(query));
   const data = list.data;
   const window = windowOf(range, data?.window);
@@ -349,15 +308,31 @@ export function FleetView() {
           }}
         />
       )}
+      <FleetHistogram
+        query={histogramQuery}
+        zone={zone}
+        status={search.status}
+        onRange={(from, to) => void update({ range: null, from, to })}
+        onToggleStatus={(s) => void update({ status: toggle(search.status, s) })}
+      />
       {list.error && <ErrorPanel error={list.error} onRetry={() => void retry()} />}
       <div className="table-wrap">
-        <FleetTable
+        <TaskTable
+          instanceId=""
+          instanceOf={(t) => fleetTask(t).instanceId}
+          instanceName="all instances"
           rows={data?.tasks ?? []}
-          zone={zone}
+          extraColumns={PLACE_COLUMNS}
+          sortKeys={FLEET_SORT_KEYS}
           sort={search.sort}
           order={search.order}
+          open={search.open}
+          zone={zone}
           stale={list.isPlaceholderData}
+          changed={NO_CHANGES}
           onSort={(sort, order) => void update({ sort, order })}
+          onOpen={(ids) => void update({ open: ids.length ? ids : null }, { history: 'replace' })}
+          taskHref={(taskId, t) => taskPath(fleetTask(t).instanceId, taskId)}
         />
         {data && data.tasks.length === 0 && (
           <p className="empty-state">

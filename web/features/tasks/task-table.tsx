@@ -5,6 +5,7 @@ import {
   rowSortingFeature,
   tableFeatures,
   useTable,
+  type ColumnDef,
   type ExpandedState,
   type Row,
   type SortingState,
@@ -24,11 +25,16 @@ import { defaultOrder } from './url-state.ts';
 
 // Sorting and expanding only: the server pages, and <Pagination> writes the page to the URL.
 const features = tableFeatures({ rowSortingFeature, rowExpandingFeature });
-const column = createColumnHelper<typeof features, Task>();
+/** The table's column helper: the fleet view adds its columns (instance, engine) with it. */
+export const column = createColumnHelper<typeof features, Task>();
+// as the helper's own columns(): a column's value type is its own
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type TaskColumn = ColumnDef<typeof features, Task, any>;
 
 interface Meta {
   zone: Zone;
   badge?: ((task: Task) => ReactNode) | undefined;
+  extra?: readonly TaskColumn[] | undefined;
 }
 
 const columns = (meta: Meta) =>
@@ -37,6 +43,7 @@ const columns = (meta: Meta) =>
       header: 'Name',
       cell: (c) => <span className="task-name">{c.getValue() || <NotSent what="name" />}</span>,
     }),
+    ...(meta.extra ?? []),
     column.accessor('status', { header: 'Status', cell: (c) => <StatusBadge status={c.getValue()} /> }),
     column.accessor('userName', { header: 'User', cell: (c) => c.getValue() || <NotSent what="user" /> }),
     column.accessor('createdAt', {
@@ -165,23 +172,28 @@ const TaskRow = memo(
 const resolve = <T,>(updater: Updater<T>, old: T): T =>
   typeof updater === 'function' ? (updater as (o: T) => T)(old) : updater;
 
-export interface TaskTableProps {
+export interface TaskTableProps<S extends string = SortKey> {
+  /** The instance the rows ran on; `instanceOf` names each row's own (the fleet's union). */
   instanceId: string;
+  instanceOf?: ((task: Task) => string) | undefined;
   instanceName?: string;
   rows: readonly Task[];
-  sort: SortKey;
+  /** Columns after the name (the fleet's instance and engine); `sortKeys` lists every sortable column's id. */
+  extraColumns?: readonly TaskColumn[] | undefined;
+  sortKeys?: readonly S[] | undefined;
+  sort: S;
   order: 'asc' | 'desc';
   /** The tasks whose params are open, in the order they were opened. */
   open: readonly string[];
   zone: Zone;
   stale: boolean;
   changed: ReadonlySet<string>;
-  onSort: (sort: SortKey, order: 'asc' | 'desc') => void;
+  onSort: (sort: S, order: 'asc' | 'desc') => void;
   /** A header's sort button is about to be pressed (hover, focus), with the order it would sort in. */
-  onSortIntent?: ((sort: SortKey, order: 'asc' | 'desc') => void) | undefined;
+  onSortIntent?: ((sort: S, order: 'asc' | 'desc') => void) | undefined;
   onOpen: (taskIds: string[]) => void;
   /** The task page's link, carrying the view it is opened from. */
-  taskHref: (taskId: string) => string;
+  taskHref: (taskId: string, task: Task) => string;
   /** A mark after a row's duration (the insights' outlier and stuck badges). */
   rowBadge?: ((task: Task) => ReactNode) | undefined;
   /** Controls beside a row's params toggle (the insights' diff pick). */
@@ -190,14 +202,17 @@ export interface TaskTableProps {
   placeholder?: ((columns: number) => ReactNode) | undefined;
 }
 
-export function TaskTable(props: TaskTableProps) {
-  const { sort, order, open, zone, stale, changed, rowBadge } = props;
+export function TaskTable<S extends string = SortKey>(props: TaskTableProps<S>) {
+  const { sort, order, open, zone, stale, changed, rowBadge, extraColumns } = props;
   // A new list (a search committed, a filter) draws at a lower priority than the search box's
   // keystrokes, and rows whose task did not change are not drawn again.
   const deferredRows = useDeferredValue(props.rows);
   // The first rows after the skeleton draw at once: only rows replacing rows on screen wait.
   const rows = deferredRows.length === 0 ? props.rows : deferredRows;
-  const cellColumns = useMemo(() => columns({ zone, badge: rowBadge }), [zone, rowBadge]);
+  const cellColumns = useMemo(
+    () => columns({ zone, badge: rowBadge, extra: extraColumns }),
+    [zone, rowBadge, extraColumns],
+  );
   const sorting: SortingState = [{ id: sort, desc: order === 'desc' }];
   const expanded: ExpandedState = Object.fromEntries(open.map((id) => [id, true]));
 
@@ -216,7 +231,7 @@ export function TaskTable(props: TaskTableProps) {
     onSortingChange: (u) => {
       const next = resolve(u, sorting)[0];
       if (!next) return;
-      const key = SORT_KEYS.find((k) => k === next.id);
+      const key = (props.sortKeys ?? (SORT_KEYS as readonly string[] as readonly S[])).find((k) => k === next.id);
       if (!key) return;
       // A new column starts in its natural order; the same column flips.
       props.onSort(key, key === sort ? (next.desc ? 'desc' : 'asc') : defaultOrder(key));
@@ -278,10 +293,12 @@ export function TaskTable(props: TaskTableProps) {
                 isOpen={row.getIsExpanded()}
                 isChanged={changed.has(row.id)}
                 colCount={colCount}
-                instanceId={props.instanceId}
+                instanceId={props.instanceOf?.(row.original) ?? props.instanceId}
                 zone={zone}
                 href={
-                  open.includes(row.id) && TASK_ID_PATTERN.test(row.original.id) ? props.taskHref(row.id) : undefined
+                  open.includes(row.id) && TASK_ID_PATTERN.test(row.original.id)
+                    ? props.taskHref(row.id, row.original)
+                    : undefined
                 }
                 columnsKey={cellColumns}
                 rowExtras={props.rowExtras}

@@ -106,12 +106,18 @@ const apiQueryParsers = {
   pageSize: int(PAGE_SIZE_MIN, PAGE_SIZE_MAX).withDefault(DEFAULT_PAGE_SIZE),
 } satisfies Record<TaskQueryKey, unknown>;
 
-export const taskSearchParsers = {
+const sortParser = <S extends string>(sortKeys: readonly S[]) =>
+  parseAsStringLiteral(sortKeys).withDefault(DEFAULT_SORT as S);
+
+/** The view's parsers, sorting by `sortKeys` (the fleet view's are FLEET_SORT_KEYS). */
+export const searchParsers = <S extends string>(sortKeys: readonly S[]) => ({
   ...apiQueryParsers,
+  sort: sortParser(sortKeys),
   zone: zoneParser,
   /** The tasks whose params are open in the list. */
   open: list(isRowId).withDefault([]),
-};
+});
+export const taskSearchParsers = searchParsers(SORT_KEYS);
 
 /**
  * The view's search as useQueryStates reads it, from a URL's search outside React (the boot's
@@ -218,7 +224,7 @@ export const findDroppedValues = (search: string | RawSearch): { key: string; va
 /** The list query as the API takes it (same keys as taskQuerySchema); it is also the query key. */
 export type ApiQuery = Record<string, string>;
 
-export const toApiQuery = (s: TaskSearch): ApiQuery => {
+export const toApiQuery = (s: Omit<TaskSearch, 'sort'> & { sort: string }): ApiQuery => {
   const r = rangeState(s);
   const q: ApiQuery = r.kind === 'rolling' ? { range: r.range } : { from: r.from, to: r.to };
   if (s.status.length) q.status = s.status.join(',');
@@ -236,8 +242,9 @@ export const toApiQuery = (s: TaskSearch): ApiQuery => {
 /** Fields that, when they change, send the reader back to page 1. */
 const PAGE_RESETTING: readonly string[] = TASK_QUERY_KEYS.filter((k) => k !== 'page');
 
-export const defaultOrder = (sort: SortKey): 'asc' | 'desc' =>
-  sort === 'name' || sort === 'userName' || sort === 'status' ? 'asc' : 'desc';
+/** Text sorts A to Z first, times and durations newest and longest first. */
+export const defaultOrder = (sort: string): 'asc' | 'desc' =>
+  sort === 'createdAt' || sort === 'updatedAt' || sort === 'durationMs' ? 'desc' : 'asc';
 
 /** A change to the query goes back to page 1, unless it names the page itself. */
 const withPageReset = (patch: TaskSearchPatch): TaskSearchPatch =>
@@ -253,9 +260,19 @@ export const patchedSearch = (search: TaskSearch, patch: TaskSearchPatch): TaskS
   return next as TaskSearch;
 };
 
-export const useTaskSearch = () => {
-  const [search, set] = useQueryStates(taskSearchParsers, { history: 'push' });
-  const update = useCallback((patch: TaskSearchPatch, options?: Options) => set(withPageReset(patch), options), [set]);
+/** The search with sort keys `S`: parsers built with them parse exactly these. */
+type SearchOf<S extends string> = Omit<TaskSearch, 'sort'> & { sort: S };
+type PatchOf<S extends string> = Omit<TaskSearchPatch, 'sort'> & { sort?: S | null };
+
+export const useTaskSearch = <S extends string = SortKey>(
+  parsers: SearchParsers<S> | typeof taskSearchParsers = taskSearchParsers,
+) => {
+  const [raw, set] = useQueryStates(parsers as typeof taskSearchParsers, { history: 'push' });
+  const search = raw as SearchOf<S>;
+  const update = useCallback(
+    (patch: PatchOf<S>, options?: Options) => set(withPageReset(patch as TaskSearchPatch), options),
+    [set],
+  );
   const apiQuery = useMemo(() => toApiQuery(search), [search]);
   return { search, update, apiQuery, range: rangeState(search) };
 };

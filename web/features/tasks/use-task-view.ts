@@ -1,5 +1,5 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { parseAsString, useQueryStates } from 'nuqs';
+import { parseAsString, useQueryStates, type Options } from 'nuqs';
 import { useCallback, useEffect, useState } from 'react';
 import type { TaskStatus } from '../../../shared/contract.ts';
 import { formatWindow } from '../../lib/dates.ts';
@@ -36,7 +36,7 @@ export interface UrlNotice {
 }
 
 /** Drops what the link says that the parsers refuse (or only the bad items of a list) and says which. */
-const useUrlNotice = (search: TaskSearch, update: ReturnType<typeof useTaskSearch>['update']) => {
+const useUrlNotice = (search: TaskSearch, update: (patch: TaskSearchPatch, options?: Options) => Promise<unknown>) => {
   const [synced] = useQueryStates(rawParsers);
   // nuqs hands a hook the typed value another hook set for the same key (an array, a number):
   // those came from our own setters and are valid; only strings are the link's own text.

@@ -205,7 +205,7 @@ test('export of the whole filtered fleet set', async ({ page }) => {
 test('the single-instance table and histogram: rows open their params, a legend click filters, Instance sorts; axe clean in both themes', async ({
   page,
 }) => {
-  test.setTimeout(300_000);
+  test.setTimeout(600_000); // 200 windows read, then two full axe scans: slow on a loaded machine
   const c = await startFleetConsole();
   try {
     await page.goto(`${c.base}/tasks`);

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { apiErrorSchema } from './api-error.ts';
-import { DEFAULT_SORT, ENGINES, EXPORT_FORMATS, FLEET_SORT_KEYS, INSTANCE_ID_PATTERN } from './contract.ts';
+import { DEFAULT_SORT, ENGINES, EXPORT_FORMATS, INSTANCE_ID_PATTERN, PLACE_SORT_KEYS, SORT_KEYS } from './contract.ts';
 import { insightsQuerySchema, insightsSchema } from './insights.ts';
 import { taskListSchema, taskSchema } from './task.ts';
 import { taskQueryFields, windowRules } from './task-query.ts';
@@ -25,7 +25,7 @@ const instanceSet = z
 const { flag: _flag, ...listFields } = taskQueryFields;
 const fleetFields = {
   ...listFields,
-  sort: z.enum(FLEET_SORT_KEYS).default(DEFAULT_SORT),
+  sort: z.enum([...SORT_KEYS, ...PLACE_SORT_KEYS]).default(DEFAULT_SORT),
   instances: instanceSet.optional(),
 };
 

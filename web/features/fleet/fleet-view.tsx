@@ -1,10 +1,13 @@
 import { useQuery } from '@tanstack/react-query';
-import { parseAsArrayOf, parseAsString, useQueryState } from 'nuqs';
+import { parseAsArrayOf, parseAsString, parseAsStringLiteral, useQueryState } from 'nuqs';
 import { useMemo, useState } from 'react';
 import {
   ENGINE_LABELS,
   type Engine,
-  FLEET_SORT_KEYS,
+  DEFAULT_SORT,
+  type FleetSortKey,
+  PLACE_SORT_KEYS,
+  SORT_KEYS,
   INSTANCE_ID_PATTERN,
   type TaskStatus,
 } from '../../../shared/contract.ts';
@@ -28,7 +31,7 @@ import { Facets, NameFacets, StatusFacets } from '../tasks/facets.tsx';
 import { Pagination } from '../tasks/pagination.tsx';
 import { RangePicker, windowOf } from '../tasks/range-picker.tsx';
 import { column, TaskTable, type TaskColumn } from '../tasks/task-table.tsx';
-import { searchParsers, useTaskSearch } from '../tasks/url-state.ts';
+import { type SearchParsers, taskSearchParsers, useTaskSearch } from '../tasks/url-state.ts';
 import { fleetExportHref, fleetHistogramOptions, fleetListOptions, type FleetApiQuery } from './api.ts';
 import { CoverageLine } from './coverage-line.tsx';
 import './fleet.css';
@@ -124,7 +127,10 @@ function InstanceSetPicker({
   );
 }
 
-const fleetParsers = searchParsers(FLEET_SORT_KEYS);
+const fleetParsers: SearchParsers<FleetSortKey> = {
+  ...taskSearchParsers,
+  sort: parseAsStringLiteral<FleetSortKey>([...SORT_KEYS, ...PLACE_SORT_KEYS]).withDefault(DEFAULT_SORT),
+};
 const NO_CHANGES: ReadonlySet<string> = new Set();
 const fleetTask = (t: Task) => t as FleetTask;
 
@@ -323,7 +329,6 @@ export function FleetView() {
           instanceName="all instances"
           rows={data?.tasks ?? []}
           extraColumns={PLACE_COLUMNS}
-          sortKeys={FLEET_SORT_KEYS}
           sort={search.sort}
           order={search.order}
           open={search.open}

@@ -106,18 +106,16 @@ const apiQueryParsers = {
   pageSize: int(PAGE_SIZE_MIN, PAGE_SIZE_MAX).withDefault(DEFAULT_PAGE_SIZE),
 } satisfies Record<TaskQueryKey, unknown>;
 
-const sortParser = <S extends string>(sortKeys: readonly S[]) =>
-  parseAsStringLiteral(sortKeys).withDefault(DEFAULT_SORT as S);
-
-/** The view's parsers, sorting by `sortKeys` (the fleet view's are FLEET_SORT_KEYS). */
-export const searchParsers = <S extends string>(sortKeys: readonly S[]) => ({
+export const taskSearchParsers = {
   ...apiQueryParsers,
-  sort: sortParser(sortKeys),
   zone: zoneParser,
   /** The tasks whose params are open in the list. */
   open: list(isRowId).withDefault([]),
-});
-export const taskSearchParsers = searchParsers(SORT_KEYS);
+};
+/** The view's parsers sorting by `sortKeys` (the fleet view's add PLACE_SORT_KEYS): built in the view's own chunk. */
+export type SearchParsers<S extends string> = Omit<typeof taskSearchParsers, 'sort'> & {
+  sort: ReturnType<typeof parseAsStringLiteral<S>> extends infer P ? P & { defaultValue: S } : never;
+};
 
 /**
  * The view's search as useQueryStates reads it, from a URL's search outside React (the boot's
@@ -242,9 +240,8 @@ export const toApiQuery = (s: Omit<TaskSearch, 'sort'> & { sort: string }): ApiQ
 /** Fields that, when they change, send the reader back to page 1. */
 const PAGE_RESETTING: readonly string[] = TASK_QUERY_KEYS.filter((k) => k !== 'page');
 
-/** Text sorts A to Z first, times and durations newest and longest first. */
-export const defaultOrder = (sort: string): 'asc' | 'desc' =>
-  sort === 'createdAt' || sort === 'updatedAt' || sort === 'durationMs' ? 'desc' : 'asc';
+/** Times (`…At`) and durations (`…Ms`) newest and longest first; text A to Z. */
+export const defaultOrder = (sort: string): 'asc' | 'desc' => (/(At|Ms)$/.test(sort) ? 'desc' : 'asc');
 
 /** A change to the query goes back to page 1, unless it names the page itself. */
 const withPageReset = (patch: TaskSearchPatch): TaskSearchPatch =>

@@ -16,7 +16,7 @@ import type { Task } from '../../../shared/task.ts';
 import type { SortKey } from '../../../shared/contract.ts';
 import { Elapsed, TimeCell } from '../../components/relative-time.tsx';
 import { formatDuration, type Zone } from '../../lib/dates.ts';
-import { isUnfinished, SORT_KEYS, TASK_ID_PATTERN } from '../../../shared/contract.ts';
+import { isUnfinished, TASK_ID_PATTERN } from '../../../shared/contract.ts';
 import { NotSent } from '../../components/not-sent.tsx';
 import { SortableHeader } from '../../components/sortable-header.tsx';
 import { StatusBadge } from './status-badge.tsx';
@@ -178,9 +178,8 @@ export interface TaskTableProps<S extends string = SortKey> {
   instanceOf?: ((task: Task) => string) | undefined;
   instanceName?: string;
   rows: readonly Task[];
-  /** Columns after the name (the fleet's instance and engine); `sortKeys` lists every sortable column's id. */
+  /** Columns after the name (the fleet's instance and engine), each id a sort key. */
   extraColumns?: readonly TaskColumn[] | undefined;
-  sortKeys?: readonly S[] | undefined;
   sort: S;
   order: 'asc' | 'desc';
   /** The tasks whose params are open, in the order they were opened. */
@@ -231,8 +230,8 @@ export function TaskTable<S extends string = SortKey>(props: TaskTableProps<S>) 
     onSortingChange: (u) => {
       const next = resolve(u, sorting)[0];
       if (!next) return;
-      const key = (props.sortKeys ?? (SORT_KEYS as readonly string[] as readonly S[])).find((k) => k === next.id);
-      if (!key) return;
+      // every column's id is a sort key (SORT_KEYS, and the fleet's PLACE_SORT_KEYS)
+      const key = next.id as S;
       // A new column starts in its natural order; the same column flips.
       props.onSort(key, key === sort ? (next.desc ? 'desc' : 'asc') : defaultOrder(key));
     },
@@ -271,9 +270,9 @@ export function TaskTable<S extends string = SortKey>(props: TaskTableProps<S>) 
                 className={`col-${header.column.id}`}
                 onToggle={header.column.getToggleSortingHandler()}
                 onIntent={() => {
-                  const key = SORT_KEYS.find((k) => k === header.column.id);
-                  if (key)
-                    props.onSortIntent?.(key, key === sort ? (order === 'asc' ? 'desc' : 'asc') : defaultOrder(key));
+                  // every column's id is a sort key
+                  const key = header.column.id as S;
+                  props.onSortIntent?.(key, key === sort ? (order === 'asc' ? 'desc' : 'asc') : defaultOrder(key));
                 }}
               >
                 <table.FlexRender header={header} />

@@ -17,6 +17,8 @@ export default defineConfig({
     outDir: 'dist',
     manifest: true,
     sourcemap: false,
+    // every browser the build targets (Baseline widely available) has rel=modulepreload natively
+    modulePreload: { polyfill: false },
   },
   server: {
     host: '127.0.0.1',

@@ -1,35 +1,15 @@
-import { lazy, Suspense, useState } from 'react';
 import { ErrorBoundary } from 'react-error-boundary';
+import { onDemand, whenIdle } from '../lib/on-demand.tsx';
 import type { ErrorPanelProps } from './error-panel.tsx';
 
-type PanelModule = typeof import('./error-panel.tsx');
-
-let loaded: PanelModule | undefined;
-let loading: Promise<PanelModule> | undefined;
-
 /** The per-code advice is text the first view does not need: its chunk loads once, shared by every caller. */
-export function preloadErrorPanel(): Promise<PanelModule> {
-  loading ??= import('./error-panel.tsx').then(
-    (m) => (loaded = m),
-    (error: unknown) => {
-      loading = undefined;
-      throw error;
-    },
-  );
-  return loading;
-}
+const panel = onDemand(() => import('./error-panel.tsx').then((m) => m.ErrorPanel));
 
 /**
  * Fetches the advice once the page is idle after its first view, so an error that comes later
  * (the console stopped, say) finds it loaded rather than needing the server that just failed.
  */
-export function preloadErrorPanelWhenIdle(): void {
-  const run = () => void preloadErrorPanel().catch(() => undefined);
-  if (typeof requestIdleCallback === 'function') requestIdleCallback(run, { timeout: 5_000 });
-  else setTimeout(run, 1_000);
-}
-
-const LazyPanel = lazy(() => preloadErrorPanel().then((m) => ({ default: m.ErrorPanel })));
+export const preloadErrorPanelWhenIdle = () => whenIdle(() => void panel.preload().catch(() => undefined), 5_000);
 
 /** While the advice loads, or when it cannot: the message and Retry, which every failure has. */
 function PlainErrorPanel({ error, onRetry }: ErrorPanelProps) {
@@ -50,14 +30,10 @@ function PlainErrorPanel({ error, onRetry }: ErrorPanelProps) {
 
 /** The error panel (components/error-panel.tsx), from its own chunk. */
 export function ErrorPanel(props: ErrorPanelProps) {
-  // A loaded module renders at once: a Suspense fallback would hold the panel back for 300 ms.
-  const [Loaded] = useState(() => loaded?.ErrorPanel);
-  if (Loaded) return <Loaded {...props} />;
+  const plain = <PlainErrorPanel {...props} />;
   return (
-    <ErrorBoundary fallback={<PlainErrorPanel {...props} />}>
-      <Suspense fallback={<PlainErrorPanel {...props} />}>
-        <LazyPanel {...props} />
-      </Suspense>
+    <ErrorBoundary fallback={plain}>
+      <panel.Component {...props} fallback={plain} />
     </ErrorBoundary>
   );
 }

@@ -1,9 +1,7 @@
 import './list-insights.css';
 import { useEffect, useRef, useState } from 'react';
-import type { Timeline } from '../../../shared/insights.ts';
-import { api, getJson, hasArray } from '../../lib/api.ts';
 
-interface RowTask {
+export interface RowTask {
   id: string;
   name: string;
   createdAt: string;
@@ -29,26 +27,6 @@ export const useDiffKey = (onPick: (taskId: string) => void) => {
     document.addEventListener('keydown', onKey);
     return () => document.removeEventListener('keydown', onKey);
   }, []);
-};
-
-/**
- * The run of the same name just before `task` in the list's window (the timeline route reads the
- * window the list already holds, so this costs no DMS call), or undefined.
- */
-export const findPreviousRun = async (
-  instanceId: string,
-  windowQuery: Record<string, string>,
-  task: RowTask,
-): Promise<string | undefined> => {
-  const query = { ...windowQuery, name: task.name };
-  const { tasks } = await getJson(
-    (init) => api.instances[':instanceId'].timeline.$get({ param: { instanceId }, query }, { init }),
-    hasArray<Timeline>('tasks'),
-  );
-  const start = Date.parse(task.createdAt);
-  let previous: string | undefined;
-  for (const t of tasks) if (t.id !== task.id && t.start <= start) previous = t.id;
-  return previous;
 };
 
 /** A row's diff controls: a checkbox to pick it, and "vs previous" to diff it against the run before. */

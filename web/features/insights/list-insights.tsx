@@ -17,7 +17,7 @@ import type { TaskFlag, TaskStatus } from '../../../shared/contract.ts';
 import type { Zone } from '../../lib/dates.ts';
 import { onDemand, whenIdle } from '../../lib/on-demand.tsx';
 import { flagBadges, insightsOptions, insightsQuery, zoneTz, type TaskFlagBadge } from './api.ts';
-import { DiffPick, findPreviousRun, useDiffKey } from './diff-pick.tsx';
+import { DiffPick, useDiffKey } from './diff-pick.tsx';
 import { useDiffPick } from './diff-state.ts';
 import { FlagBadge } from './flag-badge.tsx';
 
@@ -138,6 +138,8 @@ export const useRowInsights = (
   const windowQuery = JSON.stringify(windowKeys(listQuery));
   const previous = useCallback(
     async (task: RowTask) => {
+      // its search lives in the diff's chunk, which the page fetched while idle
+      const { findPreviousRun } = await ParamsDiff.preload().then(() => diff!);
       const prev = await findPreviousRun(instanceId, JSON.parse(windowQuery) as Record<string, string>, task);
       if (prev) {
         for (const id of [prev, task.id]) prefetchDiffTask(client, instanceId, id);

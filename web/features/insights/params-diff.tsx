@@ -1,11 +1,33 @@
 import { useQueries } from '@tanstack/react-query';
 import { useId, useMemo } from 'react';
+import type { Timeline } from '../../../shared/insights.ts';
 import type { TaskDetail } from '../../../shared/task.ts';
 import { ErrorPanel } from '../../components/error-panel.tsx';
-import { api, getJson, hasObject } from '../../lib/api.ts';
+import { api, getJson, hasArray, hasObject } from '../../lib/api.ts';
 import { formatExact, type Zone } from '../../lib/dates.ts';
+import type { RowTask } from './diff-pick.tsx';
 import { diffParams } from './params-diff-model.ts';
 import './params-diff.css';
+
+/**
+ * The run of the same name just before `task` in the list's window (the timeline route reads the
+ * window the list already holds, so this costs no DMS call), or undefined.
+ */
+export const findPreviousRun = async (
+  instanceId: string,
+  windowQuery: Record<string, string>,
+  task: RowTask,
+): Promise<string | undefined> => {
+  const query = { ...windowQuery, name: task.name };
+  const { tasks } = await getJson(
+    (init) => api.instances[':instanceId'].timeline.$get({ param: { instanceId }, query }, { init }),
+    hasArray<Timeline>('tasks'),
+  );
+  const start = Date.parse(task.createdAt);
+  let previous: string | undefined;
+  for (const t of tasks) if (t.id !== task.id && t.start <= start) previous = t.id;
+  return previous;
+};
 
 /** One task of the pair: shared with the prefetch of a picked task (list-insights.tsx). */
 export const diffTaskOptions = (instanceId: string, taskId: string) => ({

@@ -55,16 +55,16 @@ describe('dates', () => {
     fc.assert(
       fc.property(fc.integer({ min: 1_000, max: 28 * 86_400_000 - 1 }), (ms) => {
         const d = intervalToDuration({ start: 0, end: ms });
-        const expected = (
-          [
-            [d.days, 'd'],
-            [d.hours, 'h'],
-            [d.minutes, 'min'],
-            [d.seconds, 's'],
-          ] as const
-        )
+        const units = [
+          [d.days ?? 0, 'd'],
+          [d.hours ?? 0, 'h'],
+          [d.minutes ?? 0, 'min'],
+          [d.seconds ?? 0, 's'],
+        ] as const;
+        const first = units.findIndex(([n]) => n);
+        const expected = units
+          .slice(first, first + 2)
           .filter(([n]) => n)
-          .slice(0, 2)
           .map(([n, unit]) => `${n} ${unit}`)
           .join(' ');
         expect(formatDuration(ms)).toBe(expected);
@@ -78,6 +78,9 @@ describe('dates', () => {
     expect(formatDuration(214_026)).toBe('3 min 34 s');
     expect(formatDuration(2 * 3_600_000 + 5 * 60_000)).toBe('2 h 5 min');
     expect(formatDuration(3 * 86_400_000 + 4 * 3_600_000 + 5_000)).toBe('3 d 4 h');
+    // two adjacent units, never a gap: the seconds of a two-hour run are not its second figure
+    expect(formatDuration(2 * 3_600_000 + 8_000)).toBe('2 h');
+    expect(formatDuration(86_400_000 + 5 * 60_000)).toBe('1 d');
   });
 
   it('round-trips datetime-local values in both zones to the minute (a repeated local hour reads as its first)', () => {

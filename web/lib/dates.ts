@@ -128,9 +128,11 @@ const formatLongDuration = remembered(String, (ms: number): string => {
     [Math.floor(ms / 60_000) % 60, 'min'],
     [Math.floor(ms / 1_000) % 60, 's'],
   ];
-  const shown = parts.filter(([n]) => n);
-  return shown
-    .slice(0, 2)
+  // the largest unit and the one below it: 2 h 0 min 8 s is "2 h", not "2 h 8 s"
+  const first = parts.findIndex(([n]) => n);
+  return parts
+    .slice(first, first + 2)
+    .filter(([n]) => n)
     .map(([n, unit]) => `${n} ${unit}`)
     .join(' ');
 });

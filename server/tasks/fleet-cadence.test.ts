@@ -156,3 +156,22 @@ describe('the fleet reader refreshes', () => {
     }
   });
 });
+
+describe('the fleet reader at a concurrency over ten', () => {
+  it('reads without a leak warning: the member reads in flight share their read signal by design', async () => {
+    const warnings: string[] = [];
+    const onWarning = (w: Error) => void warnings.push(w.name);
+    process.on('warning', onWarning);
+    const r = setup(RATE);
+    try {
+      // a cold poll starts all twelve member reads at once, each listening on the read's signal
+      r.advance(3_600_000);
+      expect((await r.poll()).coverage.total).toBe(FLEET);
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(warnings).not.toContain('MaxListenersExceededWarning');
+    } finally {
+      r.close();
+      process.off('warning', onWarning);
+    }
+  });
+});

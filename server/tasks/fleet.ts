@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import microdiff from 'microdiff';
 import { isUnfinished, rangeToMs } from '../../shared/contract.ts';
 import type { ApiError } from '../../shared/api-error.ts';
@@ -115,6 +116,15 @@ const lastActivity = (entry: WindowEntry) =>
 export const createFleetReader = (options: FleetReaderOptions) => {
   const now = options.now ?? Date.now;
   const concurrency = options.concurrency ?? 6;
+  /**
+   * A read's signal is shared by its member reads in flight, each listening while it waits (up to
+   * `concurrency` at once); past Node's default of 10 it would warn of a leak there is not.
+   */
+  const readController = () => {
+    const controller = new AbortController();
+    setMaxListeners(Math.max(10, concurrency), controller.signal);
+    return controller;
+  };
   const firstWaitMs = options.firstWaitMs ?? 1_500;
   const idleMs = options.idleMs ?? 60_000;
   const reads = new Map<string, FleetRead>();
@@ -205,7 +215,7 @@ export const createFleetReader = (options: FleetReaderOptions) => {
     const t = now();
     if (t - read.askedAt > idleMs) {
       read.controller.abort(new Error('nobody watches this fleet read'));
-      read.controller = new AbortController();
+      read.controller = readController();
       return;
     }
     if (read.running < concurrency) {
@@ -281,7 +291,7 @@ export const createFleetReader = (options: FleetReaderOptions) => {
           tasksVersion: 0,
           running: 0,
           askedAt: now(),
-          controller: new AbortController(),
+          controller: readController(),
           waiters: new Set(),
           results: new Map(),
         };

@@ -6,6 +6,7 @@ import { createCallBudget } from '../budget.ts';
 import { createDmsClient } from '../dms/client.ts';
 import { createInstanceDirectory } from '../instances.ts';
 import { type RunningSimulator, startSimulator } from '../simulator/server.ts';
+import { simulatorUpstreams } from '../simulator/test-upstreams.ts';
 import { createFleetReader, type FleetReaderOptions } from '../tasks/fleet.ts';
 import { createWindowStore } from '../tasks/window.ts';
 
@@ -36,20 +37,7 @@ const build = ({ rate = 100_000, maxWaitMs = 10_000, fleet = {}, listingTtlMs }:
   const calls: { operation: string; path?: string }[] = [];
   const budget = createCallBudget({ ratePerMinute: rate, maxWaitMs });
   const directory = createInstanceDirectory(
-    sim.targets.map((t) => ({
-      projectId: t.projectId,
-      region: t.region,
-      budget,
-      client: createDmsClient({
-        endpoint: t.url,
-        projectId: t.projectId,
-        credentials: { ak: sim.ak, sk: sim.sk },
-        timeoutMs: 10_000,
-        maxAttempts: 1,
-        limiter: budget,
-        onCall: (c) => calls.push({ operation: c.operation }),
-      }),
-    })),
+    simulatorUpstreams(sim, budget, (c) => calls.push({ operation: c.operation })),
     listingTtlMs,
     0,
   );

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isUnfinished } from '../../shared/contract.ts';
 import { createCallBudget } from '../budget.ts';
-import { createDmsClient } from '../dms/client.ts';
 import { createInstanceDirectory } from '../instances.ts';
 import { type RunningSimulator, startSimulator } from '../simulator/server.ts';
+import { simulatorUpstreams } from '../simulator/test-upstreams.ts';
 import { createFleetReader, type FleetMember } from './fleet.ts';
 import { createWindowStore, type WindowStore } from './window.ts';
 
@@ -28,21 +28,7 @@ let windowTo: number;
 beforeAll(async () => {
   sim = await startSimulator({ fleet: FLEET });
   const budget = createCallBudget({ ratePerMinute: 100_000, maxWaitMs: 10_000 });
-  const directory = createInstanceDirectory(
-    sim.targets.map((t) => ({
-      projectId: t.projectId,
-      region: t.region,
-      budget,
-      client: createDmsClient({
-        endpoint: t.url,
-        projectId: t.projectId,
-        credentials: { ak: sim.ak, sk: sim.sk },
-        timeoutMs: 10_000,
-        maxAttempts: 1,
-        limiter: budget,
-      }),
-    })),
-  );
+  const directory = createInstanceDirectory(simulatorUpstreams(sim, budget));
   members = (await directory.entries()).entries;
   expect(members).toHaveLength(FLEET);
   // one instance gets a task that runs for a day; none of the others has one under way

@@ -58,6 +58,22 @@ describe('cached answers in the coding the client accepts', () => {
     }
   });
 
+  it('answers a task of a held window compressed too, kept with that window (a diff reads two of hundreds of KB)', async () => {
+    const list = await ask(`/api/instances/${orders()}/tasks?sort=name&pageSize=500&from=${from}&to=${to}`);
+    const { tasks } = JSON.parse(list.bytes.toString()) as { tasks: { id: string; params: string }[] };
+    const id = tasks.reduce((a, b) => (b.params.length > a.params.length ? b : a)).id;
+    const path = `/api/instances/${orders()}/tasks/${id}`;
+    const plain = await ask(path);
+    expect(plain.res.headers.get('content-encoding')).toBeNull();
+    expect((JSON.parse(plain.bytes.toString()) as { task: { id: string } }).task.id).toBe(id);
+    const before = windows.size.bytes;
+    const br = await ask(path, 'gzip, deflate, br, zstd');
+    expect(br.res.headers.get('content-encoding')).toBe('br');
+    expect(brotliDecompressSync(br.bytes).equals(plain.bytes)).toBe(true);
+    expect(br.bytes.length).toBeLessThan(plain.bytes.length);
+    expect(windows.size.bytes).toBeGreaterThanOrEqual(before + br.bytes.length);
+  });
+
   it('follows any Accept-Encoding: a coding only when accepted (q > 0), the best q, and always the same JSON', async () => {
     const [path] = routes();
     const plain = (await ask(path!)).bytes;

@@ -83,8 +83,13 @@ export const instanceRoutes = (options: InstanceRoutesOptions) => {
       .get('/:instanceId/tasks/:taskId', validate('param', taskParam), async (c) => {
         const { instanceId, taskId } = c.req.valid('param');
         const { upstream } = await instanceFor(directory, instanceId, c.req.raw);
-        const cached = windows.findTask(instanceId, taskId);
-        if (cached) return c.json<TaskDetail>({ task: cached }, 200);
+        const cached = windows.findTaskIn(instanceId, taskId);
+        // A task's params may be hundreds of KB (the diff asks for two): serialised and compressed
+        // once, kept with the window that holds it, as the list's pages are.
+        if (cached)
+          return cachedJson(c, windowBytes(windows, cached.entry), `task|${taskId}`, () =>
+            jsonBytes({ task: cached.task } satisfies TaskDetail),
+          ) as unknown as Response & TypedResponse<TaskDetail, 200, 'json'>;
         // an unknown task is an empty list, or on some DMS versions a 404 (server/dms/errors.ts maps it)
         const task = await upstream.client.showTask(instanceId, taskId, c.req.raw.signal);
         if (!task) throw new DomainError('TASK_NOT_FOUND', `No task ${taskId} on instance ${instanceId}`);

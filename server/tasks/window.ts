@@ -661,6 +661,16 @@ export const createWindowStore = (options: WindowStoreOptions) => {
     return whole ?? best;
   };
 
+  const findTaskIn = (instanceId: string, taskId: string): { task: Task; entry: WindowEntry } | undefined => {
+    const t = now();
+    for (const e of entries.values()) {
+      if (e.instanceId !== instanceId) continue;
+      const task = e.byId.get(taskId);
+      if (task && (!isUnfinished(task.status) || t - e.fetchedAt < options.ttlMs)) return { task, entry: e };
+    }
+    return undefined;
+  };
+
   return {
     /**
      * The whole window, from the cache when fresh, else shared with any fetch already running.
@@ -726,15 +736,9 @@ export const createWindowStore = (options: WindowStoreOptions) => {
       return flight ? { ...flight.tracker.current } : null;
     },
     /** A task from any cached window of the instance (unfinished ones only from a fresh window). */
-    findTask(instanceId: string, taskId: string): Task | undefined {
-      const t = now();
-      for (const e of entries.values()) {
-        if (e.instanceId !== instanceId) continue;
-        const task = e.byId.get(taskId);
-        if (task && (!isUnfinished(task.status) || t - e.fetchedAt < options.ttlMs)) return task;
-      }
-      return undefined;
-    },
+    findTask: (instanceId: string, taskId: string): Task | undefined => findTaskIn(instanceId, taskId)?.task,
+    /** The same, with the window that holds it (what is derived from the task is kept with that window). */
+    findTaskIn,
     /**
      * A value derived from a window (a query result, a page body), kept in the one cache beside
      * it and dropped with it; `bytes` estimates its size.

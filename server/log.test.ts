@@ -1,6 +1,8 @@
+import { execFile } from 'node:child_process';
 import { request as httpRequest } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseConfig } from './config.ts';
+import { batchedSink } from './log.ts';
 import { startConsole } from './start.ts';
 
 type Running = Awaited<ReturnType<typeof startConsole>>;
@@ -93,5 +95,52 @@ describe('request log', () => {
     expect(requests()).toEqual([
       expect.objectContaining({ status: 400, route: '/bad-target', requestId: res.headers['x-request-id'] }),
     ]);
+  });
+});
+
+describe('the batched log sink', () => {
+  it("writes one turn's lines together, after the turn, in order", async () => {
+    const writes: string[] = [];
+    const sink = batchedSink((chunk) => writes.push(chunk));
+    sink('a');
+    sink('b');
+    expect(writes).toEqual([]);
+    await new Promise((r) => setImmediate(r));
+    sink('c');
+    await new Promise((r) => setImmediate(r));
+    expect(writes).toEqual(['a\nb\n', 'c\n']);
+  });
+
+  it('writes at once when a turn holds 64 KB', () => {
+    const writes: string[] = [];
+    const sink = batchedSink((chunk) => writes.push(chunk));
+    const line = 'x'.repeat(1023);
+    for (let i = 0; i < 64; i++) sink(line);
+    expect(writes).toHaveLength(1);
+    expect(writes[0]).toBe(`${line}\n`.repeat(64));
+  });
+
+  // The lines of the last turn are written however the process ends, short of a kill.
+  it.each([
+    ['process.exit(3)', 3],
+    ["throw new Error('boom')", 1],
+    ["void Promise.reject(new Error('boom'))", 1],
+    ['', 0],
+  ])('keeps every line when the process ends with `%s`', async (ending, code) => {
+    const script = `const { stdoutSink, writeLog } = await import('./server/log.ts');
+      for (let i = 0; i < 3; i++) writeLog(stdoutSink, { msg: 'line ' + i });
+      ${ending};`;
+    const { stdout, exitCode } = await new Promise<{ stdout: string; exitCode: number | null }>((resolve) => {
+      const child = execFile(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], (_e, out) =>
+        resolve({ stdout: out, exitCode: child.exitCode }),
+      );
+    });
+    expect(exitCode).toBe(code);
+    expect(
+      stdout
+        .trim()
+        .split('\n')
+        .map((l) => (JSON.parse(l) as { msg: string }).msg),
+    ).toEqual(['line 0', 'line 1', 'line 2']);
   });
 });

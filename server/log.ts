@@ -7,7 +7,40 @@ import { routePath } from 'hono/route';
 
 /** Where log lines go: stdout in production, a capture in tests. */
 export type LogSink = (line: string) => void;
-export const stdoutSink: LogSink = (line) => process.stdout.write(`${line}\n`);
+
+/** Lines held before a write whatever the turn; a burst of large error lines stays bounded. */
+const BATCH_MAX_CHARS = 64 * 1024;
+
+/**
+ * A sink that writes the lines of one event-loop turn together: under load a turn answers dozens
+ * of requests, and a write each (synchronous for a file or pipe) was a tenth of a warm answer's
+ * cost (docs/BENCHMARKS.md, api-warm). The batch goes out after the turn (setImmediate), at once
+ * past BATCH_MAX_CHARS, and at exit, which Node reaches after `process.exit()`, an uncaught
+ * exception or an unhandled rejection too; only a kill (SIGKILL, the OOM killer) loses the
+ * current turn's lines.
+ */
+export const batchedSink = (write: (chunk: string) => void): LogSink => {
+  let batch = '';
+  let scheduled = false;
+  const flush = () => {
+    scheduled = false;
+    if (!batch) return;
+    const chunk = batch;
+    batch = '';
+    write(chunk);
+  };
+  process.on('exit', flush);
+  return (line) => {
+    batch += `${line}\n`;
+    if (batch.length >= BATCH_MAX_CHARS) flush();
+    else if (!scheduled) {
+      scheduled = true;
+      setImmediate(flush);
+    }
+  };
+};
+
+export const stdoutSink: LogSink = batchedSink((chunk) => process.stdout.write(chunk));
 
 /** hono/request-id with this console's id shape (32 hex, as DMS's own request ids). */
 export const requestIds = () => requestId({ generator: () => randomUUID().replaceAll('-', '') });

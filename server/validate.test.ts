@@ -42,4 +42,32 @@ describe('validate', () => {
     expect(parse).toHaveBeenCalledTimes(2);
     parse.mockRestore();
   });
+
+  it('keeps outcomes by the raw query string: the same query written another way is parsed once more, to an equal value', async () => {
+    const parse = vi.spyOn(schema, 'safeParse');
+    const seen: unknown[] = [];
+    const app = appFor(seen);
+    for (const q of ['page=2&tags=a,b', 'tags=a,b&page=2', 'page=2&tags=a%2Cb', 'page=2&tags=a,b'])
+      expect((await app.request(`/?${q}`)).status).toBe(200);
+    expect(parse).toHaveBeenCalledTimes(3);
+    expect(seen).toEqual(Array(4).fill({ page: 2, tags: ['a', 'b'] }));
+    expect(seen[3]).toBe(seen[0]);
+    parse.mockRestore();
+  });
+
+  it('keeps path params by the path, one route each', async () => {
+    const param = z.object({ id: z.string().regex(/^\w+$/) });
+    const parse = vi.spyOn(param, 'safeParse');
+    const app = new Hono()
+      .get('/a/:id', validate('param', param), (c) => c.json({ a: c.req.valid('param').id }))
+      .get('/b/:id', validate('param', param), (c) => c.json({ b: c.req.valid('param').id }))
+      .onError(onError);
+    expect(await (await app.request('/a/x1')).json()).toEqual({ a: 'x1' });
+    expect(await (await app.request('/a/x1')).json()).toEqual({ a: 'x1' });
+    expect(await (await app.request('/a/x2')).json()).toEqual({ a: 'x2' });
+    expect(await (await app.request('/b/x1')).json()).toEqual({ b: 'x1' });
+    expect(parse).toHaveBeenCalledTimes(3);
+    expect((await app.request('/a/x-1')).status).toBe(400);
+    parse.mockRestore();
+  });
 });

@@ -1,5 +1,5 @@
 import { zValidator } from '@hono/zod-validator';
-import type { ValidationTargets } from 'hono';
+import type { Context, ValidationTargets } from 'hono';
 import { LRUCache } from 'lru-cache';
 import type { z } from 'zod';
 import type { ApiErrorCode } from '../shared/error-codes.ts';
@@ -11,42 +11,63 @@ const PARAM_CODES = new Map<string, ApiErrorCode>([
   ['taskId', 'INVALID_TASK_ID'],
 ]);
 
-/** Distinct inputs remembered per validator, and the longest input worth remembering (its JSON). */
+/** Distinct inputs remembered per validator, and the longest input worth remembering. */
 export const VALIDATED_KEEP = 500;
 const VALIDATED_KEY_MAX = 4096;
 
 /**
- * zod validation for a request part; a failure names the parameter and why, as a 400.
+ * What a target's value is a pure function of, read without parsing it: the query string, or the
+ * path for the params of the one route a validator is mounted on.
+ */
+const rawInputs: Partial<Record<keyof ValidationTargets, (c: Context) => string>> = {
+  query: (c) => {
+    const { url } = c.req;
+    const at = url.indexOf('?');
+    return at < 0 ? '' : url.slice(at + 1);
+  },
+  param: (c) => c.req.path,
+};
+
+/**
+ * zod validation for a request part (@hono/zod-validator); a failure names the parameter and
+ * why, as a 400.
  *
  * A warm list request is otherwise cheap, and parsing its query was a third of its cost
  * (docs/BENCHMARKS.md, api-warm): a parse is a pure function of the input, so the outcome of each
- * input that passed is kept (frozen: every request with that input shares it). Failures are not
- * kept, so junk cannot push the real queries out.
+ * raw input (the query string, the path) that passed is kept, frozen: every request with that
+ * input shares it, and is handed it before the query string is even split, without the
+ * validator's promises. Failures are not kept, so junk cannot push the real queries out.
  */
 export const validate = <T extends z.ZodType, Target extends keyof ValidationTargets>(target: Target, schema: T) => {
-  const passed = new LRUCache<string, z.ZodSafeParseSuccess<unknown>>({ max: VALIDATED_KEEP });
-  return zValidator(
+  const rawInput = rawInputs[target];
+  const passed = new LRUCache<string, object>({ max: VALIDATED_KEEP });
+  const validator = zValidator(
     target,
     schema,
-    (result) => {
+    (result, c) => {
       if (!result.success) {
         const issue = result.error.issues[0];
         const where = issue?.path.length ? String(issue.path[0]) : target;
         const code = (target === 'param' && PARAM_CODES.get(where)) || 'BAD_REQUEST';
         throw new DomainError(code, `Invalid ${target} parameter "${where}": ${issue?.message ?? 'invalid'}`);
       }
+      const key = rawInput?.(c);
+      if (key !== undefined && key.length <= VALIDATED_KEY_MAX) passed.set(key, result.data as object);
     },
     {
       validationFunction: (s, value) => {
-        const key = JSON.stringify(value);
-        let result = passed.get(key) ?? s.safeParse(value);
-        if (result.success && !Object.isFrozen(result)) {
-          result = Object.freeze({ ...result, data: Object.freeze(result.data) });
-          if (key.length <= VALIDATED_KEY_MAX) passed.set(key, result);
-        }
+        const result = s.safeParse(value);
         // zod-validator types the result by a conditional over T that stays open for a generic T
-        return result as never;
+        return (result.success ? { ...result, data: Object.freeze(result.data) } : result) as never;
       },
     },
   );
+  if (!rawInput) return validator;
+  const remembered: typeof validator = (c, next) => {
+    const data = passed.get(rawInput(c));
+    if (data === undefined) return validator(c, next);
+    c.req.addValidatedData(target, data);
+    return next();
+  };
+  return remembered;
 };

@@ -21,10 +21,23 @@ export const instanceFor = async (directory: InstanceDirectory, instanceId: stri
 
 /**
  * The window a list, insights or timeline query names. A warm one (instance listing and window
- * both fresh in memory) is answered without a promise or the request's abort signal, which Node's
- * adapter makes on first use: most of what a warm request cost besides its answer's bytes.
+ * both fresh in memory) is returned as it is, not in a promise, and without the request's abort
+ * signal, which Node's adapter makes on first use: most of what a warm request cost besides its
+ * answer's bytes.
  */
-export const loadWindow = async (
+export const loadWindow = (
+  options: WindowRouteOptions,
+  instanceId: string,
+  query: { range?: string | undefined; from?: string | undefined; to?: string | undefined },
+  req: Request,
+) => {
+  const known = !asksFresh(req) && options.directory.cached(instanceId);
+  const entry =
+    known && options.windows.fresh(windowKeyFor(instanceId, query, Date.now(), rangeToMs, options.rollingStepMs));
+  return known && entry ? { instance: known.instance, entry } : loadCold(options, instanceId, query, req);
+};
+
+const loadCold = async (
   { directory, windows, rollingStepMs }: WindowRouteOptions,
   instanceId: string,
   query: { range?: string | undefined; from?: string | undefined; to?: string | undefined },

@@ -99,6 +99,46 @@ describe('a listing in memory', () => {
   });
 });
 
+describe('every listing in memory', () => {
+  it('answers at once while every target is fresh, the same object until one is listed again', async () => {
+    const d = directory(60_000);
+    expect(d.settled()).toBeUndefined();
+    const listed = await d.entries();
+    expect(listed.entries.map((e) => e.instance.id)).toEqual(sim.data.instances.map((i) => i.instance_id));
+    expect(d.settled()).toBe(listed);
+    expect(d.settled(true)).toBe(listed);
+    expect(await d.entries()).toBe(listed);
+    vi.useFakeTimers({ toFake: ['Date'] });
+    try {
+      vi.setSystemTime(Date.now() + 60_001);
+      expect(d.settled()).toBeUndefined();
+      const again = await d.entries();
+      expect(again).not.toBe(listed);
+      expect(again.entries.map((e) => e.instance.id)).toEqual(listed.entries.map((e) => e.instance.id));
+      expect(d.settled()).toBe(again);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('leaves a failed target to entries: remembered for a plain request, listed again for a retry', async () => {
+    const d = directory(60_000, 60_000);
+    sim.control.setFaults({ badBody: { kind: 'non-json' }, operations: ['ListInstancesDetails'] });
+    try {
+      await expect(d.entries()).rejects.toMatchObject({ code: 'UPSTREAM_BAD_ANSWER' });
+    } finally {
+      sim.control.setFaults({});
+    }
+    // every target failed: nothing to answer at once, entries says why
+    expect(d.settled()).toBeUndefined();
+    await expect(d.entries()).rejects.toMatchObject({ code: 'UPSTREAM_BAD_ANSWER' });
+    expect(d.settled(true)).toBeUndefined();
+    const retried = await d.entries(undefined, true);
+    expect(retried.failures).toEqual([]);
+    expect(d.settled()).toBe(retried);
+  });
+});
+
 describe('a remembered failure', () => {
   it('answers again within failTtlMs, but a retry (Cache-Control: no-cache) lists again', async () => {
     // a failure remembered far longer than the test takes, however loaded the machine

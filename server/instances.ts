@@ -37,6 +37,11 @@ interface Entry {
   instance: Instance;
   upstream: Upstream;
 }
+/** Every healthy target's instances, and the targets whose listing failed. */
+interface Entries {
+  entries: Entry[];
+  failures: TargetFailure[];
+}
 /** What one target's listing came to: its instances, or why it failed. */
 type Listing = { ok: true; entries: Entry[] } | { ok: false; error: unknown };
 
@@ -100,11 +105,25 @@ export const createInstanceDirectory = (upstreams: Upstream[], ttlMs = 30_000, f
     return load;
   };
 
+  const usable = (o: NonNullable<Load['outcome']>, retry: boolean) =>
+    o.ok ? Date.now() - o.at <= ttlMs : !retry && Date.now() - o.at <= failTtlMs;
   const current = (u: Upstream, retry: boolean): Load => {
     const load = loads.get(u);
-    const usable = (o: NonNullable<Load['outcome']>) =>
-      o.ok ? Date.now() - o.at <= ttlMs : !retry && Date.now() - o.at <= failTtlMs;
-    return load && (!load.outcome || usable(load.outcome)) ? load : start(u);
+    return load && (!load.outcome || usable(load.outcome, retry)) ? load : start(u);
+  };
+
+  /** The last answer of `entries`, kept while every target's listing is the same. */
+  let lastEntries: { listings: Listing[]; entries: Entries } | undefined;
+  const entriesOf = (listings: Listing[]): Entries => {
+    if (lastEntries && lastEntries.listings.every((l, i) => l === listings[i])) return lastEntries.entries;
+    const first = listings[0];
+    if (first && !first.ok && listings.every((l) => !l.ok)) throw first.error as Error;
+    const entries = {
+      entries: listings.flatMap((l) => (l.ok ? l.entries : [])),
+      failures: listings.flatMap((l, i) => (l.ok ? [] : [targetFailure(upstreams[i]!, l.error)])),
+    };
+    lastEntries = { listings, entries };
+    return entries;
   };
 
   /**
@@ -177,15 +196,24 @@ export const createInstanceDirectory = (upstreams: Upstream[], ttlMs = 30_000, f
             : { upstream, state: 'failed' as const, error: outcome.error };
         }),
       ),
-    /** Every healthy target's instances with the upstream that holds each, and the failed targets. */
-    entries: async (signal?: AbortSignal, retry = false): Promise<{ entries: Entry[]; failures: TargetFailure[] }> => {
-      const listings = await Promise.all(joinAll(upstreams, signal, retry));
-      const first = listings[0];
-      if (first && !first.ok && listings.every((l) => !l.ok)) throw first.error as Error;
-      return {
-        entries: listings.flatMap((l) => (l.ok ? l.entries : [])),
-        failures: listings.flatMap((l, i) => (l.ok ? [] : [targetFailure(upstreams[i]!, l.error)])),
-      };
+    /**
+     * Every healthy target's instances with the upstream that holds each, and the failed targets.
+     * The same object while no target is listed again, so a caller may key what it derives by it.
+     */
+    entries: async (signal?: AbortSignal, retry = false): Promise<Entries> =>
+      entriesOf(await Promise.all(joinAll(upstreams, signal, retry))),
+    /**
+     * `entries` at once, when every target's listing is done and usable (no promise, no signal: a
+     * warm request's path); undefined when one must be listed, or all failed (then `entries` decides).
+     */
+    settled: (retry = false): Entries | undefined => {
+      const listings: Listing[] = [];
+      for (const u of upstreams) {
+        const load = loads.get(u);
+        if (!load?.outcome || !load.listing || !usable(load.outcome, retry)) return undefined;
+        listings.push(load.listing);
+      }
+      return listings.some((l) => l.ok) ? entriesOf(listings) : undefined;
     },
     /** Every healthy target's instances, and each failed target with its error; when all fail, the first error. */
     list: async (

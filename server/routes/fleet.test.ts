@@ -336,6 +336,81 @@ describe('GET /api/tasks', () => {
 });
 
 describe('the fleet read between re-reads', () => {
+  it('keeps its answers, counted in the window cache, while re-reads find the same windows, and drops them when one changes', async () => {
+    let t = Date.now();
+    // one clock for the reader and the window store: the test says when a window is stale
+    const store = createWindowStore({ ttlMs: 120_000, maxTasks: 10_000, now: () => t });
+    const inFlight: Promise<unknown>[] = [];
+    let gets = 0;
+    const reader = createFleetReader({
+      windows: {
+        get: (source, target, signal) => {
+          gets++;
+          const p = store.get(source, target, signal);
+          inFlight.push(p.catch(() => undefined));
+          return p;
+        },
+        hold: store.hold,
+        dropGroup: store.dropGroup,
+      },
+      rollingStepMs: 5_000,
+      liveMs: 5_000,
+      ratePerMinute: 100_000,
+      concurrency: FLEET,
+      firstWaitMs: 0,
+      idleMs: 3_600_000,
+      now: () => t,
+    });
+    const budget = createCallBudget({ ratePerMinute: 100_000, maxWaitMs: 10_000 });
+    const members = (await createInstanceDirectory(simulatorUpstreams(sim, budget)).entries()).entries;
+    // a day that ended two days ago: every task in it has finished
+    const to = Math.floor(NOW() / 1000) * 1000 - 2 * 86_400_000;
+    const window = { from: new Date(to - 86_400_000).toISOString(), to: new Date(to).toISOString() };
+    /** A poll at the test's clock, once every read it started has ended. */
+    const poll = async () => {
+      await reader.read(members, window);
+      while (inFlight.length) await Promise.all(inFlight.splice(0));
+      await new Promise((r) => setImmediate(r));
+      return reader.read(members, window);
+    };
+    const first = await poll();
+    expect(first.coverage.read).toBe(FLEET);
+    let made = 0;
+    const page = () => {
+      made++;
+      return new Uint8Array(50_000);
+    };
+    const size = (b: Uint8Array) => b.byteLength;
+    const body = first.memo('page', page, size);
+    const held = store.size.bytes;
+    expect(held).toBeGreaterThan(50_000);
+
+    // a minute on every quiet instance is read again, and the store answers the same windows
+    t += 61_000;
+    const before = gets;
+    const same = await poll();
+    expect(gets - before).toBe(FLEET);
+    expect(same.version).toBe(first.version);
+    expect(same.memo('page', page, size)).toBe(body);
+    expect(made).toBe(1);
+    expect(store.size.bytes).toBe(held);
+
+    // two more minutes: the windows are stale, each read again is a new one (fetched later)
+    t += 120_000;
+    const renewed = await poll();
+    expect(renewed.version).toBeGreaterThan(first.version);
+    expect(renewed.fetchedAt).toBeGreaterThan(first.fetchedAt);
+    expect(renewed.memo('page', page, size)).not.toBe(body);
+    expect(made).toBe(2);
+    // the old answer is gone from the cache: one page held, not two
+    expect(store.size.bytes).toBeLessThan(held + 50_000);
+    // an answer asked of the old version is made for it alone, never kept
+    first.memo('page', page, size);
+    expect(made).toBe(3);
+    expect(store.size.bytes).toBeLessThan(held + 50_000);
+    reader.close();
+  });
+
   it('keeps the union and its sorted results while re-reads find the same tasks, and renews only the answer', async () => {
     let t = Date.now();
     // every re-read refreshes its window (a new entry of the same tasks), and the clock says when one is due
@@ -365,10 +440,11 @@ describe('the fleet read between re-reads', () => {
     // a day that ended two days ago: every task in it has finished, so a re-read finds the same
     const to = Math.floor(NOW() / 1000) * 1000 - 2 * 86_400_000;
     const window = { from: new Date(to - 86_400_000).toISOString(), to: new Date(to).toISOString() };
-    const settled = async (atLeast: number) => {
+    /** Every instance read, each since `since` (the window store's fetch times are the wall clock's). */
+    const settled = async (since: number) => {
       for (;;) {
         const s = await reader.read(members, window);
-        if (s.coverage.read === members.length && s.version >= atLeast) return s;
+        if (s.coverage.read === members.length && s.fetchedAt >= since) return s;
         await new Promise((r) => setTimeout(r, 20));
       }
     };
@@ -379,19 +455,22 @@ describe('the fleet read between re-reads', () => {
       sorts++;
       return [...first.tasks].sort((a, b) => a.name.localeCompare(b.name));
     };
-    const result = first.tasksMemo('by-name', sorted);
+    const bytes = () => 100;
+    const result = first.tasksMemo('by-name', sorted, bytes);
     // ten minutes on: every instance is due again, and each re-read ends in a new window entry
+    const mark = Date.now();
     t += 600_000;
-    const again = await settled(first.version + members.length);
-    reader.close();
+    const again = await settled(mark);
+    // the answer says when the windows were fetched: a new version
     expect(again.version).toBeGreaterThan(first.version);
     expect(again.tasks).toBe(first.tasks);
-    expect(again.tasksMemo('by-name', sorted)).toBe(result);
+    expect(again.tasksMemo('by-name', sorted, bytes)).toBe(result);
     expect(sorts).toBe(1);
     // the answer (it holds the coverage) is made again for the new version
     let answers = 0;
-    first.memo('answer', () => answers++);
-    again.memo('answer', () => answers++);
+    first.memo('answer', () => answers++, bytes);
+    again.memo('answer', () => answers++, bytes);
     expect(answers).toBe(2);
+    reader.close();
   });
 });

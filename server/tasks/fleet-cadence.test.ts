@@ -49,7 +49,9 @@ const setup = (ratePerMinute: number) => {
   const store = createWindowStore({ ttlMs: 60_000, maxTasks: 10_000 });
   const asked = new Map<string, number>();
   const inFlight: Promise<unknown>[] = [];
-  const windows: Pick<WindowStore, 'get'> = {
+  const windows: Pick<WindowStore, 'get' | 'hold' | 'dropGroup'> = {
+    hold: store.hold,
+    dropGroup: store.dropGroup,
     get: (source, target, signal) => {
       asked.set(target.instanceId, (asked.get(target.instanceId) ?? 0) + 1);
       const p = store.get(source, target, signal);

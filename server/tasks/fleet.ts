@@ -7,6 +7,7 @@ import type { Instance } from '../../shared/instance.ts';
 import { DomainError } from '../domain-error.ts';
 import { errorBody } from '../errors.ts';
 import type { Upstream } from '../instances.ts';
+import type { Memo } from './query.ts';
 import { type WindowEntry, type WindowStore, windowKeyFor } from './window.ts';
 
 export interface FleetMember {
@@ -22,7 +23,8 @@ export interface FleetWindow {
 }
 
 export interface FleetReaderOptions {
-  windows: Pick<WindowStore, 'get'>;
+  /** The windows, and the one byte-bounded cache that also holds the union and the answers over it. */
+  windows: Pick<WindowStore, 'get' | 'hold' | 'dropGroup'>;
   /** Rolling ranges resolve to ends rounded to this step: the single-instance view's keys. */
   rollingStepMs: number;
   /** Windows read at once by one fleet read. */
@@ -52,23 +54,38 @@ interface MemberState {
   order: number;
 }
 
+/** What an answer over a read holds besides its query's results; made once per version. */
+interface Snapshot {
+  coverage: Omit<Coverage, 'skipped' | 'failedTargets'>;
+  window: { from: number | undefined; to: number | undefined };
+  fetchedAt: number | undefined;
+}
+
 interface FleetRead {
+  /** Names its groups in the window store's cache. */
+  id: number;
   window: FleetWindow;
   members: MemberState[];
-  /** Bumped whenever the union or the coverage changes: answers are keyed by it. */
+  /**
+   * Bumped whenever the union or what an answer says of it (coverage, window, fetched-at) changes:
+   * answers are keyed by it. A re-read that changed none of it (most, at the live cadence) keeps it.
+   */
   version: number;
   /**
    * Bumped only when the union's tasks change: sorted and filtered results are keyed by it, so a
-   * re-read that found nothing new (most, at the live cadence) costs no sort of the whole fleet.
+   * re-read that found nothing new costs no sort of the whole fleet.
    */
   tasksVersion: number;
+  snapshot: Snapshot;
+  /** The snapshot as JSON, to tell whether a change of state changed it. */
+  said: string;
   running: number;
   askedAt: number;
   controller: AbortController;
   timer?: NodeJS.Timeout | undefined;
+  /** When the timer's pump is due: before it, a request's pump would start nothing. */
+  nextDue: number;
   waiters: Set<() => void>;
-  union?: { tasksVersion: number; tasks: FleetTask[] };
-  results: Map<string, unknown>;
 }
 
 const MINUTE = 60_000;
@@ -94,16 +111,31 @@ const fleetTasksOf = (entry: WindowEntry, i: Instance): FleetTask[] => {
   return tasks;
 };
 
+/** What ranking an instance needs of its window, once per window (a window never changes). */
+const activityOf = new WeakMap<WindowEntry, { unfinished: boolean; last: number }>();
+const activity = (entry: WindowEntry) => {
+  let a = activityOf.get(entry);
+  if (!a) {
+    a = {
+      unfinished: entry.tasks.some((t) => isUnfinished(t.status)),
+      last: entry.tasks.reduce((m, t) => Math.max(m, Date.parse(t.updatedAt) || 0, Date.parse(t.createdAt) || 0), 0),
+    };
+    activityOf.set(entry, a);
+  }
+  return a;
+};
+const hasUnfinished = (entry: WindowEntry) => activity(entry).unfinished;
+const lastActivity = (entry: WindowEntry) => activity(entry).last;
+
+/** A union holds pointers to its tasks, each a copy of the window's with where it ran. */
+const unionBytes = (tasks: readonly FleetTask[]) => 200 + 160 * tasks.length;
+
 /** Whether a window read again holds the same tasks, field for field, as the one before it. */
 const sameTasks = (a: WindowEntry, b: WindowEntry) =>
   a === b ||
   (a.instanceId === b.instanceId &&
     a.tasks.length === b.tasks.length &&
     a.tasks.every((t, i) => t === b.tasks[i] || microdiff(t, b.tasks[i]!).length === 0));
-
-const hasUnfinished = (entry: WindowEntry) => entry.tasks.some((t) => isUnfinished(t.status));
-const lastActivity = (entry: WindowEntry) =>
-  entry.tasks.reduce((m, t) => Math.max(m, Date.parse(t.updatedAt) || 0, Date.parse(t.createdAt) || 0), 0);
 
 /**
  * The fleet view's reads: per-instance windows through the single-instance view's window store
@@ -128,6 +160,7 @@ export const createFleetReader = (options: FleetReaderOptions) => {
   const firstWaitMs = options.firstWaitMs ?? 1_500;
   const idleMs = options.idleMs ?? 60_000;
   const reads = new Map<string, FleetRead>();
+  let nextId = 0;
   let closed = false;
 
   /** Quiet instances are read again at most at what half the budget pays for, and not before a minute. */
@@ -148,8 +181,42 @@ export const createFleetReader = (options: FleetReaderOptions) => {
     return t - created < 7 * 24 * HOUR ? 1 : 2;
   };
 
-  const notify = (read: FleetRead) => {
-    read.version++;
+  const { windows } = options;
+  const versionGroup = (read: FleetRead, version = read.version) => `fleet|${read.id}|v${version}`;
+  const tasksGroup = (read: FleetRead, tasksVersion = read.tasksVersion) => `fleet|${read.id}|t${tasksVersion}`;
+
+  const snapshotOf = (members: MemberState[]): Snapshot => {
+    const entries = members.flatMap((m) => (m.entry ? [m.entry] : []));
+    return {
+      coverage: coverageOf(members),
+      window: {
+        from: entries.length ? Math.min(...entries.map((e) => e.from)) : undefined,
+        to: entries.length ? Math.max(...entries.map((e) => e.to)) : undefined,
+      },
+      fetchedAt: entries.length ? Math.min(...entries.map((e) => e.fetchedAt)) : undefined,
+    };
+  };
+
+  /**
+   * After a member's state changed: a new version when the union or what an answer says of it
+   * did, and what was kept for the old one is dropped (answers, or also the union and results).
+   */
+  const restate = (read: FleetRead, tasksChanged: boolean) => {
+    const snapshot = snapshotOf(read.members);
+    const said = JSON.stringify(snapshot);
+    if (tasksChanged) {
+      windows.dropGroup(tasksGroup(read));
+      read.tasksVersion++;
+    }
+    if (tasksChanged || said !== read.said) {
+      windows.dropGroup(versionGroup(read));
+      read.version++;
+      read.snapshot = snapshot;
+      read.said = said;
+    }
+  };
+
+  const wake = (read: FleetRead) => {
     const waiters = [...read.waiters];
     read.waiters.clear();
     for (const w of waiters) w();
@@ -159,6 +226,7 @@ export const createFleetReader = (options: FleetReaderOptions) => {
 
   const readOne = (read: FleetRead, m: MemberState) => {
     const wasRead = m.entry !== undefined;
+    let tasksChanged = false;
     m.state = 'reading';
     read.running++;
     const target = windowKeyFor(m.member.instance.id, read.window, now(), rangeToMs, options.rollingStepMs);
@@ -166,7 +234,7 @@ export const createFleetReader = (options: FleetReaderOptions) => {
       .get(m.member.upstream, target, read.controller.signal)
       .then(
         (entry) => {
-          if (!m.entry || !sameTasks(m.entry, entry)) read.tasksVersion++;
+          tasksChanged = !m.entry || !sameTasks(m.entry, entry);
           m.entry = entry;
           m.state = 'read';
           m.error = undefined;
@@ -202,8 +270,9 @@ export const createFleetReader = (options: FleetReaderOptions) => {
       )
       .finally(() => {
         read.running--;
+        restate(read, tasksChanged);
         pump(read);
-        notify(read);
+        wake(read);
       });
   };
 
@@ -222,37 +291,61 @@ export const createFleetReader = (options: FleetReaderOptions) => {
       const due = read.members
         .filter((m) => m.state !== 'reading' && m.dueAt <= t)
         .sort((a, b) => rank(a) - rank(b) || a.order - b.order);
-      for (const m of due.slice(0, concurrency - read.running)) readOne(read, m);
+      const started = due.slice(0, concurrency - read.running);
+      for (const m of started) readOne(read, m);
+      // a failed instance read again is pending again
+      if (started.length > 0) restate(read, false);
     }
     const next = Math.min(...read.members.filter((m) => m.state !== 'reading').map((m) => m.dueAt));
     if (Number.isFinite(next) && read.running < concurrency) {
+      read.nextDue = next;
       read.timer = setTimeout(() => pump(read), Math.max(50, next - now()));
       read.timer.unref();
     }
   };
 
-  const keyOf = (members: FleetMember[], window: FleetWindow) =>
-    `${JSON.stringify([window.range ?? null, window.from ?? null, window.to ?? null])}|${members
-      .map((m) => m.instance.id)
-      .sort()
-      .join(',')}`;
+  /**
+   * A read's key (its window and its set's ids, sorted): kept per members array, which a route
+   * passes the same while its listing holds, so a warm request neither sorts nor hashes the ids.
+   */
+  const keysOf = new WeakMap<FleetMember[], Map<string, string>>();
+  const keyOf = (members: FleetMember[], window: FleetWindow) => {
+    const w = JSON.stringify([window.range ?? null, window.from ?? null, window.to ?? null]);
+    let keys = keysOf.get(members);
+    if (!keys) keysOf.set(members, (keys = new Map()));
+    let key = keys.get(w);
+    if (key === undefined) {
+      key = `${w}|${members
+        .map((m) => m.instance.id)
+        .sort()
+        .join(',')}`;
+      if (keys.size >= 16) keys.delete(keys.keys().next().value!);
+      keys.set(w, key);
+    }
+    return key;
+  };
 
+  const drop = (read: FleetRead) => {
+    if (read.timer) clearTimeout(read.timer);
+    windows.dropGroup(versionGroup(read));
+    windows.dropGroup(tasksGroup(read));
+  };
   const forget = () => {
     const t = now();
     for (const [k, r] of reads)
       if (t - r.askedAt > 10 * idleMs && r.running === 0) {
-        if (r.timer) clearTimeout(r.timer);
+        drop(r);
         reads.delete(k);
       }
   };
 
-  const coverageOf = (read: FleetRead): Omit<Coverage, 'skipped' | 'failedTargets'> => {
-    const pending = read.members.filter((m) => !m.entry && m.state !== 'failed');
+  const coverageOf = (members: MemberState[]): Snapshot['coverage'] => {
+    const pending = members.filter((m) => !m.entry && m.state !== 'failed');
     const waiting = pending.filter((m) => m.budget).length;
     const ref = (m: MemberState) => ({ instanceId: m.member.instance.id, name: m.member.instance.name });
     return {
-      total: read.members.length,
-      read: read.members.filter((m) => m.entry).length,
+      total: members.length,
+      read: members.filter((m) => m.entry).length,
       pending: {
         count: pending.length,
         instances: pending.slice(0, 50).map(ref),
@@ -260,47 +353,62 @@ export const createFleetReader = (options: FleetReaderOptions) => {
         // about one call an instance (a quiet window is one page), at the budget's rate
         estimateMs: pending.length === 0 ? null : Math.ceil((pending.length / options.ratePerMinute) * MINUTE),
       },
-      failed: read.members
+      failed: members
         .filter((m) => m.state === 'failed' && !m.entry && m.error)
         .map((m) => ({ ...ref(m), error: m.error! })),
     };
   };
 
-  const unionOf = (read: FleetRead): FleetTask[] => {
-    if (read.union?.tasksVersion === read.tasksVersion) return read.union.tasks;
-    const tasks = read.members.flatMap((m) => (m.entry ? fleetTasksOf(m.entry, m.member.instance) : []));
-    read.union = { tasksVersion: read.tasksVersion, tasks };
-    return tasks;
-  };
+  const unionOf = (read: FleetRead): FleetTask[] =>
+    windows.hold(
+      tasksGroup(read),
+      'union',
+      () => read.members.flatMap((m) => (m.entry ? fleetTasksOf(m.entry, m.member.instance) : [])),
+      unionBytes,
+    );
 
   return {
     /**
      * The union of the set's windows so far, and its coverage. The first request of a read waits
      * up to firstWaitMs for the first window with tasks; later ones answer at once with what has been read.
      */
-    async read(members: FleetMember[], window: FleetWindow, signal?: AbortSignal) {
+    async read(members: FleetMember[], window: FleetWindow, abortSignal?: AbortSignal | (() => AbortSignal)) {
       forget();
       const key = keyOf(members, window);
       let read = reads.get(key);
       const fresh = !read;
       if (!read) {
+        const states = members.map((member, order): MemberState => ({
+          member,
+          state: 'pending',
+          budget: false,
+          dueAt: 0,
+          order,
+        }));
+        const snapshot = snapshotOf(states);
         read = {
+          id: nextId++,
           window,
-          members: members.map((member, order) => ({ member, state: 'pending', budget: false, dueAt: 0, order })),
+          members: states,
           version: 0,
           tasksVersion: 0,
+          snapshot,
+          said: JSON.stringify(snapshot),
           running: 0,
           askedAt: now(),
           controller: readController(),
+          nextDue: 0,
           waiters: new Set(),
-          results: new Map(),
         };
         reads.set(key, read);
       }
       read.askedAt = now();
-      pump(read);
+      // Nothing is due before the timer's pump, and with none and nothing running the read had stopped.
+      if (read.timer ? now() >= read.nextDue : read.running === 0) pump(read);
       if (fresh && !settled(read)) {
         const r = read;
+        // a function when making the signal costs (Node's adapter makes a request's on first use)
+        const signal = typeof abortSignal === 'function' ? abortSignal() : abortSignal;
         await new Promise<void>((resolve) => {
           const timer = setTimeout(done, firstWaitMs);
           timer.unref();
@@ -319,32 +427,23 @@ export const createFleetReader = (options: FleetReaderOptions) => {
           signal?.addEventListener('abort', done, { once: true });
         });
       }
-      const entries = read.members.flatMap((m) => (m.entry ? [m.entry] : []));
-      const { version, tasksVersion } = read;
-      const results = read.results;
+      const r = read;
+      const { version, tasksVersion, snapshot } = r;
+      /** Kept in the window store's cache under `group` while `current`; else made for this answer alone. */
       const memo =
-        (at: number) =>
-        <T>(queryKey: string, make: () => T): T => {
-          const k = `${at}|${queryKey}`;
-          if (results.has(k)) return results.get(k) as T;
-          const value = make();
-          if (results.size >= 64) results.delete(results.keys().next().value!);
-          results.set(k, value);
-          return value;
-        };
+        (group: string, current: () => boolean): Memo =>
+        (k, make, bytes) =>
+          current() ? windows.hold(group, k, make, bytes) : make();
       return {
         version,
-        tasks: unionOf(read),
-        coverage: coverageOf(read),
-        window: {
-          from: entries.length ? Math.min(...entries.map((e) => e.from)) : undefined,
-          to: entries.length ? Math.max(...entries.map((e) => e.to)) : undefined,
-        },
-        fetchedAt: entries.length ? Math.min(...entries.map((e) => e.fetchedAt)) : now(),
+        tasks: unionOf(r),
+        coverage: snapshot.coverage,
+        window: snapshot.window,
+        fetchedAt: snapshot.fetchedAt ?? now(),
         /** Answers over this read (they hold its coverage), kept while its version holds. */
-        memo: memo(version),
+        memo: memo(versionGroup(r, version), () => r.version === version && reads.get(key) === r),
         /** Results over the union's tasks alone (sorted, filtered), kept while its tasks do not change. */
-        tasksMemo: memo(-1 - tasksVersion),
+        tasksMemo: memo(tasksGroup(r, tasksVersion), () => r.tasksVersion === tasksVersion && reads.get(key) === r),
       };
     },
     /** Reads under way (tests, metrics). */
@@ -354,7 +453,7 @@ export const createFleetReader = (options: FleetReaderOptions) => {
     close() {
       closed = true;
       for (const r of reads.values()) {
-        if (r.timer) clearTimeout(r.timer);
+        drop(r);
         r.controller.abort(new Error('closing'));
       }
       reads.clear();

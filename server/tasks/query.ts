@@ -43,7 +43,7 @@ const indexOf = (tasks: readonly Task[], memo: Memo): WindowIndex =>
   );
 
 /** A result holds pointers to the window's tasks and its facet counts. */
-const resultBytes = (r: QueryResult) =>
+export const resultBytes = (r: QueryResult) =>
   8 * r.matching.length +
   Object.values(r.facets).reduce((n, f) => n + Object.keys(f).reduce((m, k) => m + 2 * k.length + 50, 0), 200);
 

@@ -562,6 +562,37 @@ describe('the one window cache', () => {
     ).toBe('new');
   });
 
+  it('counts values held for several windows in the same bound, and forgets a group at once', async () => {
+    const windows = store({ maxBytes: 10_000 });
+    const made: string[] = [];
+    const hold = (group: string, key: string, bytes = 1_000) =>
+      windows.hold(
+        group,
+        key,
+        () => (made.push(`${group}/${key}`), `${group}/${key}`),
+        () => bytes,
+      );
+    expect(hold('fleet|0|v1', 'a')).toBe('fleet|0|v1/a');
+    expect(hold('fleet|0|v1', 'a')).toBe('fleet|0|v1/a');
+    hold('fleet|0|v1', 'b');
+    hold('fleet|0|t1', 'union');
+    expect(made).toHaveLength(3);
+    expect(windows.size).toEqual({ bytes: 3_000, entries: 3 });
+    // the version moved on: its answers go, the union stays
+    windows.dropGroup('fleet|0|v1');
+    expect(windows.size).toEqual({ bytes: 1_000, entries: 1 });
+    hold('fleet|0|t1', 'union');
+    hold('fleet|0|v1', 'a');
+    expect(made).toEqual(['fleet|0|v1/a', 'fleet|0|v1/b', 'fleet|0|t1/union', 'fleet|0|v1/a']);
+    // within the bound, the least recently used going first; a dropped group forgets what was evicted too
+    for (let i = 0; i < 20; i++) hold('fleet|1|v1', `page ${i}`);
+    expect(windows.size.bytes).toBeLessThanOrEqual(10_000);
+    windows.dropGroup('fleet|1|v1');
+    windows.dropGroup('fleet|0|v1');
+    windows.dropGroup('fleet|0|t1');
+    expect(windows.size).toEqual({ bytes: 0, entries: 0 });
+  });
+
   it('keeps no value derived from a window that is no longer cached', async () => {
     const source = { client: client() };
     const windows = store();

@@ -148,7 +148,8 @@ const laneOf = (t: WindowTarget) => `${t.instanceId}|${t.rollingMs}`;
 
 type Cached =
   | { kind: 'window'; entry: WindowEntry; bytes: number }
-  | { kind: 'derived'; entry: WindowEntry; value: unknown; bytes: number };
+  | { kind: 'derived'; entry: WindowEntry; value: unknown; bytes: number }
+  | { kind: 'held'; group: string; value: unknown; bytes: number };
 
 /** What a task costs in memory, about: its strings (UTF-16 at worst) and the objects around them. */
 export const taskBytes = (t: Task) =>
@@ -192,10 +193,17 @@ export const createWindowStore = (options: WindowStoreOptions) => {
         const keys = derivedOf.get(v.entry);
         derivedOf.delete(v.entry);
         for (const k of keys ?? []) cache.delete(k);
-      } else derivedOf.get(v.entry)?.delete(key);
+      } else if (v.kind === 'derived') derivedOf.get(v.entry)?.delete(key);
+      else {
+        const keys = heldIn.get(v.group);
+        keys?.delete(key);
+        if (keys?.size === 0) heldIn.delete(v.group);
+      }
     },
   });
   const derivedOf = new Map<WindowEntry, Set<string>>();
+  /** Keys of the values derived from several windows (`h|…`), by the group that drops them together. */
+  const heldIn = new Map<string, Set<string>>();
   const entryIds = new WeakMap<WindowEntry, number>();
   let nextEntryId = 0;
   /** Windows alone, as the rest of the store sees them. */
@@ -760,6 +768,27 @@ export const createWindowStore = (options: WindowStoreOptions) => {
         cache.set(full, { kind: 'derived', entry, value, bytes: bytes(value) });
       }
       return value;
+    },
+    /**
+     * A value derived from several windows (the fleet's union and the answers over it), kept in
+     * the one cache, counted and evicted with the rest; the caller drops its `group` when what
+     * the value was made from changes (dropGroup), since no one window's eviction can tell.
+     */
+    hold<T>(group: string, key: string, make: () => T, bytes: (value: T) => number): T {
+      const full = `h|${group}|${key}`;
+      const hit = cache.get(full);
+      if (hit?.kind === 'held') return hit.value as T;
+      const value = make();
+      let keys = heldIn.get(group);
+      if (!keys) heldIn.set(group, (keys = new Set()));
+      keys.add(full);
+      cache.set(full, { kind: 'held', group, value, bytes: bytes(value) });
+      return value;
+    },
+    /** Forgets every value held under `group`. */
+    dropGroup(group: string) {
+      for (const k of [...(heldIn.get(group) ?? [])]) cache.delete(k);
+      heldIn.delete(group);
     },
     /** Bytes held (estimated) and entries, windows and derived values together. */
     get size() {

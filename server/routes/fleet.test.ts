@@ -1,3 +1,4 @@
+import { brotliDecompressSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FleetHistogram, FleetTaskList } from '../../shared/fleet.ts';
 import type { TaskList } from '../../shared/task.ts';
@@ -308,7 +309,7 @@ describe('GET /api/tasks', () => {
   });
 
   it('answers the histogram of the union under the same filters, with how much of the set it holds', async () => {
-    const { app, calls } = build();
+    const { app, calls, windows } = build();
     const q = span();
     const [from, to] = bounds(q);
     await settle(app, `/api/tasks?${q}`);
@@ -331,6 +332,16 @@ describe('GET /api/tasks', () => {
     expect(Date.parse(body.histogram.buckets.at(-1)!.end)).toBeGreaterThanOrEqual(to - 999);
     // over the windows the list read: no call of its own
     expect(taskReads(calls)).toBe(before);
+    // compressed for a client that accepts it, as the list is: the same JSON, kept in the window cache
+    const held = windows.size.bytes;
+    const br = await app.request(`/api/tasks/histogram?${q}&status=FAILED,SUCCESS&tz=UTC`, {
+      headers: { 'accept-encoding': 'gzip, deflate, br, zstd' },
+    });
+    expect(br.headers.get('content-encoding')).toBe('br');
+    expect(br.headers.get('vary')).toBe('Accept-Encoding');
+    const bytes = Buffer.from(await br.arrayBuffer());
+    expect(JSON.parse(brotliDecompressSync(bytes).toString())).toEqual(body);
+    expect(windows.size.bytes).toBeGreaterThanOrEqual(held + bytes.length);
     expect((await app.request(`/api/tasks/histogram?${q}&tz=Not/AZone`)).status).toBe(400);
   });
 });

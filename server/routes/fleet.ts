@@ -222,28 +222,24 @@ export const fleetRoutes = ({ directory, fleet }: FleetRoutesOptions) => {
       const query = c.req.valid('query');
       // the histogram ignores the table's order: one sort serves every answer
       const { memo, answer } = await load({ ...query, sort: 'createdAt', order: 'desc' }, c.req.raw);
-      const body = memo(
+      return cachedJson(
+        c,
+        memo,
         `histogram|${JSON.stringify([query.status, query.name, query.user, query.q, query.tz])}`,
         () => {
           const loaded = answer();
           const { read, total } = loaded.coverage;
-          const pending = loaded.coverage.pending.count;
           const from = Date.parse(loaded.window.from);
           const to = Date.parse(loaded.window.to);
-          return new TextEncoder().encode(
-            JSON.stringify({
-              window: loaded.window,
-              fetchedAt: loaded.fetchedAt,
-              histogram: { tz: query.tz, ...histogram(loaded.matching, from, Math.max(to, from + 1_000), query.tz) },
-              partial: loaded.partial,
-              coverage: { read, total, pending },
-            } satisfies FleetHistogram),
-          );
+          return jsonBytes({
+            window: loaded.window,
+            fetchedAt: loaded.fetchedAt,
+            histogram: { tz: query.tz, ...histogram(loaded.matching, from, Math.max(to, from + 1_000), query.tz) },
+            partial: loaded.partial,
+            coverage: { read, total, pending: loaded.coverage.pending.count },
+          } satisfies FleetHistogram);
         },
-      );
-      return c.body(body, 200, {
-        'content-type': 'application/json',
-        'cache-control': 'no-store',
-      }) as unknown as Response & TypedResponse<FleetHistogram, 200, 'json'>;
+        { 'cache-control': 'no-store' },
+      ) as unknown as Response & TypedResponse<FleetHistogram, 200, 'json'>;
     });
 };

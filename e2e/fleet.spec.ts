@@ -69,6 +69,8 @@ test('the union of every instance, with Instance and Engine columns and facets t
     );
     await expect(page.getByRole('columnheader', { name: 'Instance' })).toBeVisible();
     await expect(page.getByRole('columnheader', { name: 'Engine' })).toBeVisible();
+    await expect(page.getByRole('columnheader', { name: 'Region' })).toBeVisible();
+    await expect(page.getByRole('columnheader', { name: 'Project' })).toBeVisible();
     await expect(rows(page).first()).toBeVisible();
     // rows from every engine are in the union
     const engines = page.getByRole('group', { name: 'Filter by engine' });
@@ -212,7 +214,23 @@ test('the single-instance table and histogram: rows open their params, a legend 
     const line = page.getByRole('status').filter({ hasText: 'instances read' });
     await expect(line).toContainText('200 of 200 instances read', READ);
 
-    // sort by where a task ran: the URL says so, and the rows are in instance-name order
+    // sort by project, as by region: the whole id in each cell's title, the rows in its order
+    const projects = new Set(seeded().map((s) => s.placement!.projectId));
+    await page.getByRole('button', { name: 'Project', exact: true }).click();
+    await expect(page).toHaveURL(/sort=projectId/);
+    await expect(page.getByRole('columnheader', { name: 'Project' })).toHaveAttribute('aria-sort', 'ascending');
+    await expect
+      .poll(async () => {
+        const ids = await rows(page)
+          .locator('td.col-projectId .project-id')
+          .evaluateAll((cells) => cells.map((c) => c.getAttribute('title') ?? ''));
+        return (
+          ids.length > 1 && ids.every((id) => projects.has(id)) && ids.every((id, i) => i === 0 || ids[i - 1]! <= id)
+        );
+      }, READ)
+      .toBe(true);
+
+    // and by instance: the URL says so, and the rows are in instance-name order
     await page.getByRole('button', { name: 'Instance', exact: true }).click();
     await expect(page).toHaveURL(/sort=instanceName/);
     await expect(page).toHaveURL(/order=asc/);

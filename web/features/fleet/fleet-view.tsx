@@ -154,6 +154,16 @@ const PLACE_COLUMNS: TaskColumn[] = [
     cell: (c) => engineLabel(c.getValue()),
   }),
   column.accessor((t) => fleetTask(t).region, { id: 'region', header: 'Region' }),
+  column.accessor((t) => fleetTask(t).projectId, {
+    id: 'projectId',
+    header: 'Project',
+    // a project id is 32 hex digits: its start tells the projects apart, the whole is in the title
+    cell: (c) => (
+      <span className="project-id" title={c.getValue()}>
+        {c.getValue().slice(0, 8)}…
+      </span>
+    ),
+  }),
 ];
 
 /** The single-instance view's histogram over the union read so far; its brush and legend set the same URL. */

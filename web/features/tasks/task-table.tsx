@@ -169,6 +169,11 @@ const TaskRow = memo(
     a.rowExtras === b.rowExtras,
 );
 
+const NO_ROWS: readonly Task[] = [];
+/** A row is at least this tall (px): a screen holds at most innerHeight / ROW_MIN_PX of them. */
+const ROW_MIN_PX = 36;
+const firstScreen = (rows: readonly Task[]) => rows.slice(0, Math.max(10, Math.ceil(window.innerHeight / ROW_MIN_PX)));
+
 const resolve = <T,>(updater: Updater<T>, old: T): T =>
   typeof updater === 'function' ? (updater as (o: T) => T)(old) : updater;
 
@@ -205,9 +210,10 @@ export function TaskTable<S extends string = SortKey>(props: TaskTableProps<S>) 
   const { sort, order, open, zone, stale, changed, rowBadge, extraColumns } = props;
   // A new list (a search committed, a filter) draws at a lower priority than the search box's
   // keystrokes, and rows whose task did not change are not drawn again.
-  const deferredRows = useDeferredValue(props.rows);
-  // The first rows after the skeleton draw at once: only rows replacing rows on screen wait.
-  const rows = deferredRows.length === 0 ? props.rows : deferredRows;
+  const deferredRows = useDeferredValue(props.rows, NO_ROWS);
+  // The first rows (after the skeleton, or on mount) draw at once, but only a screenful: the rest
+  // of the page follows in the deferred render, whose rows the first ones are memoised beside.
+  const rows = deferredRows.length === 0 ? firstScreen(props.rows) : deferredRows;
   const cellColumns = useMemo(
     () => columns({ zone, badge: rowBadge, extra: extraColumns }),
     [zone, rowBadge, extraColumns],

@@ -1,0 +1,71 @@
+import { cleanup, render, screen, waitFor } from '@testing-library/react';
+import { flushSync } from 'react-dom';
+import { createRoot } from 'react-dom/client';
+import { afterEach, describe, expect, it } from 'vitest';
+import { aTask } from '../../test/render.tsx';
+import { TaskTable } from './task-table.tsx';
+
+const INSTANCE = 'c928c0cf-6dfe-10e0-5387-441069733ec7';
+
+const props = (rows: ReturnType<typeof aTask>[]) => ({
+  instanceId: INSTANCE,
+  rows,
+  sort: 'createdAt' as const,
+  order: 'desc' as const,
+  open: [],
+  zone: 'utc' as const,
+  stale: false,
+  changed: new Set<string>(),
+  onSort: () => undefined,
+  onOpen: () => undefined,
+  taskHref: (id: string) => `/instances/${INSTANCE}/tasks/${id}`,
+});
+
+const bodyRows = (root: ParentNode) => root.querySelectorAll('tbody tr[data-row-id]').length;
+
+afterEach(cleanup);
+
+describe('TaskTable first rows', () => {
+  // Outside act(), as in the browser: the urgent render commits first, the deferred one after.
+  const withoutAct = async (run: () => Promise<void>) => {
+    const env = globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean };
+    const before = env.IS_REACT_ACT_ENVIRONMENT;
+    env.IS_REACT_ACT_ENVIRONMENT = false;
+    try {
+      await run();
+    } finally {
+      env.IS_REACT_ACT_ENVIRONMENT = before;
+    }
+  };
+
+  it('commits a screenful of rows first, then the whole page', () =>
+    withoutAct(async () => {
+      const tasks = Array.from({ length: 40 }, () => aTask());
+      const container = document.body.appendChild(document.createElement('div'));
+      const root = createRoot(container);
+      try {
+        flushSync(() => root.render(<TaskTable {...props(tasks)} />));
+        const first = bodyRows(container);
+        // a screen of innerHeight px holds no more rows than this
+        expect(first).toBeGreaterThanOrEqual(10);
+        expect(first).toBeLessThan(tasks.length);
+        expect(container.querySelector('tbody tr')?.getAttribute('data-row-id')).toBe(tasks[0]!.id);
+        // the rest in the deferred render (slow in happy-dom: a row costs milliseconds there)
+        await waitFor(() => expect(bodyRows(container)).toBe(tasks.length), { timeout: 15_000 });
+        // in the order given
+        const ids = Array.from(container.querySelectorAll('tbody tr[data-row-id]'), (r) =>
+          r.getAttribute('data-row-id'),
+        );
+        expect(ids).toEqual(tasks.map((t) => t.id));
+      } finally {
+        root.unmount();
+        container.remove();
+      }
+    }));
+
+  it('shows every row of a page that fits on a screen at once', () => {
+    const tasks = Array.from({ length: 5 }, () => aTask());
+    render(<TaskTable {...props(tasks)} />);
+    expect(screen.getAllByRole('button', { name: /^Params of / })).toHaveLength(5);
+  });
+});

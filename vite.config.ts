@@ -13,6 +13,16 @@ const zoneProject = (name: string, tz: string) => ({
 
 export default defineConfig({
   plugins: [react()],
+  resolve: {
+    // @tanstack/react-store asks for the shim of useSyncExternalStore, for React before 18: React
+    // 19 has it, and the shim's code is dead weight in the first view.
+    alias: [
+      {
+        find: /^use-sync-external-store\/shim\/with-selector(\.js)?$/,
+        replacement: 'use-sync-external-store/with-selector.js',
+      },
+    ],
+  },
   build: {
     outDir: 'dist',
     manifest: true,

@@ -1,6 +1,5 @@
-import { getYear } from 'date-fns';
 import { memo, useMemo } from 'react';
-import { context, formatCell, formatDuration, formatExact, formatRelative, type Zone } from '../lib/dates.ts';
+import { formatCell, formatDuration, formatExact, formatRelative, yearIn, type Zone } from '../lib/dates.ts';
 import { useNow } from './use-now.ts';
 
 /** "5 minutes ago", with the exact time in the zone on hover and for assistive tech. */
@@ -21,7 +20,7 @@ export function RelativeTime({ value, zone }: { value: string; zone: Zone }) {
  */
 export const TimeCell = memo(function TimeCell({ value, zone }: { value: string; zone: Zone }) {
   const now = useNow();
-  const thisYear = getYear(now, context(zone));
+  const thisYear = yearIn(now, zone);
   const [cell, exact] = useMemo(
     // mid-year of `now`'s year in the zone: whichever zone reads it, the same year
     () => [formatCell(value, zone, Date.UTC(thisYear, 6, 1)), formatExact(value, zone)],

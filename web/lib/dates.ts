@@ -1,5 +1,5 @@
 import { utc } from '@date-fns/utc';
-import { format, getYear, isValid } from 'date-fns';
+import { format, isValid } from 'date-fns';
 import type { Zone } from './zone.ts';
 
 export type { Zone } from './zone.ts';
@@ -54,11 +54,17 @@ export const formatShort = remembered(instantKey, (value: Instant, zone: Zone): 
   format(toDate(value), 'd MMM yyyy HH:mm', context(zone)),
 );
 
+/** The instant's calendar year in the zone (the Date's own getters: a table renders a hundred of these). */
+export const yearIn = (value: Instant, zone: Zone): number => {
+  const d = toDate(value);
+  return zone === 'utc' ? d.getUTCFullYear() : d.getFullYear();
+};
+
 /** A table cell's instant, to the second: `28 Nov 11:31:24`, with the year when it is not `now`'s year. */
 export const formatCell = (value: Instant, zone: Zone, now: Instant = Date.now()): string => {
   const d = toDate(value);
   if (!isValid(d)) return String(value);
-  return formatCellIn(d, zone, getYear(d, context(zone)) === getYear(toDate(now), context(zone)));
+  return formatCellIn(d, zone, yearIn(d, zone) === yearIn(now, zone));
 };
 const formatCellIn = remembered(
   (d: Date, zone: Zone, sameYear: boolean) => `${instantKey(d, zone)}${sameYear ? '' : 'y'}`,

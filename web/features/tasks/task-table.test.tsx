@@ -1,9 +1,11 @@
 import { cleanup, render, screen, waitFor } from '@testing-library/react';
 import { flushSync } from 'react-dom';
 import { createRoot } from 'react-dom/client';
+import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
+import type { Task } from '../../../shared/task.ts';
 import { aTask } from '../../test/render.tsx';
-import { TaskTable } from './task-table.tsx';
+import { TaskTable, type TaskTableProps } from './task-table.tsx';
 
 const INSTANCE = 'c928c0cf-6dfe-10e0-5387-441069733ec7';
 
@@ -68,4 +70,48 @@ describe('TaskTable first rows', () => {
     render(<TaskTable {...props(tasks)} />);
     expect(screen.getAllByRole('button', { name: /^Params of / })).toHaveLength(5);
   });
+});
+
+const tableProps = (rows: readonly Task[]): TaskTableProps => ({
+  instanceId: 'c928c0cf-6dfe-10e0-5387-441069733ec7',
+  rows,
+  sort: 'createdAt',
+  order: 'desc',
+  open: [],
+  zone: 'utc',
+  stale: false,
+  changed: new Set(),
+  onSort: () => undefined,
+  onOpen: () => undefined,
+  taskHref: (id) => `/tasks/${id}`,
+});
+
+const rowElements = (container: HTMLElement) =>
+  new Map([...container.querySelectorAll<HTMLElement>('tr[data-row-id]')].map((tr) => [tr.dataset.rowId!, tr]));
+
+describe('TaskTable rows', () => {
+  it('keeps the row of a task that stays and builds no new rows for the tasks that come (a sort, a page)', () => {
+    const pool = Array.from({ length: 12 }, (_, i) => aTask({ name: `task-${i}` }));
+    fc.assert(
+      fc.property(
+        fc.shuffledSubarray(pool, { minLength: 1 }),
+        fc.shuffledSubarray(pool, { minLength: 1 }),
+        (before, after) => {
+          const { container, rerender, unmount } = render(<TaskTable {...tableProps(before)} />);
+          const old = rowElements(container);
+          rerender(<TaskTable {...tableProps(after)} />);
+          const now = rowElements(container);
+          // the new rows, in order, each showing its own task
+          expect([...now.keys()]).toEqual(after.map((t) => t.id));
+          for (const t of after) expect(now.get(t.id)!.querySelector('.task-name')!.textContent).toBe(t.name);
+          // a task on both pages keeps its element; the others reuse the elements of tasks that left
+          for (const t of after) if (old.has(t.id)) expect(now.get(t.id)).toBe(old.get(t.id));
+          const reused = [...now.values()].filter((tr) => [...old.values()].includes(tr)).length;
+          expect(reused).toBe(Math.min(before.length, after.length));
+          unmount();
+        },
+      ),
+      { numRuns: 15 },
+    );
+  }, 60_000);
 });

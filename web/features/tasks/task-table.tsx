@@ -11,7 +11,7 @@ import {
   type SortingState,
   type Updater,
 } from '@tanstack/react-table';
-import { memo, useDeferredValue, useEffect, useMemo, type ReactNode } from 'react';
+import { memo, useDeferredValue, useEffect, useMemo, useState, type ReactNode } from 'react';
 import type { Task } from '../../../shared/task.ts';
 import type { SortKey } from '../../../shared/contract.ts';
 import { Elapsed, TimeCell } from '../../components/relative-time.tsx';
@@ -141,7 +141,7 @@ const TaskRow = memo(
             {rowExtras?.(row.original)}
           </td>
           {row.getAllCells().map((cell) => (
-            <td key={cell.id} className={`col-${cell.column.id}`}>
+            <td key={cell.column.id} className={`col-${cell.column.id}`}>
               <FlexRender cell={cell} />
             </td>
           ))}
@@ -173,6 +173,26 @@ const NO_ROWS: readonly Task[] = [];
 /** A row is at least this tall (px): a screen holds at most innerHeight / ROW_MIN_PX of them. */
 const ROW_MIN_PX = 36;
 const firstScreen = (rows: readonly Task[]) => rows.slice(0, Math.max(10, Math.ceil(window.innerHeight / ROW_MIN_PX)));
+
+/**
+ * Each row's React key: a task that stays on screen keeps its own (its DOM, its open params, its
+ * focus), a task that comes takes one a leaving task freed, so a new sort or page updates the
+ * rows' DOM in place instead of removing a page of rows and building another.
+ */
+const recycleKeys = (held: ReadonlyMap<string, number>, ids: readonly string[]) => {
+  const staying = new Set(ids);
+  const free = [...held].flatMap(([id, key]) => (staying.has(id) ? [] : [key]));
+  let fresh = held.size && Math.max(...held.values()) + 1;
+  return new Map(ids.map((id) => [id, held.get(id) ?? free.pop() ?? fresh++]));
+};
+
+const useRowKeys = (ids: readonly string[]) => {
+  const [held, setHeld] = useState(() => ({ ids, keys: recycleKeys(new Map(), ids) }));
+  if (held.ids.join() === ids.join()) return held.keys;
+  const next = { ids, keys: recycleKeys(held.keys, ids) };
+  setHeld(next);
+  return next.keys;
+};
 
 const resolve = <T,>(updater: Updater<T>, old: T): T =>
   typeof updater === 'function' ? (updater as (o: T) => T)(old) : updater;
@@ -253,6 +273,8 @@ export function TaskTable<S extends string = SortKey>(props: TaskTableProps<S>) 
   // The viewer stays out of the first view's bundle, but is fetched before anyone expands a row.
   const hasRows = rows.length > 0 && !props.placeholder;
   useEffect(() => (hasRows ? preloadTaskDetailPanelWhenIdle() : undefined), [hasRows]);
+  const rowModel = table.getRowModel().rows;
+  const rowKeys = useRowKeys(rowModel.map((row) => row.id));
   // The toggle column is drawn beside the table's own columns.
   const colCount = table.getAllLeafColumns().length + 1;
   const sortedColumn = table.getColumn(sort)?.columnDef.header;
@@ -289,26 +311,24 @@ export function TaskTable<S extends string = SortKey>(props: TaskTableProps<S>) 
       </thead>
       <tbody>
         {props.placeholder?.(colCount) ??
-          table
-            .getRowModel()
-            .rows.map((row) => (
-              <TaskRow
-                key={row.id}
-                row={row}
-                isOpen={row.getIsExpanded()}
-                isChanged={changed.has(row.id)}
-                colCount={colCount}
-                instanceId={props.instanceOf?.(row.original) ?? props.instanceId}
-                zone={zone}
-                href={
-                  open.includes(row.id) && TASK_ID_PATTERN.test(row.original.id)
-                    ? props.taskHref(row.id, row.original)
-                    : undefined
-                }
-                columnsKey={cellColumns}
-                rowExtras={props.rowExtras}
-              />
-            ))}
+          rowModel.map((row) => (
+            <TaskRow
+              key={rowKeys.get(row.id)}
+              row={row}
+              isOpen={row.getIsExpanded()}
+              isChanged={changed.has(row.id)}
+              colCount={colCount}
+              instanceId={props.instanceOf?.(row.original) ?? props.instanceId}
+              zone={zone}
+              href={
+                open.includes(row.id) && TASK_ID_PATTERN.test(row.original.id)
+                  ? props.taskHref(row.id, row.original)
+                  : undefined
+              }
+              columnsKey={cellColumns}
+              rowExtras={props.rowExtras}
+            />
+          ))}
       </tbody>
     </table>
   );

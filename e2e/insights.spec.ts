@@ -177,6 +177,16 @@ test('a diff of two config changes shows the changed key, after a reload and in 
   expect(new URL(fresh.url()).searchParams.get('diff')).toBe(param(page, 'diff'));
   await fresh.context().close();
 
+  // with one task picked, the pointer on another's checkbox reads that task before any click
+  const [first, second] = param(page, 'diff')!.split(',');
+  const onePicked = new URL(url);
+  onePicked.searchParams.set('diff', first!);
+  const picking = await openFresh(browser, onePicked.href);
+  const read = picking.waitForRequest((r) => r.url().endsWith(`/tasks/${second}`), { timeout: 30_000 });
+  await picking.locator(`tr[data-row-id="${second}"]`).getByRole('checkbox').hover();
+  await read;
+  await picking.context().close();
+
   // picking by checkbox and by `d`
   await diff.getByRole('button', { name: 'Close diff' }).click();
   await expect.poll(() => param(page, 'diff')).toBeNull();

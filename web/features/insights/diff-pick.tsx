@@ -34,11 +34,14 @@ export function DiffPick({
   task,
   picked,
   onToggle,
+  onIntent,
   onPrevious,
 }: {
   task: RowTask;
   picked: boolean;
   onToggle: () => void;
+  /** The checkbox is about to be pressed (pointer over or down, focus). */
+  onIntent: () => void;
   onPrevious: () => Promise<boolean>;
 }) {
   const [none, setNone] = useState(false);
@@ -48,6 +51,9 @@ export function DiffPick({
         type="checkbox"
         checked={picked}
         onChange={onToggle}
+        onPointerEnter={onIntent}
+        onPointerDown={onIntent}
+        onFocus={onIntent}
         aria-label={`Pick ${task.name} ${task.id} to compare params`}
         aria-keyshortcuts="d"
       />

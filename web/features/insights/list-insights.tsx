@@ -112,6 +112,22 @@ function RowFlag({ id }: { id: string }) {
   return <FlagBadge badge={useContext(RowFlags).get(id)} />;
 }
 
+/** The tasks picked for the diff, read by each row's checkbox: a pick redraws the checkboxes, not the rows. */
+const DiffPicked = createContext<readonly string[]>([]);
+
+function RowDiffPick(props: Omit<Parameters<typeof DiffPick>[0], 'picked'>) {
+  return <DiffPick {...props} picked={useContext(DiffPicked).includes(props.task.id)} />;
+}
+
+/** Around the table: what its rows' badges and checkboxes read (useRowInsights' `flags` and `picked`). */
+export function RowInsights({ value, children }: { value: ReturnType<typeof useRowInsights>; children: ReactNode }) {
+  return (
+    <RowFlags value={value.flags}>
+      <DiffPicked value={value.picked}>{children}</DiffPicked>
+    </RowFlags>
+  );
+}
+
 /** What the table's rows carry from the insights: a flag badge, and the diff pick controls. */
 export const useRowInsights = (
   instanceId: string,
@@ -127,13 +143,14 @@ export const useRowInsights = (
   useEffect(() => (hasInsights ? whenIdle(preloadViews) : undefined), [hasInsights]);
   const client = useQueryClient();
   const { ids, toggle: toggleOnly, compare } = useDiffPick();
-  const toggle = useCallback(
-    (id: string) => {
-      if (!ids.includes(id)) prefetchDiffTask(client, instanceId, id);
-      toggleOnly(id);
-    },
-    [client, instanceId, ids, toggleOnly],
-  );
+  // a task about to be picked beside another (pointer over or down on its checkbox, focus) is read at once
+  const intend = useStable((id: string) => {
+    if (ids.length && !ids.includes(id)) prefetchDiffTask(client, instanceId, id);
+  });
+  const toggle = useStable((id: string) => {
+    if (!ids.includes(id)) prefetchDiffTask(client, instanceId, id);
+    toggleOnly(id);
+  });
   useDiffKey(toggle);
   const windowQuery = JSON.stringify(windowKeys(listQuery));
   const previous = useCallback(
@@ -153,17 +170,17 @@ export const useRowInsights = (
   const badge = useCallback((task: RowTask): ReactNode => <RowFlag id={task.id} />, []);
   const extras = useCallback(
     (task: RowTask): ReactNode => (
-      <DiffPick
+      <RowDiffPick
         task={task}
-        picked={ids.includes(task.id)}
         onToggle={() => toggle(task.id)}
+        onIntent={() => intend(task.id)}
         onPrevious={() => previous(task)}
       />
     ),
-    [ids, toggle, previous],
+    [toggle, intend, previous],
   );
-  /** `badge` reads `flags` through RowFlags, which must hold them around the table. */
-  return { badge, extras, flags: badges };
+  /** `badge` and `extras` read `flags` and `picked` through RowInsights, which must be around the table. */
+  return { badge, extras, flags: badges, picked: ids };
 };
 
 export interface ListInsightsProps {

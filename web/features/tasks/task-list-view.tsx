@@ -2,7 +2,7 @@ import { TASK_QUERY_KEYS } from '../../../shared/contract.ts';
 import { lazy, Suspense, useEffect, useRef, useState, type ReactNode } from 'react';
 import { ErrorPanel } from '../../components/error-panel-loader.tsx';
 import { useDocumentTitle } from '../../lib/title.ts';
-import { ListInsights, RowFlags, useRowInsights } from '../insights/list-insights.tsx';
+import { ListInsights, RowInsights, useRowInsights } from '../insights/list-insights.tsx';
 import { exportHref, hasUnfinished } from './api.ts';
 import { POLL_MS } from './constants.ts';
 import { DebouncedInput } from './debounced-input.tsx';
@@ -196,7 +196,11 @@ export function TaskListView({
           status={search.status}
           flag={search.flag}
           window={view.window}
-          onRange={(from, to) => void update({ range: null, from, to })}
+          onRange={(from, to) => {
+            // the rows' request leaves from the brush's pointerup, before the render and the insights' request
+            view.prefetch({ range: null, from, to });
+            void update({ range: null, from, to });
+          }}
           onToggleStatus={view.toggleStatus}
           onFlag={(flag) => void update({ flag })}
         />
@@ -247,7 +251,7 @@ export function TaskListView({
         )}
         {list.isFetching && data && <span className="muted">Refreshing…</span>}
       </div>
-      <RowFlags value={rowInsights.flags}>
+      <RowInsights value={rowInsights}>
         <div className="table-wrap" ref={tableRef}>
           <TaskTable
             instanceId={instanceId}
@@ -271,7 +275,7 @@ export function TaskListView({
             placeholder={placeholderOf(view)}
           />
         </div>
-      </RowFlags>
+      </RowInsights>
       {data && (
         <Pagination
           page={search.page}

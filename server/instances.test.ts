@@ -82,7 +82,7 @@ describe("a request's signal over many targets", () => {
 });
 
 describe('a listing in memory', () => {
-  it('names an instance at once while it is fresh, and nothing before it is read or once it is stale', async () => {
+  it('names an instance at once while it is fresh or served stale, and nothing before it is read or past staleMs', async () => {
     const d = directory(60_000);
     const instance = sim.data.instances[0]!;
     expect(d.cached(instance.instance_id)).toBeUndefined();
@@ -92,6 +92,8 @@ describe('a listing in memory', () => {
     vi.useFakeTimers({ toFake: ['Date'] });
     try {
       vi.setSystemTime(Date.now() + 60_001);
+      expect(d.cached(instance.instance_id)).toBe(found);
+      vi.setSystemTime(Date.now() + 60_000);
       expect(d.cached(instance.instance_id)).toBeUndefined();
     } finally {
       vi.useRealTimers();
@@ -110,7 +112,8 @@ describe('every listing in memory', () => {
     expect(await d.entries()).toBe(listed);
     vi.useFakeTimers({ toFake: ['Date'] });
     try {
-      vi.setSystemTime(Date.now() + 60_001);
+      vi.setSystemTime(Date.now() + 120_001);
+      // past ttlMs and staleMs: a request waits for the listing
       expect(d.settled()).toBeUndefined();
       const again = await d.entries();
       expect(again).not.toBe(listed);
@@ -118,6 +121,32 @@ describe('every listing in memory', () => {
       expect(d.settled()).toBe(again);
     } finally {
       vi.useRealTimers();
+    }
+  });
+
+  it('answers from a stale listing at once while one refresh runs, and from the refresh once it ends', async () => {
+    const d = directory(60_000);
+    const listed = await d.entries();
+    const listings = () => sim.control.requests().filter((r) => r.operation === 'ListInstancesDetails').length;
+    sim.control.clearRequests();
+    // the refresh's calls are held until the test has asked everything it asks meanwhile
+    sim.control.setFaults({ latencyMs: 200 });
+    vi.useFakeTimers({ toFake: ['Date'] });
+    try {
+      vi.setSystemTime(Date.now() + 60_001);
+      expect(d.settled()).toBe(listed);
+      expect(await d.entries()).toBe(listed);
+      expect(d.cached(listed.entries[0]!.instance.id)).toBe(listed.entries[0]);
+      // a retry asks past what is kept: it waits for the one refresh already running
+      const fresh = await d.entries(undefined, true);
+      expect(fresh).not.toBe(listed);
+      expect(fresh.entries.map((e) => e.instance.id)).toEqual(listed.entries.map((e) => e.instance.id));
+      expect(d.settled()).toBe(fresh);
+      // one listing an engine, for the refresh alone
+      expect(listings()).toBe(3);
+    } finally {
+      vi.useRealTimers();
+      sim.control.setFaults({});
     }
   });
 

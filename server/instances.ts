@@ -52,6 +52,8 @@ interface Load {
   /** Set when the listing has ended. */
   outcome?: { at: number; ok: boolean };
   listing?: Listing;
+  /** The listing this one refreshes, answered from while this one runs (until it ends). */
+  previous?: Load;
 }
 
 /** A failed target as the instance list names it. */
@@ -74,9 +76,11 @@ const targetFailure = (u: Upstream, error: unknown): TargetFailure => ({
  * others; its failure is kept `failTtlMs` so a dead target is not retried on every request, unless
  * a request asks past it (`retry`: the user's Retry after seeing the failure). A listing is shared
  * by the requests waiting for it and aborted when the last of them leaves, so no call is spent for
- * nobody.
+ * nobody. A listing past `ttlMs` but within `staleMs` more still answers plain requests at once
+ * while one refresh runs behind it: listing a target takes a call an engine, in turn, and every
+ * request that came in at expiry used to wait for them. A retry waits for the fresh listing.
  */
-export const createInstanceDirectory = (upstreams: Upstream[], ttlMs = 30_000, failTtlMs = 5_000) => {
+export const createInstanceDirectory = (upstreams: Upstream[], ttlMs = 30_000, failTtlMs = 5_000, staleMs = ttlMs) => {
   const loads = new Map<Upstream, Load>();
 
   const start = (u: Upstream): Load => {
@@ -100,6 +104,7 @@ export const createInstanceDirectory = (upstreams: Upstream[], ttlMs = 30_000, f
     void load.promise.then((l) => {
       load.outcome = { at: Date.now(), ok: l.ok };
       load.listing = l;
+      delete load.previous;
     });
     loads.set(u, load);
     return load;
@@ -107,9 +112,27 @@ export const createInstanceDirectory = (upstreams: Upstream[], ttlMs = 30_000, f
 
   const usable = (o: NonNullable<Load['outcome']>, retry: boolean) =>
     o.ok ? Date.now() - o.at <= ttlMs : !retry && Date.now() - o.at <= failTtlMs;
-  const current = (u: Upstream, retry: boolean): Load => {
+  const servesStale = (o: NonNullable<Load['outcome']>, retry: boolean) =>
+    !retry && o.ok && Date.now() - o.at <= ttlMs + staleMs;
+  /**
+   * A target's ended listing to answer from now: fresh, a remembered failure, or stale within
+   * `staleMs` (then its refresh starts, once); undefined when the caller must wait for a listing.
+   */
+  const ready = (u: Upstream, retry: boolean): Load | undefined => {
     const load = loads.get(u);
-    return load && (!load.outcome || usable(load.outcome, retry)) ? load : start(u);
+    if (!load) return undefined;
+    if (!load.outcome)
+      return load.previous?.outcome && servesStale(load.previous.outcome, retry) ? load.previous : undefined;
+    if (usable(load.outcome, retry)) return load;
+    if (!servesStale(load.outcome, retry)) return undefined;
+    start(u).previous = load;
+    return load;
+  };
+  const current = (u: Upstream, retry: boolean): Load => {
+    const now = ready(u, retry);
+    if (now) return now;
+    const load = loads.get(u);
+    return load && !load.outcome ? load : start(u);
   };
 
   /** The last answer of `entries`, kept while every target's listing is the same. */
@@ -166,13 +189,13 @@ export const createInstanceDirectory = (upstreams: Upstream[], ttlMs = 30_000, f
 
   return {
     /**
-     * The instance and its upstream from a listing that is done and fresh, at once (no promise,
+     * The instance and its upstream from a listing that is done and fresh or served stale, at once (no promise,
      * no signal: a warm request's path); undefined when none holds it, and then `find` decides.
      */
     cached: (instanceId: string): Entry | undefined => {
       for (const u of upstreams) {
-        const load = loads.get(u);
-        if (!load?.listing?.ok || Date.now() - load.outcome!.at > ttlMs) continue;
+        const load = ready(u, false);
+        if (!load?.listing?.ok) continue;
         const entry = load.listing.entries.find((e) => e.instance.id === instanceId);
         if (entry) return entry;
       }
@@ -209,9 +232,9 @@ export const createInstanceDirectory = (upstreams: Upstream[], ttlMs = 30_000, f
     settled: (retry = false): Entries | undefined => {
       const listings: Listing[] = [];
       for (const u of upstreams) {
-        const load = loads.get(u);
-        if (!load?.outcome || !load.listing || !usable(load.outcome, retry)) return undefined;
-        listings.push(load.listing);
+        const listing = ready(u, retry)?.listing;
+        if (!listing) return undefined;
+        listings.push(listing);
       }
       return listings.some((l) => l.ok) ? entriesOf(listings) : undefined;
     },

@@ -12,7 +12,7 @@ import { queryWindow, windowMemo } from '../tasks/query.ts';
 import { flaggedTasks } from '../tasks/stats.ts';
 import { type WindowEntry, type WindowStore, windowJson, windowKeyFor } from '../tasks/window.ts';
 import { validate } from '../validate.ts';
-import { cachedJson, jsonBytes } from './answer.ts';
+import { cachedJson, jsonBytes, jsonKey } from './answer.ts';
 import { instanceFor, loadWindow, type WindowRouteOptions } from './load-window.ts';
 import type { FetchProgress } from '../progress.ts';
 
@@ -64,7 +64,7 @@ export const instanceRoutes = (options: InstanceRoutesOptions) => {
         return cachedJson(
           c,
           windowBytes(windows, entry),
-          `body|${JSON.stringify(query)}`,
+          `body|${jsonKey(query)}`,
           taskListJson(windows, entry, query),
         ) as unknown as Response & TypedResponse<TaskList, 200, 'json'>; // the body is a TaskList, serialised once
       })

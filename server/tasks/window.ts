@@ -204,7 +204,8 @@ export const createWindowStore = (options: WindowStoreOptions) => {
   const derivedOf = new Map<WindowEntry, Set<string>>();
   /** Keys of the values derived from several windows (`h|…`), by the group that drops them together. */
   const heldIn = new Map<string, Set<string>>();
-  const entryIds = new WeakMap<WindowEntry, number>();
+  // each window's number (derived keys) and cache key, made once: derive runs on every warm answer
+  const entryIds = new WeakMap<WindowEntry, { id: number; key: string }>();
   let nextEntryId = 0;
   /** Windows alone, as the rest of the store sees them. */
   const entries = {
@@ -752,16 +753,16 @@ export const createWindowStore = (options: WindowStoreOptions) => {
      * it and dropped with it; `bytes` estimates its size.
      */
     derive<T>(entry: WindowEntry, key: string, make: () => T, bytes: (value: T) => number): T {
-      let id = entryIds.get(entry);
-      if (id === undefined) entryIds.set(entry, (id = nextEntryId++));
-      const full = `d|${id}|${key}`;
+      let ids = entryIds.get(entry);
+      if (ids === undefined) entryIds.set(entry, (ids = { id: nextEntryId++, key: `w|${keyOf(entry)}` }));
+      const full = `d|${ids.id}|${key}`;
       // A window read through what is derived from it is in use: it must not go first.
-      cache.get(`w|${keyOf(entry)}`);
+      cache.get(ids.key);
       const hit = cache.get(full);
       if (hit?.kind === 'derived') return hit.value as T;
       const value = make();
       // Only while the window itself is cached: a derived value must never outlive its window.
-      if (cache.has(`w|${keyOf(entry)}`) && entries.get(keyOf(entry)) === entry) {
+      if (cache.has(ids.key) && entries.get(keyOf(entry)) === entry) {
         let keys = derivedOf.get(entry);
         if (!keys) derivedOf.set(entry, (keys = new Set()));
         keys.add(full);

@@ -60,6 +60,8 @@ test('an operator finds a failed task, reads its params and shares a link that o
     .click();
   await expect.poll(() => param(page, 'sort')).toBe('durationMs');
   await expect(page.getByRole('columnheader', { name: /Duration/ })).toHaveAttribute('aria-sort', 'descending');
+  // the sorted rows drawn, not the last order's still shown while they come
+  await expect(page.locator('table.task-table')).toHaveAttribute('aria-busy', 'false');
 
   // expand the first row: params as JSON, copyable
   const firstToggle = rows(page)

@@ -65,6 +65,26 @@ describe('TaskTable first rows', () => {
       }
     }));
 
+  it('is busy while it still shows the last rows and the new ones are drawn', () =>
+    withoutAct(async () => {
+      const before = Array.from({ length: 5 }, () => aTask());
+      const after = Array.from({ length: 5 }, () => aTask());
+      const container = document.body.appendChild(document.createElement('div'));
+      const root = createRoot(container);
+      const firstId = () => container.querySelector('tbody tr[data-row-id]')?.getAttribute('data-row-id');
+      const busy = () => container.querySelector('table')?.getAttribute('aria-busy');
+      try {
+        flushSync(() => root.render(<TaskTable {...props(before)} />));
+        await waitFor(() => expect(busy()).toBe('false'));
+        flushSync(() => root.render(<TaskTable {...props(after)} />));
+        expect([firstId(), busy()]).toEqual([before[0]!.id, 'true']);
+        await waitFor(() => expect([firstId(), busy()]).toEqual([after[0]!.id, 'false']));
+      } finally {
+        root.unmount();
+        container.remove();
+      }
+    }));
+
   it('shows every row of a page that fits on a screen at once', () => {
     const tasks = Array.from({ length: 5 }, () => aTask());
     render(<TaskTable {...props(tasks)} />);

@@ -234,6 +234,9 @@ export function TaskTable<S extends string = SortKey>(props: TaskTableProps<S>) 
   // The first rows (after the skeleton, or on mount) draw at once, but only a screenful: the rest
   // of the page follows in the deferred render, whose rows the first ones are memoised beside.
   const rows = deferredRows.length === 0 ? firstScreen(props.rows) : deferredRows;
+  // The rows shown are a change behind while React draws the new ones: busy for assistive tech
+  // (and tests), but not dimmed, which would flicker at every live refresh.
+  const drawing = deferredRows.length > 0 && deferredRows !== props.rows;
   const cellColumns = useMemo(
     () => columns({ zone, badge: rowBadge, extra: extraColumns }),
     [zone, rowBadge, extraColumns],
@@ -280,7 +283,11 @@ export function TaskTable<S extends string = SortKey>(props: TaskTableProps<S>) 
   const sortedColumn = table.getColumn(sort)?.columnDef.header;
 
   return (
-    <table className={`task-table${stale ? ' is-stale' : ''}`} aria-busy={stale} aria-describedby="task-table-caption">
+    <table
+      className={`task-table${stale ? ' is-stale' : ''}`}
+      aria-busy={stale || drawing}
+      aria-describedby="task-table-caption"
+    >
       <caption id="task-table-caption" className="visually-hidden">
         Tasks{props.instanceName ? ` of ${props.instanceName}` : ''}, sorted by {String(sortedColumn ?? sort)},{' '}
         {order === 'asc' ? 'ascending' : 'descending'}. Use j and k to move between rows, Enter to open one.

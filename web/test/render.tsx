@@ -5,6 +5,7 @@ import type { ReactElement } from 'react';
 import { vi } from 'vitest';
 import type { ApiError } from '../../shared/api-error.ts';
 import { taskListSchema, taskSchema, type Task, type TaskList } from '../../shared/task.ts';
+import type { TaskTableProps } from '../features/tasks/task-table.tsx';
 
 /** Renders with a fresh QueryClient (no retries, unless one is given) and a nuqs testing adapter that remembers updates. */
 export const renderWithApp = (
@@ -45,6 +46,24 @@ export const aTask = (over: Partial<Task> = {}): Task =>
     params: '{"force":false}',
     ...over,
   });
+
+const TABLE_INSTANCE = 'c928c0cf-6dfe-10e0-5387-441069733ec7';
+
+/** A task table's props over `rows`: by creation, newest first, nothing open; `over` changes any. */
+export const taskTableProps = (rows: readonly Task[], over: Partial<TaskTableProps> = {}): TaskTableProps => ({
+  instanceId: TABLE_INSTANCE,
+  rows,
+  sort: 'createdAt',
+  order: 'desc',
+  open: [],
+  zone: 'utc',
+  stale: false,
+  changed: new Set(),
+  onSort: () => undefined,
+  onOpen: () => undefined,
+  taskHref: (id) => `/instances/${TABLE_INSTANCE}/tasks/${id}`,
+  ...over,
+});
 
 export const aTaskList = (tasks: Task[], over: Partial<TaskList> = {}): TaskList =>
   taskListSchema.parse({

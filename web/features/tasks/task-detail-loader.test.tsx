@@ -1,6 +1,6 @@
 import { cleanup, fireEvent, render, screen } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { aTask } from '../../test/render.tsx';
+import { aTask, taskTableProps } from '../../test/render.tsx';
 
 // Each test gets fresh modules: whether the panel's chunk is loaded is module state.
 type Loader = typeof import('./task-detail-loader.tsx');
@@ -17,20 +17,6 @@ afterEach(cleanup);
 
 const INSTANCE = 'c928c0cf-6dfe-10e0-5387-441069733ec7';
 const FALLBACK = 'Loading params viewer…';
-
-const tableProps = (rows: ReturnType<typeof aTask>[], open: string | null = null) => ({
-  instanceId: INSTANCE,
-  rows,
-  sort: 'createdAt' as const,
-  order: 'desc' as const,
-  open: open ? [open] : [],
-  zone: 'utc' as const,
-  stale: false,
-  changed: new Set<string>(),
-  onSort: () => undefined,
-  onOpen: () => undefined,
-  taskHref: (id: string) => `/instances/${INSTANCE}/tasks/${id}`,
-});
 
 describe('TaskDetail', () => {
   it('shows the fallback, then the panel, when the chunk is not loaded yet', async () => {
@@ -56,10 +42,10 @@ describe('TaskDetail', () => {
 describe('TaskTable preloading', () => {
   it('loads the panel once rows are shown, so the first expand renders without a fallback', async () => {
     const task = aTask();
-    const view = render(<table.TaskTable {...tableProps([task])} />);
+    const view = render(<table.TaskTable {...taskTableProps([task])} />);
     expect(loader.isTaskDetailPanelLoaded()).toBe(false);
     await vi.waitFor(() => expect(loader.isTaskDetailPanelLoaded()).toBe(true), { timeout: 3_000 });
-    view.rerender(<table.TaskTable {...tableProps([task], task.id)} />);
+    view.rerender(<table.TaskTable {...taskTableProps([task], { open: [task.id] })} />);
     expect(screen.queryByText(FALLBACK)).toBeNull();
     expect(screen.getByRole('region', { name: 'Params' })).toBeTruthy();
   });
@@ -82,12 +68,12 @@ describe('TaskTable preloading', () => {
           <td>…</td>
         </tr>
       );
-      const view = render(<table.TaskTable {...tableProps([task])} placeholder={placeholder} />);
+      const view = render(<table.TaskTable {...taskTableProps([task])} placeholder={placeholder} />);
       expect(idle.size).toBe(0);
       runIdle();
       expect(loader.isTaskDetailPanelLoaded()).toBe(false);
       // the same table once it shows rows asks for idle time, and loads in it
-      view.rerender(<table.TaskTable {...tableProps([task])} />);
+      view.rerender(<table.TaskTable {...taskTableProps([task])} />);
       expect(idle.size).toBe(1);
       runIdle();
       await vi.waitFor(() => expect(loader.isTaskDetailPanelLoaded()).toBe(true), { timeout: 3_000 });
@@ -101,7 +87,7 @@ describe('TaskTable preloading', () => {
     vi.useFakeTimers();
     try {
       const task = aTask();
-      render(<table.TaskTable {...tableProps([task])} />);
+      render(<table.TaskTable {...taskTableProps([task])} />);
       const row = screen.getByRole('button', { name: `Params of restartInstance ${task.id}` }).closest('tr')!;
       fireEvent.pointerEnter(row);
       await vi.waitFor(() => expect(loader.isTaskDetailPanelLoaded()).toBe(true));

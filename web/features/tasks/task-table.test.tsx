@@ -3,25 +3,8 @@ import { flushSync } from 'react-dom';
 import { createRoot } from 'react-dom/client';
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Task } from '../../../shared/task.ts';
-import { aTask } from '../../test/render.tsx';
-import { TaskTable, type TaskTableProps } from './task-table.tsx';
-
-const INSTANCE = 'c928c0cf-6dfe-10e0-5387-441069733ec7';
-
-const props = (rows: ReturnType<typeof aTask>[]) => ({
-  instanceId: INSTANCE,
-  rows,
-  sort: 'createdAt' as const,
-  order: 'desc' as const,
-  open: [],
-  zone: 'utc' as const,
-  stale: false,
-  changed: new Set<string>(),
-  onSort: () => undefined,
-  onOpen: () => undefined,
-  taskHref: (id: string) => `/instances/${INSTANCE}/tasks/${id}`,
-});
+import { aTask, taskTableProps } from '../../test/render.tsx';
+import { TaskTable } from './task-table.tsx';
 
 const bodyRows = (root: ParentNode) => root.querySelectorAll('tbody tr[data-row-id]').length;
 
@@ -46,7 +29,7 @@ describe('TaskTable first rows', () => {
       const container = document.body.appendChild(document.createElement('div'));
       const root = createRoot(container);
       try {
-        flushSync(() => root.render(<TaskTable {...props(tasks)} />));
+        flushSync(() => root.render(<TaskTable {...taskTableProps(tasks)} />));
         const first = bodyRows(container);
         // a screen of innerHeight px holds no more rows than this
         expect(first).toBeGreaterThanOrEqual(10);
@@ -74,9 +57,9 @@ describe('TaskTable first rows', () => {
       const firstId = () => container.querySelector('tbody tr[data-row-id]')?.getAttribute('data-row-id');
       const busy = () => container.querySelector('table')?.getAttribute('aria-busy');
       try {
-        flushSync(() => root.render(<TaskTable {...props(before)} />));
+        flushSync(() => root.render(<TaskTable {...taskTableProps(before)} />));
         await waitFor(() => expect(busy()).toBe('false'));
-        flushSync(() => root.render(<TaskTable {...props(after)} />));
+        flushSync(() => root.render(<TaskTable {...taskTableProps(after)} />));
         expect([firstId(), busy()]).toEqual([before[0]!.id, 'true']);
         await waitFor(() => expect([firstId(), busy()]).toEqual([after[0]!.id, 'false']));
       } finally {
@@ -87,23 +70,9 @@ describe('TaskTable first rows', () => {
 
   it('shows every row of a page that fits on a screen at once', () => {
     const tasks = Array.from({ length: 5 }, () => aTask());
-    render(<TaskTable {...props(tasks)} />);
+    render(<TaskTable {...taskTableProps(tasks)} />);
     expect(screen.getAllByRole('button', { name: /^Params of / })).toHaveLength(5);
   });
-});
-
-const tableProps = (rows: readonly Task[]): TaskTableProps => ({
-  instanceId: 'c928c0cf-6dfe-10e0-5387-441069733ec7',
-  rows,
-  sort: 'createdAt',
-  order: 'desc',
-  open: [],
-  zone: 'utc',
-  stale: false,
-  changed: new Set(),
-  onSort: () => undefined,
-  onOpen: () => undefined,
-  taskHref: (id) => `/tasks/${id}`,
 });
 
 const rowElements = (container: HTMLElement) =>
@@ -117,9 +86,9 @@ describe('TaskTable rows', () => {
         fc.shuffledSubarray(pool, { minLength: 1 }),
         fc.shuffledSubarray(pool, { minLength: 1 }),
         (before, after) => {
-          const { container, rerender, unmount } = render(<TaskTable {...tableProps(before)} />);
+          const { container, rerender, unmount } = render(<TaskTable {...taskTableProps(before)} />);
           const old = rowElements(container);
-          rerender(<TaskTable {...tableProps(after)} />);
+          rerender(<TaskTable {...taskTableProps(after)} />);
           const now = rowElements(container);
           // the new rows, in order, each showing its own task
           expect([...now.keys()]).toEqual(after.map((t) => t.id));

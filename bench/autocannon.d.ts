@@ -20,6 +20,8 @@ declare module 'autocannon' {
     pipelining?: number;
     headers?: Record<string, string>;
     requests?: { method?: string; path: string; headers?: Record<string, string> }[];
+    /** Called with each client (lib/httpClient.js) before it connects. */
+    setupClient?: (client: { pipelinedRequests?: { addBody?: unknown } }) => void;
   }
   export interface Result {
     latency: Histogram;

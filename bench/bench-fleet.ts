@@ -6,7 +6,7 @@ import type { FleetTaskList } from '../shared/fleet.ts';
 import { startSimulator } from '../server/simulator/server.ts';
 import { startConsoleProcess, TMP } from './console-process.ts';
 import { type BenchResult, result } from './result.ts';
-import { BROWSER_HEADERS } from './warm-window.ts';
+import { LOAD_OPTIONS } from './warm-window.ts';
 
 const FLEET = 200;
 const LATENCY_MS = 50;
@@ -140,7 +140,7 @@ export const run = async (): Promise<BenchResult[]> => {
         connections: CONNECTIONS,
         duration: DURATION_S,
         requests: paths.map((path) => ({ path })),
-        headers: BROWSER_HEADERS,
+        ...LOAD_OPTIONS,
       });
       if (r.non2xx) throw new Error(`${r.non2xx} fleet answers were not 2xx`);
       // the same queries on one instance's list, same server, same run: what this machine gives now
@@ -152,7 +152,7 @@ export const run = async (): Promise<BenchResult[]> => {
         connections: CONNECTIONS,
         duration: DURATION_S,
         requests: single.map((path) => ({ path })),
-        headers: BROWSER_HEADERS,
+        ...LOAD_OPTIONS,
       });
       out.push(
         result({

@@ -12,6 +12,26 @@ export const DURATION_S = 20;
  */
 export const BROWSER_HEADERS = { 'accept-encoding': 'gzip, deflate, br, zstd' };
 
+/**
+ * autocannon keeps each answer's body as a string, for hooks these benchmarks do not use
+ * (`PipelinedRequestsQueue.addBody`: `req.body += chunk`, a UTF-8 decode of compressed bytes, the
+ * slow path). On the two cores it shares with the console that cost the client about 30 µs per
+ * 4–5 KB list answer and set the list's throughput (docs/BENCHMARKS.md, "api-warm: where a
+ * warm list answer's time went"); a load generator discards bodies, as wrk does. Status, bytes and latency come from the
+ * parser's other events, unchanged. `BENCH_KEEP_BODIES=1` runs the old way, for comparison.
+ */
+const discardBodies = (client: { pipelinedRequests?: { addBody?: unknown } }) => {
+  if (typeof client.pipelinedRequests?.addBody !== 'function')
+    throw new Error('autocannon no longer has pipelinedRequests.addBody: see discardBodies in bench/warm-window.ts');
+  client.pipelinedRequests.addBody = () => {};
+};
+
+/** What every autocannon run of the benchmarks sends and how it reads answers. */
+export const LOAD_OPTIONS = {
+  headers: BROWSER_HEADERS,
+  ...(process.env.BENCH_KEEP_BODIES === '1' ? {} : { setupClient: discardBodies }),
+};
+
 /** The mix's name filter: the commonest task name of the instance. */
 const topNameOf = (tasks: readonly { name: string }[]) => {
   const names = new Map<string, number>();
@@ -74,7 +94,7 @@ export const withWarmWindow = async <T>(
     const warmUpMs = performance.now() - first;
     sim.control.clearRequests();
     const load: Load = async (requests, connections = CONNECTIONS, duration = DURATION_S) => {
-      const r = await autocannon({ url: server.url, connections, duration, requests, headers: BROWSER_HEADERS });
+      const r = await autocannon({ url: server.url, connections, duration, requests, ...LOAD_OPTIONS });
       if (r.non2xx) throw new Error(`${r.non2xx} answers were not 2xx`);
       return r;
     };

@@ -20,6 +20,8 @@ declare module 'autocannon' {
     pipelining?: number;
     headers?: Record<string, string>;
     requests?: { method?: string; path: string; headers?: Record<string, string> }[];
+    /** A run before the measured one, with these settings, left out of the results. */
+    warmup?: { connections?: number; duration?: number };
     /** Called with each client (lib/httpClient.js) before it connects. */
     setupClient?: (client: { pipelinedRequests?: { addBody?: unknown } }) => void;
   }

@@ -6,7 +6,7 @@ import type { FleetTaskList } from '../shared/fleet.ts';
 import { startSimulator } from '../server/simulator/server.ts';
 import { startConsoleProcess, TMP } from './console-process.ts';
 import { type BenchResult, result } from './result.ts';
-import { LOAD_OPTIONS } from './warm-window.ts';
+import { LOAD_OPTIONS, WARMUP_S } from './warm-window.ts';
 
 const FLEET = 200;
 const LATENCY_MS = 50;
@@ -140,6 +140,7 @@ export const run = async (): Promise<BenchResult[]> => {
         connections: CONNECTIONS,
         duration: DURATION_S,
         requests: paths.map((path) => ({ path })),
+        warmup: { connections: CONNECTIONS, duration: WARMUP_S },
         ...LOAD_OPTIONS,
       });
       if (r.non2xx) throw new Error(`${r.non2xx} fleet answers were not 2xx`);
@@ -152,6 +153,7 @@ export const run = async (): Promise<BenchResult[]> => {
         connections: CONNECTIONS,
         duration: DURATION_S,
         requests: single.map((path) => ({ path })),
+        warmup: { connections: CONNECTIONS, duration: WARMUP_S },
         ...LOAD_OPTIONS,
       });
       out.push(

@@ -1,12 +1,11 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
-import autocannon from 'autocannon';
 import type { FleetTaskList } from '../shared/fleet.ts';
 import { startSimulator } from '../server/simulator/server.ts';
 import { startConsoleProcess, TMP } from './console-process.ts';
 import { type BenchResult, result } from './result.ts';
-import { LOAD_OPTIONS, WARMUP_S } from './warm-window.ts';
+import { loadAgainst } from './warm-window.ts';
 
 const FLEET = 200;
 const LATENCY_MS = 50;
@@ -135,27 +134,22 @@ export const run = async (): Promise<BenchResult[]> => {
       ];
       // each query once, so the runs measure answers from the read, not the first sort
       for (const p of paths) await fetch(`${open.url}${p}`);
-      const r = await autocannon({
-        url: open.url,
-        connections: CONNECTIONS,
-        duration: DURATION_S,
-        requests: paths.map((path) => ({ path })),
-        warmup: { connections: CONNECTIONS, duration: WARMUP_S },
-        ...LOAD_OPTIONS,
-      });
-      if (r.non2xx) throw new Error(`${r.non2xx} fleet answers were not 2xx`);
+      const r = await loadAgainst(
+        open.url,
+        paths.map((path) => ({ path })),
+        CONNECTIONS,
+        DURATION_S,
+      );
       // the same queries on one instance's list, same server, same run: what this machine gives now
       const busiest = sim.data.store.seeded.instances.find((x) => x.plan.livePerMinute > 0)!.instance.instance_id;
       const single = paths.map((p) => p.replace('/api/tasks?', `/api/instances/${busiest}/tasks?`));
       for (const p of single) await fetch(`${open.url}${p}`);
-      const one1 = await autocannon({
-        url: open.url,
-        connections: CONNECTIONS,
-        duration: DURATION_S,
-        requests: single.map((path) => ({ path })),
-        warmup: { connections: CONNECTIONS, duration: WARMUP_S },
-        ...LOAD_OPTIONS,
-      });
+      const one1 = await loadAgainst(
+        open.url,
+        single.map((path) => ({ path })),
+        CONNECTIONS,
+        DURATION_S,
+      );
       out.push(
         result({
           name: 'fleet',

@@ -34,9 +34,28 @@ const discardBodies = (client: { pipelinedRequests?: { addBody?: unknown } }) =>
 };
 
 /** What every autocannon run of the benchmarks sends and how it reads answers. */
-export const LOAD_OPTIONS = {
+const LOAD_OPTIONS = {
   headers: BROWSER_HEADERS,
   ...(process.env.BENCH_KEEP_BODIES === '1' ? {} : { setupClient: discardBodies }),
+};
+
+/** autocannon against `url` by the benchmarks' method (warm-up, headers, bodies discarded); throws on any non-2xx answer. */
+export const loadAgainst = async (
+  url: string,
+  requests: { path: string }[],
+  connections = CONNECTIONS,
+  duration = DURATION_S,
+): Promise<Result> => {
+  const r = await autocannon({
+    url,
+    connections,
+    duration,
+    requests,
+    warmup: { connections, duration: WARMUP_S },
+    ...LOAD_OPTIONS,
+  });
+  if (r.non2xx) throw new Error(`${r.non2xx} answers were not 2xx`);
+  return r;
 };
 
 /** The mix's name filter: the commonest task name of the instance. */
@@ -100,18 +119,7 @@ export const withWarmWindow = async <T>(
     }
     const warmUpMs = performance.now() - first;
     sim.control.clearRequests();
-    const load: Load = async (requests, connections = CONNECTIONS, duration = DURATION_S) => {
-      const r = await autocannon({
-        url: server.url,
-        connections,
-        duration,
-        requests,
-        warmup: { connections, duration: WARMUP_S },
-        ...LOAD_OPTIONS,
-      });
-      if (r.non2xx) throw new Error(`${r.non2xx} answers were not 2xx`);
-      return r;
-    };
+    const load: Load = (requests, connections, duration) => loadAgainst(server.url, requests, connections, duration);
     return await measure({
       server,
       window: window!,

@@ -112,35 +112,35 @@ function RowFlag({ id }: { id: string }) {
   return <FlagBadge badge={useContext(RowFlags).get(id)} />;
 }
 
-/** The tasks picked for the diff, read by each row's checkbox: a pick redraws the checkboxes, not the rows. */
-const DiffPicked = createContext<readonly string[]>([]);
-
-function RowDiffPick(props: Omit<Parameters<typeof DiffPick>[0], 'picked'>) {
-  return <DiffPick {...props} picked={useContext(DiffPicked).includes(props.task.id)} />;
+/** The diff's pick as each row's controls read it: a pick redraws the checkboxes, not the rows (nor the list view). */
+interface DiffControls {
+  picked: readonly string[];
+  toggle: (taskId: string) => void;
+  intend: (taskId: string) => void;
+  previous: (task: RowTask) => Promise<boolean>;
 }
+const DiffControlsContext = createContext<DiffControls | null>(null);
 
-/** Around the table: what its rows' badges and checkboxes read (useRowInsights' `flags` and `picked`). */
-export function RowInsights({ value, children }: { value: ReturnType<typeof useRowInsights>; children: ReactNode }) {
+function RowDiffPick({ task }: { task: RowTask }) {
+  const c = useContext(DiffControlsContext);
+  if (!c) throw new Error('RowDiffPick needs RowInsights around the table');
   return (
-    <RowFlags value={value.flags}>
-      <DiffPicked value={value.picked}>{children}</DiffPicked>
-    </RowFlags>
+    <DiffPick
+      task={task}
+      picked={c.picked.includes(task.id)}
+      onToggle={() => c.toggle(task.id)}
+      onIntent={() => c.intend(task.id)}
+      onPrevious={() => c.previous(task)}
+    />
   );
 }
 
-/** What the table's rows carry from the insights: a flag badge, and the diff pick controls. */
-export const useRowInsights = (
-  instanceId: string,
-  listQuery: Readonly<Record<string, string>>,
-  zone: Zone,
-  enabled = true,
-) => {
-  const query = useInsightsQuery(listQuery, zone);
-  const { data } = useQuery({ ...insightsOptions(instanceId, query), enabled });
-  const badges = useMemo(() => flagBadges(data), [data]);
-  // the insights come with or after the list's rows: the first view is drawn by then
-  const hasInsights = data !== undefined;
-  useEffect(() => (hasInsights ? whenIdle(preloadViews) : undefined), [hasInsights]);
+/**
+ * Around the table: what its rows' badges and checkboxes read. The pick (`diff=` in the URL) is
+ * read here, not by the view that renders the table, so a pick redraws only the checkboxes.
+ */
+export function RowInsights({ value, children }: { value: ReturnType<typeof useRowInsights>; children: ReactNode }) {
+  const { instanceId, windowQuery } = value;
   const client = useQueryClient();
   const { ids, toggle: toggleOnly, compare } = useDiffPick();
   // a task about to be picked beside another (pointer over or down on its checkbox, focus) is read at once
@@ -152,7 +152,6 @@ export const useRowInsights = (
     toggleOnly(id);
   });
   useDiffKey(toggle);
-  const windowQuery = JSON.stringify(windowKeys(listQuery));
   const previous = useCallback(
     async (task: RowTask) => {
       // its search lives in the diff's chunk, which the page fetched while idle
@@ -166,21 +165,32 @@ export const useRowInsights = (
     },
     [client, instanceId, windowQuery, compare],
   );
-  // Stable while their inputs are: the table redraws a row only when its renderers change.
-  const badge = useCallback((task: RowTask): ReactNode => <RowFlag id={task.id} />, []);
-  const extras = useCallback(
-    (task: RowTask): ReactNode => (
-      <RowDiffPick
-        task={task}
-        onToggle={() => toggle(task.id)}
-        onIntent={() => intend(task.id)}
-        onPrevious={() => previous(task)}
-      />
-    ),
-    [toggle, intend, previous],
+  const controls = useMemo(() => ({ picked: ids, toggle, intend, previous }), [ids, toggle, intend, previous]);
+  return (
+    <RowFlags value={value.flags}>
+      <DiffControlsContext value={controls}>{children}</DiffControlsContext>
+    </RowFlags>
   );
-  /** `badge` and `extras` read `flags` and `picked` through RowInsights, which must be around the table. */
-  return { badge, extras, flags: badges, picked: ids };
+}
+
+const rowDiffPick = (task: RowTask): ReactNode => <RowDiffPick task={task} />;
+const rowFlag = (task: RowTask): ReactNode => <RowFlag id={task.id} />;
+
+/** What the table's rows carry from the insights: a flag badge, and the diff pick controls (with RowInsights around the table). */
+export const useRowInsights = (
+  instanceId: string,
+  listQuery: Readonly<Record<string, string>>,
+  zone: Zone,
+  enabled = true,
+) => {
+  const query = useInsightsQuery(listQuery, zone);
+  const { data } = useQuery({ ...insightsOptions(instanceId, query), enabled });
+  const badges = useMemo(() => flagBadges(data), [data]);
+  // the insights come with or after the list's rows: the first view is drawn by then
+  const hasInsights = data !== undefined;
+  useEffect(() => (hasInsights ? whenIdle(preloadViews) : undefined), [hasInsights]);
+  const windowQuery = JSON.stringify(windowKeys(listQuery));
+  return { badge: rowFlag, extras: rowDiffPick, flags: badges, instanceId, windowQuery };
 };
 
 export interface ListInsightsProps {
@@ -196,18 +206,45 @@ export interface ListInsightsProps {
   onFlag: (flag: TaskFlag | null) => void;
 }
 
-/** Above the table: the histogram and flags, the params diff when a pair is chosen, the timeline view. */
-export function ListInsights(props: ListInsightsProps) {
-  const { instanceId, listQuery, zone } = props;
-  const [{ view, lanes }, setView] = useQueryStates(insightsParsers, { history: 'push' });
+function DiffHint() {
+  const { ids } = useDiffPick();
+  return (
+    ids.length === 1 && (
+      <span className="muted" role="status">
+        One task picked: pick another (checkbox or <kbd>d</kbd>) to compare their params.
+      </span>
+    )
+  );
+}
+
+/** The params diff once a pair is picked; it alone (with the hint and the checkboxes) redraws at a pick. */
+function DiffSection({ instanceId, zone }: { instanceId: string; zone: Zone }) {
   const { pair, ids, close } = useDiffPick();
-  const query = useInsightsQuery(listQuery, zone);
   const client = useQueryClient();
   // one task picked (by a click, or a link): the diff will need its chunk and this task
   const onlyPicked = ids.length === 1 ? ids[0] : undefined;
   useEffect(() => {
     if (onlyPicked) prefetchDiffTask(client, instanceId, onlyPicked);
   }, [client, instanceId, onlyPicked]);
+  return (
+    pair && (
+      <ParamsDiff.Component
+        fallback={<p className="muted">Loading the diff…</p>}
+        instanceId={instanceId}
+        ids={pair}
+        zone={zone}
+        onClose={close}
+      />
+    )
+  );
+}
+
+/** Above the table: the histogram and flags, the params diff when a pair is chosen, the timeline view. */
+export function ListInsights(props: ListInsightsProps) {
+  const { instanceId, listQuery, zone } = props;
+  const [{ view, lanes }, setView] = useQueryStates(insightsParsers, { history: 'push' });
+  const query = useInsightsQuery(listQuery, zone);
+  const client = useQueryClient();
   const toTimeline = () => prefetchTimeline(client, instanceId, query);
   const onRange = useStable(props.onRange);
   const onToggleStatus = useStable(props.onToggleStatus);
@@ -243,21 +280,9 @@ export function ListInsights(props: ListInsightsProps) {
         >
           Timeline
         </button>
-        {ids.length === 1 && (
-          <span className="muted" role="status">
-            One task picked: pick another (checkbox or <kbd>d</kbd>) to compare their params.
-          </span>
-        )}
+        <DiffHint />
       </div>
-      {pair && (
-        <ParamsDiff.Component
-          fallback={<p className="muted">Loading the diff…</p>}
-          instanceId={instanceId}
-          ids={pair}
-          zone={zone}
-          onClose={close}
-        />
-      )}
+      <DiffSection instanceId={instanceId} zone={zone} />
       {view === 'timeline' && (
         <Timeline.Component
           fallback={<div className="insights insights--loading" aria-hidden="true" />}

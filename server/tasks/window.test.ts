@@ -444,6 +444,33 @@ describe('window keys', () => {
     });
   });
 
+  it('hands a query object its last target again only while that target is still the one to read (property)', () => {
+    // validated queries are shared objects: the memo must give what a fresh object would
+    const queries = [
+      { range: '1h' },
+      { range: '24h' },
+      {},
+      { from: '2024-05-01T00:00:00.123Z', to: '2024-05-01T01:00:00.456Z' },
+      { from: '2024-05-02T00:00:00.000Z', to: '2024-05-03T00:00:00.000Z' },
+    ];
+    const call = fc.record({
+      q: fc.constantFrom(...queries),
+      id: fc.constantFrom('i', 'j'),
+      now: fc.integer({ min: Date.parse('2024-05-01T12:00:00Z'), max: Date.parse('2024-05-01T12:01:00Z') }),
+      step: fc.constantFrom(1_000, 5_000),
+    });
+    fc.assert(
+      fc.property(fc.array(call, { minLength: 1, maxLength: 30 }), (calls) => {
+        for (const { q, id, now, step } of calls) {
+          const target = windowKeyFor(id, q, now, rangeToMs, step);
+          expect(target).toEqual(windowKeyFor(id, { ...q }, now, rangeToMs, step));
+          expect(windowKeyFor(id, q, now, rangeToMs, step)).toBe(target);
+          expect(Object.isFrozen(target)).toBe(true);
+        }
+      }),
+    );
+  });
+
   it('keys explicit windows at whole seconds: bounds within the same seconds are one window (property)', () => {
     const second = fc
       .integer({ min: Date.parse('2020-01-01'), max: Date.parse('2030-01-01') })

@@ -119,22 +119,40 @@ export const likelyOffset = (low: number, high: number): number | undefined => {
 const floorSecond = (ms: number) => Math.floor(ms / SECOND) * SECOND;
 const createdMs = (t: Task) => Date.parse(t.createdAt);
 
-/** Rolling ranges share a key for `step` ms (the end rounds up); explicit windows are whole seconds. */
+/**
+ * The last target made from each query object, by instance: a validated query is one frozen
+ * object per distinct query string (server/validate.ts), so a warm request finds its target here
+ * and, through it, the cache key made once (windowCacheKey), not two dates parsed and a key built.
+ */
+const lastTargets = new WeakMap<object, { instanceId: string; step: number; target: Readonly<WindowTarget> }>();
+
+/**
+ * Rolling ranges share a key for `step` ms (the end rounds up); explicit windows are whole seconds.
+ * The target is shared by the requests that name it: never change it.
+ */
 export const windowKeyFor = (
   instanceId: string,
   q: { range?: string | undefined; from?: string | undefined; to?: string | undefined },
   now: number,
   spanOf: (range: string) => number,
   step: number,
-): WindowTarget => {
-  // DMS filters by the second: bounds that differ by milliseconds are one window.
-  if (q.from !== undefined && q.to !== undefined)
-    // DMS filters by the second: a window holds whole seconds, so bounds in one second share a key
-    return { instanceId, from: floorSecond(Date.parse(q.from)), to: floorSecond(Date.parse(q.to)) + SECOND - 1 };
-  const span = spanOf(q.range ?? DEFAULT_RANGE);
+): Readonly<WindowTarget> => {
   const s = Math.max(SECOND, step);
-  const to = Math.ceil(now / s) * s;
-  return { instanceId, from: to - span, to, rollingMs: span };
+  const explicit = q.from !== undefined && q.to !== undefined;
+  const to = explicit ? 0 : Math.ceil(now / s) * s;
+  const last = lastTargets.get(q);
+  if (last?.instanceId === instanceId && last.step === s && (explicit || last.target.to === to)) return last.target;
+  let target: WindowTarget;
+  // DMS filters by the second: a window holds whole seconds, so bounds in one second share a key
+  if (explicit)
+    target = { instanceId, from: floorSecond(Date.parse(q.from!)), to: floorSecond(Date.parse(q.to!)) + SECOND - 1 };
+  else {
+    const span = spanOf(q.range ?? DEFAULT_RANGE);
+    target = { instanceId, from: to - span, to, rollingMs: span };
+  }
+  Object.freeze(target);
+  lastTargets.set(q, { instanceId, step: s, target });
+  return target;
 };
 
 /** An explicit window ends at the last millisecond of its second: shown (and pinned) as that second. */
@@ -144,6 +162,13 @@ export const windowJson = (e: WindowEntry) => ({
 });
 
 const keyOf = (t: WindowTarget) => `${t.instanceId}|${t.from}|${t.to}`;
+/** A window's key in the one cache (`w|…`), made once per target object. */
+const windowCacheKeys = new WeakMap<WindowTarget, string>();
+const windowCacheKey = (t: WindowTarget) => {
+  let key = windowCacheKeys.get(t);
+  if (key === undefined) windowCacheKeys.set(t, (key = `w|${keyOf(t)}`));
+  return key;
+};
 const laneOf = (t: WindowTarget) => `${t.instanceId}|${t.rollingMs}`;
 
 type Cached =
@@ -639,7 +664,8 @@ export const createWindowStore = (options: WindowStoreOptions) => {
    * signal); undefined otherwise, and then `get` fetches, joins or refreshes it.
    */
   const fresh = (target: WindowTarget): WindowEntry | undefined => {
-    const cached = entries.get(keyOf(target));
+    const v = cache.get(windowCacheKey(target));
+    const cached = v?.kind === 'window' ? v.entry : undefined;
     if (cached === undefined || now() - cached.fetchedAt >= options.ttlMs) return undefined;
     options.onLookup?.(true);
     return served(cached);

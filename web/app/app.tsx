@@ -7,7 +7,7 @@ import { InstancePicker } from '../features/instances/instance-picker.tsx';
 import { instanceListOptions } from '../features/instances/api.ts';
 import { listHref, otherInstanceHref } from '../features/tasks/links.ts';
 import { TaskListView } from '../features/tasks/task-list-view.tsx';
-import { taskSearchParsers } from '../features/tasks/url-state.ts';
+import { loadTaskSearch, taskSearchParsers } from '../features/tasks/url-state.ts';
 import { readLastInstance, rememberInstance } from '../lib/last-instance.ts';
 import { useRetryFailed } from '../lib/retry.ts';
 import { matchRoute, navigate, usePathname } from '../lib/router.ts';
@@ -107,12 +107,13 @@ function TaskRoute({ instanceId, taskId }: { instanceId: string; taskId: string 
   );
 }
 
+// Keep the range, zone and filters when switching instance. Read from the URL at the pick, not
+// held by App: a hook here would draw the whole page again at every change of the list's search.
+const selectInstance = (id: string) => navigate(otherInstanceHref(id, loadTaskSearch(location.search)));
+
 export function App() {
   const route = matchRoute(usePathname());
   const instanceId = route.view === 'list' || route.view === 'task' ? route.instanceId : undefined;
-  const [view] = useQueryStates(taskSearchParsers);
-  // Keep the range, zone and filters when switching instance.
-  const selectInstance = (id: string) => navigate(otherInstanceHref(id, view));
   return (
     <>
       <a className="skip-link" href="#main">

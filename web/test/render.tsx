@@ -79,13 +79,15 @@ export const aTaskList = (tasks: Task[], over: Partial<TaskList> = {}): TaskList
 
 type Answer = { status?: number; body: unknown };
 
-/** Stubs fetch at the boundary: each call is answered by `answer(url)`; calls are recorded. */
-export const stubFetch = (answer: (url: URL) => Answer | TaskList | ApiError) => {
+/** Stubs fetch at the boundary: each call is answered by `answer(url)` (or when its promise settles); calls are recorded. */
+export const stubFetch = (
+  answer: (url: URL) => Answer | TaskList | ApiError | Promise<Answer | TaskList | ApiError>,
+) => {
   const calls: URL[] = [];
   const fetchMock = vi.fn(async (input: RequestInfo | URL) => {
     const url = new URL(String(input), 'http://localhost');
     calls.push(url);
-    const a = answer(url);
+    const a = await answer(url);
     const { status, body } = 'body' in a ? a : { status: 'error' in a ? 500 : 200, body: a };
     return new Response(JSON.stringify(body), {
       status: status ?? 200,

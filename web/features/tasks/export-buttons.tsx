@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { memo, useState } from 'react';
 import './list-states.css';
 
 export type Format = 'csv' | 'json';
@@ -8,7 +8,13 @@ export type Format = 'csv' | 'json';
  * export (a budget refusal, a timeout) says so in the page instead of saving an error as a file;
  * with nothing to export the buttons are disabled.
  */
-export function ExportButtons({ href, count }: { href: (format: Format) => string; count: number | undefined }) {
+export const ExportButtons = memo(function ExportButtons({
+  href,
+  count,
+}: {
+  href: (format: Format) => string;
+  count: number | undefined;
+}) {
   const [busy, setBusy] = useState<Format | null>(null);
   const [failure, setFailure] = useState<string | null>(null);
   const empty = !count;
@@ -46,4 +52,4 @@ export function ExportButtons({ href, count }: { href: (format: Format) => strin
       )}
     </div>
   );
-}
+});

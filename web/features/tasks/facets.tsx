@@ -1,3 +1,4 @@
+import { memo } from 'react';
 import { isKnownStatus, TASK_STATUSES, type TaskStatus } from '../../../shared/contract.ts';
 
 interface FacetsProps<T extends string> {
@@ -60,28 +61,36 @@ export function Facets<T extends string>(props: FacetsProps<T>) {
 }
 
 /** The known statuses, then any other DMS sent (counted, not a filter: the API filters by known ones). */
-export const StatusFacets = (p: Pick<FacetsProps<TaskStatus>, 'counts' | 'failed' | 'selected' | 'onToggle'>) => (
-  <Facets
-    {...p}
-    label="Filter by status"
-    values={TASK_STATUSES}
-    facetClass={(s) => `status--${s.toLowerCase()}`}
-    dot
-    fixed={Object.keys(p.counts ?? {})
-      .filter((s) => !isKnownStatus(s))
-      .sort()}
-    fixedReason="A status this console does not know, shown as DMS sent it; it cannot be filtered on"
-  />
-);
+export const StatusFacets = memo(function StatusFacets(
+  p: Pick<FacetsProps<TaskStatus>, 'counts' | 'failed' | 'selected' | 'onToggle'>,
+) {
+  return (
+    <Facets
+      {...p}
+      label="Filter by status"
+      values={TASK_STATUSES}
+      facetClass={(s) => `status--${s.toLowerCase()}`}
+      dot
+      fixed={Object.keys(p.counts ?? {})
+        .filter((s) => !isKnownStatus(s))
+        .sort()}
+      fixedReason="A status this console does not know, shown as DMS sent it; it cannot be filtered on"
+    />
+  );
+});
 
 /** Names in the window, and chosen names missing from it (so they can be unchosen). */
-export const NameFacets = (p: Pick<FacetsProps<string>, 'counts' | 'failed' | 'selected' | 'onToggle'>) => (
-  <Facets
-    {...p}
-    label="Filter by task name"
-    caption="Task name"
-    className="facets--names"
-    facetClass={() => 'facet--name'}
-    values={[...new Set([...Object.keys(p.counts ?? {}), ...p.selected])].sort((a, b) => a.localeCompare(b))}
-  />
-);
+export const NameFacets = memo(function NameFacets(
+  p: Pick<FacetsProps<string>, 'counts' | 'failed' | 'selected' | 'onToggle'>,
+) {
+  return (
+    <Facets
+      {...p}
+      label="Filter by task name"
+      caption="Task name"
+      className="facets--names"
+      facetClass={() => 'facet--name'}
+      values={[...new Set([...Object.keys(p.counts ?? {}), ...p.selected])].sort((a, b) => a.localeCompare(b))}
+    />
+  );
+});

@@ -1,6 +1,7 @@
+import { memo } from 'react';
 import { PAGE_SIZES } from './constants.ts';
 
-export function Pagination({
+export const Pagination = memo(function Pagination({
   page,
   pageSize,
   total,
@@ -77,4 +78,4 @@ export function Pagination({
       </div>
     </nav>
   );
-}
+});

@@ -1,4 +1,4 @@
-import { lazy, Suspense, useState } from 'react';
+import { lazy, memo, Suspense, useState } from 'react';
 import { useNow } from '../../components/use-now.ts';
 import { formatWindow, type Zone } from '../../lib/dates.ts';
 import { RANGE_PRESETS, rangeToMs } from '../../../shared/contract.ts';
@@ -30,7 +30,7 @@ export const windowOf = (range: RangeState, served?: { from: string; to: string 
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
-export function RangePicker({
+export const RangePicker = memo(function RangePicker({
   range,
   window,
   zone,
@@ -138,4 +138,4 @@ export function RangePicker({
       )}
     </div>
   );
-}
+});

@@ -1,7 +1,8 @@
 import { TASK_QUERY_KEYS } from '../../../shared/contract.ts';
-import { lazy, Suspense, useEffect, useRef, useState, type ReactNode } from 'react';
+import { lazy, memo, Suspense, useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { ErrorPanel } from '../../components/error-panel-loader.tsx';
 import { useDocumentTitle } from '../../lib/title.ts';
+import { useStable } from '../../lib/use-stable.ts';
 import { ListInsights, RowInsights, useRowInsights } from '../insights/list-insights.tsx';
 import { exportHref, hasUnfinished } from './api.ts';
 import { POLL_MS } from './constants.ts';
@@ -16,7 +17,7 @@ import { RangePicker } from './range-picker.tsx';
 import type { InstanceRef } from './search-hints.tsx';
 import { TaskTable } from './task-table.tsx';
 import { useListKeys } from './use-list-keys.ts';
-import { narrowerRange } from './url-state.ts';
+import { narrowerRange, windowQuery, type TaskSearchPatch } from './url-state.ts';
 import { useTaskView, type TaskView, type UrlNotice } from './use-task-view.ts';
 
 // What the server's fetch is doing, only for a load that takes a while: its own chunk, and its polling.
@@ -24,6 +25,8 @@ const LoadProgress = lazy(() => import('./load-progress.tsx').then((m) => ({ def
 const PROGRESS_AFTER_MS = 400;
 // What a pasted id means beyond this window: only a search has any, so it loads with the first one.
 const SearchHints = lazy(() => import('./search-hints.tsx').then((m) => ({ default: m.SearchHints })));
+// Its props are stable while the window and filters are: a sort, a page or the URL's write skip it.
+const MemoListInsights = memo(ListInsights);
 
 /** True once `active` has lasted `ms`: a window the server holds answers before a progress line would show. */
 const useLasting = (active: boolean, ms: number) => {
@@ -119,6 +122,52 @@ export function TaskListView({
   const narrower = narrowerRange(view.range);
   const { apiQuery } = view;
   const data = list.data;
+  // The children are memoised and given stable props, so a render that changes nothing of theirs
+  // (the sort click's, the URL's write just after it) draws only what the sort changed.
+  const rangeKey = JSON.stringify(view.range);
+  const range = useMemo(() => view.range, [rangeKey]); // eslint-disable-line react-hooks/exhaustive-deps
+  const shownWindow = useMemo(() => view.window, [view.window.from, view.window.to]); // eslint-disable-line react-hooks/exhaustive-deps
+  // The insights read the window and filters, not the sort or page.
+  const insightsKey = JSON.stringify(windowQuery(apiQuery));
+  const insightsListQuery = useMemo(() => JSON.parse(insightsKey) as Record<string, string>, [insightsKey]);
+  const onPatch = useStable((patch: TaskSearchPatch) => void update(patch));
+  const onZoneChange = useStable(view.setZone);
+  const onToggleStatus = useStable(view.toggleStatus);
+  const onToggleName = useStable(view.toggleName);
+  const onRange = useStable((from: string, to: string) => {
+    // the rows' request leaves from the brush's pointerup, before the render and the insights' request
+    view.prefetch({ range: null, from, to });
+    void update({ range: null, from, to });
+  });
+  const onFlag = useStable((flag: TaskSearchPatch['flag']) => void update({ flag }));
+  // Rows a click asked for draw with the rest of the answer's render; a typed search's are deferred.
+  const [typed, setTyped] = useState(false);
+  const onCommitQ = useStable((q: string) => {
+    setTyped(true);
+    view.commitQ(q);
+  });
+  const onCommitUser = useStable((user: string) => {
+    setTyped(true);
+    view.commitUser(user);
+  });
+  const onSort = useStable((sort: TaskSearchPatch['sort'] & string, order: 'asc' | 'desc') => {
+    view.prefetch({ sort, order });
+    setTyped(false);
+    void update({ sort, order });
+  });
+  const onSortIntent = useStable((sort: TaskSearchPatch['sort'] & string, order: 'asc' | 'desc') =>
+    view.prefetch({ sort, order }),
+  );
+  const onOpen = useStable(view.setOpen);
+  const onPage = useStable((page: number, pageSize: number) => {
+    setTyped(false);
+    void update({ page, pageSize });
+  });
+  const rowHref = useCallback((taskId: string) => taskHref(instanceId, taskId, search), [instanceId, search]);
+  const csvHref = useCallback(
+    (format: Parameters<typeof exportHref>[2]) => exportHref(instanceId, apiQuery, format),
+    [instanceId, apiQuery],
+  );
   // The tab names instance, filter and range, so several tabs can be told apart.
   useDocumentTitle(
     instanceName ?? 'Tasks',
@@ -132,7 +181,7 @@ export function TaskListView({
   const narrow = useNarrowControls(view.filters.length);
 
   const slowLoad = useLasting(view.loading && !view.cancelled, PROGRESS_AFTER_MS);
-  const rowInsights = useRowInsights(instanceId, apiQuery, zone, !view.cancelled);
+  const rowInsights = useRowInsights(instanceId, insightsListQuery, zone, !view.cancelled);
   const userOptions = Object.keys(data?.facets.user ?? {}).sort((a, b) => a.localeCompare(b));
 
   return (
@@ -142,13 +191,7 @@ export function TaskListView({
       </h1>
       {view.notice && <LinkNotice notice={view.notice} onDismiss={view.dismissNotice} />}
       {narrow.toggle}
-      <RangePicker
-        range={view.range}
-        window={view.window}
-        zone={zone}
-        onChange={(p) => void update(p)}
-        onZoneChange={(z) => void view.setZone(z)}
-      />
+      <RangePicker range={range} window={shownWindow} zone={zone} onChange={onPatch} onZoneChange={onZoneChange} />
       <div className="filters">
         <label className="field field--search">
           <span>Search</span>
@@ -160,7 +203,7 @@ export function TaskListView({
             placeholder="Task id, name, user or params  ( / )"
             aria-keyshortcuts="/"
             value={search.q}
-            onCommit={view.commitQ}
+            onCommit={onCommitQ}
           />
         </label>
         <label className="field">
@@ -169,7 +212,7 @@ export function TaskListView({
             className="input"
             list="task-users"
             value={search.user}
-            onCommit={view.commitUser}
+            onCommit={onCommitUser}
             placeholder="Any user"
           />
           <datalist id="task-users">
@@ -178,31 +221,27 @@ export function TaskListView({
             ))}
           </datalist>
         </label>
-        <ExportButtons href={(format) => exportHref(instanceId, apiQuery, format)} count={data?.total} />
+        <ExportButtons href={csvHref} count={data?.total} />
       </div>
       <StatusFacets
         counts={data?.facets.status}
         failed={list.isError}
         selected={search.status}
-        onToggle={view.toggleStatus}
+        onToggle={onToggleStatus}
       />
-      <NameFacets counts={data?.facets.name} failed={list.isError} selected={search.name} onToggle={view.toggleName} />
+      <NameFacets counts={data?.facets.name} failed={list.isError} selected={search.name} onToggle={onToggleName} />
       {/* after Cancel the insights, which wait for the same window, are not asked either */}
       {!view.cancelled && (
-        <ListInsights
+        <MemoListInsights
           instanceId={instanceId}
-          listQuery={apiQuery}
+          listQuery={insightsListQuery}
           zone={zone}
           status={search.status}
           flag={search.flag}
-          window={view.window}
-          onRange={(from, to) => {
-            // the rows' request leaves from the brush's pointerup, before the render and the insights' request
-            view.prefetch({ range: null, from, to });
-            void update({ range: null, from, to });
-          }}
-          onToggleStatus={view.toggleStatus}
-          onFlag={(flag) => void update({ flag })}
+          window={shownWindow}
+          onRange={onRange}
+          onToggleStatus={onToggleStatus}
+          onFlag={onFlag}
         />
       )}
       {slowLoad && (
@@ -263,27 +302,18 @@ export function TaskListView({
             zone={zone}
             stale={list.isPlaceholderData}
             changed={live.changed}
-            onSort={(sort, order) => {
-              view.prefetch({ sort, order });
-              void update({ sort, order });
-            }}
-            onSortIntent={(sort, order) => view.prefetch({ sort, order })}
-            onOpen={view.setOpen}
-            taskHref={(taskId) => taskHref(instanceId, taskId, search)}
+            onSort={onSort}
+            onSortIntent={onSortIntent}
+            onOpen={onOpen}
+            taskHref={rowHref}
             rowBadge={rowInsights.badge}
             rowExtras={rowInsights.extras}
             placeholder={placeholderOf(view)}
+            deferRows={typed}
           />
         </div>
       </RowInsights>
-      {data && (
-        <Pagination
-          page={search.page}
-          pageSize={search.pageSize}
-          total={total}
-          onPage={(page, pageSize) => void update({ page, pageSize })}
-        />
-      )}
+      {data && <Pagination page={search.page} pageSize={search.pageSize} total={total} onPage={onPage} />}
     </section>
   );
 }

@@ -1,11 +1,16 @@
 import { cleanup, fireEvent, screen, waitFor } from '@testing-library/react';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { aTask, aTaskList, renderWithApp, stubFetch } from '../../test/render.tsx';
 import { TaskListView } from '../tasks/task-list-view.tsx';
 
 const INSTANCE = 'c928c0cf-6dfe-10e0-5387-441069733ec7';
-const A = aTask({ params: '{"configs":[{"name":"a","value":"1"}]}' });
-const B = aTask({ params: '{"configs":[{"name":"a","value":"2"}]}', createdAt: '2026-11-28T02:10:00.000Z' });
+// Each test's own pair (new ids): a task read ahead is held for a minute, across tests too.
+let A = aTask();
+let B = aTask();
+beforeEach(() => {
+  A = aTask({ params: '{"configs":[{"name":"a","value":"1"}]}' });
+  B = aTask({ params: '{"configs":[{"name":"a","value":"2"}]}', createdAt: '2026-11-28T02:10:00.000Z' });
+});
 
 afterEach(() => {
   cleanup();
@@ -29,7 +34,8 @@ describe('the params diff pick', () => {
   it('reads a task picked by the link at once, before a second pick: the diff then waits only for the second', async () => {
     const calls = answers();
     renderWithApp(<TaskListView instanceId={INSTANCE} />, `?diff=${A.id}`);
-    await waitFor(() => expect(calls.some((c) => c.pathname === detailPath(A.id))).toBe(true));
+    // (the diff's chunk loads first: a slow transform under load)
+    await waitFor(() => expect(calls.some((c) => c.pathname === detailPath(A.id))).toBe(true), { timeout: 10_000 });
     expect(calls.some((c) => c.pathname === detailPath(B.id))).toBe(false);
     expect(checkbox(A)).toHaveProperty('checked', true);
   });

@@ -51,14 +51,14 @@ const withChunk = <M,>(module: () => M | undefined, load: () => Promise<unknown>
 };
 
 /**
- * Starts reading a picked task for the diff, so the pair's diff waits only for the task picked
- * last. Reads no DMS: the window holds the task (server/routes/instances.ts).
+ * Starts reading (and parsing, in the diff's worker) a picked task, so the pair's diff waits only
+ * for the task picked last. Reads no DMS: the window holds the task (server/routes/instances.ts).
  */
-const prefetchDiffTask = (client: QueryClient, instanceId: string, taskId: string) =>
+const prefetchDiffTask = (instanceId: string, taskId: string) =>
   withChunk(
     () => diff,
     ParamsDiff.preload,
-    (m) => client.prefetchQuery(m.diffTaskOptions(instanceId, taskId)),
+    (m) => m.readTask(instanceId, taskId),
   );
 
 /** Starts the timeline's answer (from the window the list read: no DMS call) before its view mounts. */
@@ -141,14 +141,13 @@ function RowDiffPick({ task }: { task: RowTask }) {
  */
 export function RowInsights({ value, children }: { value: ReturnType<typeof useRowInsights>; children: ReactNode }) {
   const { instanceId, windowQuery } = value;
-  const client = useQueryClient();
   const { ids, toggle: toggleOnly, compare } = useDiffPick();
   // a task about to be picked beside another (pointer over or down on its checkbox, focus) is read at once
   const intend = useStable((id: string) => {
-    if (ids.length && !ids.includes(id)) prefetchDiffTask(client, instanceId, id);
+    if (ids.length && !ids.includes(id)) prefetchDiffTask(instanceId, id);
   });
   const toggle = useStable((id: string) => {
-    if (!ids.includes(id)) prefetchDiffTask(client, instanceId, id);
+    if (!ids.includes(id)) prefetchDiffTask(instanceId, id);
     toggleOnly(id);
   });
   useDiffKey(toggle);
@@ -158,12 +157,12 @@ export function RowInsights({ value, children }: { value: ReturnType<typeof useR
       const { findPreviousRun } = await ParamsDiff.preload().then(() => diff!);
       const prev = await findPreviousRun(instanceId, JSON.parse(windowQuery) as Record<string, string>, task);
       if (prev) {
-        for (const id of [prev, task.id]) prefetchDiffTask(client, instanceId, id);
+        for (const id of [prev, task.id]) prefetchDiffTask(instanceId, id);
         compare(prev, task.id);
       }
       return prev !== undefined;
     },
-    [client, instanceId, windowQuery, compare],
+    [instanceId, windowQuery, compare],
   );
   const controls = useMemo(() => ({ picked: ids, toggle, intend, previous }), [ids, toggle, intend, previous]);
   return (
@@ -220,12 +219,11 @@ function DiffHint() {
 /** The params diff once a pair is picked; it alone (with the hint and the checkboxes) redraws at a pick. */
 function DiffSection({ instanceId, zone }: { instanceId: string; zone: Zone }) {
   const { pair, ids, close } = useDiffPick();
-  const client = useQueryClient();
   // one task picked (by a click, or a link): the diff will need its chunk and this task
   const onlyPicked = ids.length === 1 ? ids[0] : undefined;
   useEffect(() => {
-    if (onlyPicked) prefetchDiffTask(client, instanceId, onlyPicked);
-  }, [client, instanceId, onlyPicked]);
+    if (onlyPicked) prefetchDiffTask(instanceId, onlyPicked);
+  }, [instanceId, onlyPicked]);
   return (
     pair && (
       <ParamsDiff.Component

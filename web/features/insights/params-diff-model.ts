@@ -66,13 +66,20 @@ const lineRows = (before: string, after: string): LineRow[] => {
   return rows;
 };
 
+/** A params string with its JSON value when it is a JSON object or array: parsed once, diffed later. */
+export interface ParsedParams {
+  raw: string;
+  value: object | undefined;
+}
+
+export const parseParams = (raw: string): ParsedParams => ({ raw, value: parseContainer(raw) });
+
 /**
- * Two params strings compared: key by key with paths when both are JSON objects or arrays,
- * else line by line (pretty-printed JSON when one side is JSON, the raw strings otherwise).
+ * Two params compared: key by key with paths when both are JSON objects or arrays, else line by
+ * line (pretty-printed JSON when one side is JSON, the raw strings otherwise).
  */
-export const diffParams = (before: string, after: string): ParamsDiff => {
-  const a = parseContainer(before);
-  const b = parseContainer(after);
+export const diffParsed = (before: ParsedParams, after: ParsedParams): ParamsDiff => {
+  const [a, b] = [before.value, after.value];
   if (a && b && Array.isArray(a) === Array.isArray(b)) {
     const changes = microdiff(a as Record<string, unknown>, b as Record<string, unknown>).map((d): KeyChange => {
       const path = formatPath(d.path);
@@ -82,7 +89,11 @@ export const diffParams = (before: string, after: string): ParamsDiff => {
     });
     return { mode: 'structural', changes };
   }
-  const pretty = (s: string, v: object | undefined) => (v ? JSON.stringify(v, null, 2) : s);
-  const rows = lineRows(pretty(before, a), pretty(after, b));
+  const pretty = (p: ParsedParams) => (p.value ? JSON.stringify(p.value, null, 2) : p.raw);
+  const rows = lineRows(pretty(before), pretty(after));
   return { mode: 'lines', rows, changed: rows.filter((r) => r.kind !== 'same').length };
 };
+
+/** Two params strings compared (diffParsed of both). */
+export const diffParams = (before: string, after: string): ParamsDiff =>
+  diffParsed(parseParams(before), parseParams(after));

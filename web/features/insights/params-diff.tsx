@@ -1,13 +1,14 @@
-import { useQueries } from '@tanstack/react-query';
-import { useId, useMemo } from 'react';
+import { useQuery } from '@tanstack/react-query';
+import { useId } from 'react';
 import type { Timeline } from '../../../shared/insights.ts';
-import type { TaskDetail } from '../../../shared/task.ts';
 import { ErrorPanel } from '../../components/error-panel.tsx';
-import { api, getJson, hasArray, hasObject } from '../../lib/api.ts';
+import { api, getJson, hasArray } from '../../lib/api.ts';
 import { formatExact, type Zone } from '../../lib/dates.ts';
 import type { RowTask } from './diff-pick.tsx';
-import { diffParams } from './params-diff-model.ts';
+import { pairDiffOptions } from './params-diff-client.ts';
 import './params-diff.css';
+
+export { readTask } from './params-diff-client.ts';
 
 /**
  * The run of the same name just before `task` in the list's window (the timeline route reads the
@@ -29,18 +30,6 @@ export const findPreviousRun = async (
   return previous;
 };
 
-/** One task of the pair: shared with the prefetch of a picked task (list-insights.tsx). */
-export const diffTaskOptions = (instanceId: string, taskId: string) => ({
-  queryKey: ['insights', 'task', instanceId, taskId] as const,
-  queryFn: ({ signal }: { signal: AbortSignal }) =>
-    getJson(
-      (init) => api.instances[':instanceId'].tasks[':taskId'].$get({ param: { instanceId, taskId } }, { init }),
-      hasObject<TaskDetail>('task'),
-      signal,
-    ),
-  staleTime: 60_000,
-});
-
 /** Two tasks' params compared, the older run on the left; the pair comes from `diff=idA,idB`. */
 export function ParamsDiff({
   instanceId,
@@ -54,15 +43,10 @@ export function ParamsDiff({
   onClose: () => void;
 }) {
   const titleId = useId();
-  const [a, b] = useQueries({ queries: ids.map((id) => diffTaskOptions(instanceId, id)) });
-  const [ta, tb] = [a?.data?.task, b?.data?.task];
-  const pair = useMemo(
-    () => (ta && tb ? [ta, tb].sort((x, y) => x.createdAt.localeCompare(y.createdAt)) : null),
-    [ta, tb],
-  );
-  // Two 200 KB params take tens of milliseconds: once per pair, not per render.
-  const diff = useMemo(() => (pair ? diffParams(pair[0]!.params, pair[1]!.params) : null), [pair]);
-  const error = a?.error ?? b?.error;
+  // Read, parsed and compared off the page's thread (params-diff.worker.ts), once per pair.
+  const { data, error } = useQuery(pairDiffOptions(instanceId, ids));
+  const pair = data?.tasks;
+  const diff = data?.diff;
   return (
     <section className="params-diff" aria-labelledby={titleId}>
       <header className="params-diff__head">

@@ -1,6 +1,7 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { brotliCompressSync, brotliDecompressSync, gunzipSync, gzipSync } from 'node:zlib';
 import fc from 'fast-check';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { apiErrorSchema } from '../shared/api-error.ts';
@@ -306,6 +307,38 @@ describe('a safe server', () => {
     const missing = await spa.request('/assets/missing.js');
     expect(missing.status).toBe(404);
     expect(missing.headers.get('cache-control') ?? '').not.toContain('immutable');
+  });
+
+  it("serves the build's brotli or gzip copy of a file to a browser that accepts it, and the file to one that does not", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'console-static-'));
+    mkdirSync(join(dir, 'assets'));
+    const html = '<!doctype html><script type="module" src="/assets/app-1a2b.js"></script>';
+    const js = `export const rows = ${JSON.stringify(Array.from({ length: 200 }, (_, i) => `row ${i}`))};`;
+    for (const [file, text] of [
+      ['index.html', html],
+      ['assets/app-1a2b.js', js],
+    ] as const) {
+      writeFileSync(join(dir, file), text);
+      writeFileSync(join(dir, `${file}.br`), brotliCompressSync(text));
+      writeFileSync(join(dir, `${file}.gz`), gzipSync(text));
+    }
+    const spa = build({ staticRoot: dir });
+    for (const [path, text] of [
+      ['/assets/app-1a2b.js', js],
+      ['/', html],
+      [`/instances/${id('dev-sandbox')}`, html],
+    ] as const) {
+      const chrome = await spa.request(path, { headers: { 'accept-encoding': 'gzip, deflate, br, zstd' } });
+      expect(chrome.headers.get('content-encoding'), path).toBe('br');
+      expect(chrome.headers.get('vary'), path).toContain('Accept-Encoding');
+      expect(brotliDecompressSync(Buffer.from(await chrome.arrayBuffer())).toString(), path).toBe(text);
+      const gzipOnly = await spa.request(path, { headers: { 'accept-encoding': 'gzip' } });
+      expect(gzipOnly.headers.get('content-encoding'), path).toBe('gzip');
+      expect(gunzipSync(Buffer.from(await gzipOnly.arrayBuffer())).toString(), path).toBe(text);
+      const plain = await spa.request(path);
+      expect(plain.headers.get('content-encoding'), path).toBeNull();
+      expect(await plain.text(), path).toBe(text);
+    }
   });
 
   it('answers 421 to a Host it does not serve (DNS rebinding)', async () => {

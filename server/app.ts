@@ -70,12 +70,14 @@ export const createApp = (options: AppOptions) => {
     c.json<ApiError>({ error: { code: 'NOT_FOUND', message: `No API route ${c.req.path}` } }, 404),
   );
   if (staticRoot) {
-    app.use('/assets/*', immutableAssets(), serveStatic({ root: staticRoot }));
+    // the build keeps a .br and a .gz of each text file (vite.config.ts): the one the browser accepts goes
+    const files = serveStatic({ root: staticRoot, precompressed: true });
+    app.use('/assets/*', immutableAssets(), files);
     // A missing asset is a 404, never index.html cached for a year under the asset's name.
     app.all('/assets/*', (c) => c.json<ApiError>({ error: { code: 'NOT_FOUND', message: 'No such asset' } }, 404));
-    app.use('/favicon.svg', serveStatic({ root: staticRoot }));
+    app.use('/favicon.svg', files);
     // Every other path is a view of the SPA (deep links included).
-    app.get('*', noCache(), serveStatic({ root: staticRoot, path: 'index.html' }));
+    app.get('*', noCache(), serveStatic({ root: staticRoot, path: 'index.html', precompressed: true }));
   }
   app.notFound((c) => c.json<ApiError>({ error: { code: 'NOT_FOUND', message: 'Not found' } }, 404));
   app.onError(onError);

@@ -1,21 +1,11 @@
 import './list-insights.css';
 import { useQuery, useQueryClient, type QueryClient } from '@tanstack/react-query';
 import { parseAsStringLiteral, useQueryStates } from 'nuqs';
-import {
-  createContext,
-  lazy,
-  Suspense,
-  useCallback,
-  useContext,
-  useEffect,
-  useLayoutEffect,
-  useMemo,
-  useRef,
-  type ReactNode,
-} from 'react';
+import { createContext, lazy, Suspense, useCallback, useContext, useEffect, useMemo, type ReactNode } from 'react';
 import type { TaskFlag, TaskStatus } from '../../../shared/contract.ts';
 import type { Zone } from '../../lib/dates.ts';
 import { onDemand, whenIdle } from '../../lib/on-demand.tsx';
+import { useStable } from '../../lib/use-stable.ts';
 import { flagBadges, insightsOptions, insightsQuery, zoneTz, type TaskFlagBadge } from './api.ts';
 import { DiffPick, useDiffKey } from './diff-pick.tsx';
 import { useDiffPick } from './diff-state.ts';
@@ -72,15 +62,6 @@ const prefetchTimeline = (client: QueryClient, instanceId: string, query: Record
 const insightsParsers = {
   view: parseAsStringLiteral(['table', 'timeline'] as const).withDefault('table'),
   lanes: parseAsStringLiteral(['name', 'user'] as const).withDefault('name'),
-};
-
-/** A callback that keeps one identity and calls the latest `fn`: memoised panels below skip the list's re-renders. */
-const useStable = <A extends unknown[]>(fn: (...args: A) => void) => {
-  const latest = useRef(fn);
-  useLayoutEffect(() => {
-    latest.current = fn;
-  });
-  return useCallback((...args: A) => latest.current(...args), []);
 };
 
 /** The insights' query, one object while its content is the same. */

@@ -1,4 +1,4 @@
-import { useCallback, useLayoutEffect, useRef } from 'react';
+import { useCallback, useLayoutEffect, useMemo, useRef } from 'react';
 
 /**
  * A callback that keeps one identity and calls the latest `fn`: a memoised child given it is not
@@ -10,4 +10,10 @@ export const useStable = <A extends unknown[], R>(fn: (...args: A) => R): ((...a
     latest.current = fn;
   });
   return useCallback((...args: A) => latest.current(...args), []);
+};
+
+/** `value` as first seen while its JSON stays the same: one object across renders for equal content. */
+export const useByContent = <T>(value: T): T => {
+  const key = JSON.stringify(value);
+  return useMemo(() => value, [key]); // eslint-disable-line react-hooks/exhaustive-deps
 };

@@ -9,13 +9,18 @@ export const zoneTz = (zone: Zone): string =>
 
 const IGNORED = new Set(['sort', 'order', 'page', 'pageSize']);
 
-/** The list's query without what only orders or pages it, so a page change reuses the insights. */
-export const insightsQuery = (listQuery: Readonly<Record<string, string>>, tz: string): Record<string, string> => {
+/** The list's query without what only orders or pages it: which tasks, not in what order. */
+export const unorderedQuery = (listQuery: Readonly<Record<string, string>>): Record<string, string> => {
   const q: Record<string, string> = {};
   for (const [k, v] of Object.entries(listQuery)) if (!IGNORED.has(k)) q[k] = v;
-  q.tz = tz;
   return q;
 };
+
+/** The insights' query: the list's, unordered (so a page change reuses the insights), in a zone. */
+export const insightsQuery = (listQuery: Readonly<Record<string, string>>, tz: string): Record<string, string> => ({
+  ...unorderedQuery(listQuery),
+  tz,
+});
 
 export const insightsKeys = {
   all: ['insights'] as const,

@@ -5,7 +5,7 @@ import { createContext, lazy, Suspense, useCallback, useContext, useEffect, useM
 import type { TaskFlag, TaskStatus } from '../../../shared/contract.ts';
 import type { Zone } from '../../lib/dates.ts';
 import { onDemand, whenIdle } from '../../lib/on-demand.tsx';
-import { useStable } from '../../lib/use-stable.ts';
+import { useByContent, useStable } from '../../lib/use-stable.ts';
 import { flagBadges, insightsOptions, insightsQuery, zoneTz, type TaskFlagBadge } from './api.ts';
 import { DiffPick, useDiffKey } from './diff-pick.tsx';
 import { useDiffPick } from './diff-state.ts';
@@ -67,8 +67,8 @@ const insightsParsers = {
 /** The insights' query, one object while its content is the same. */
 const useInsightsQuery = (listQuery: Readonly<Record<string, string>>, zone: Zone) => {
   const tz = useMemo(() => zoneTz(zone), [zone]);
-  const key = JSON.stringify(listQuery);
-  return useMemo(() => insightsQuery(JSON.parse(key) as Record<string, string>, tz), [key, tz]);
+  const query = useByContent(listQuery);
+  return useMemo(() => insightsQuery(query, tz), [query, tz]);
 };
 
 interface RowTask {

@@ -1,8 +1,9 @@
 import { TASK_QUERY_KEYS } from '../../../shared/contract.ts';
-import { lazy, memo, Suspense, useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
+import { lazy, memo, Suspense, useCallback, useEffect, useRef, useState, type ReactNode } from 'react';
 import { ErrorPanel } from '../../components/error-panel-loader.tsx';
 import { useDocumentTitle } from '../../lib/title.ts';
-import { useStable } from '../../lib/use-stable.ts';
+import { useByContent, useStable } from '../../lib/use-stable.ts';
+import { unorderedQuery } from '../insights/api.ts';
 import { ListInsights, RowInsights, useRowInsights } from '../insights/list-insights.tsx';
 import { exportHref, hasUnfinished } from './api.ts';
 import { POLL_MS } from './constants.ts';
@@ -17,7 +18,7 @@ import { RangePicker } from './range-picker.tsx';
 import type { InstanceRef } from './search-hints.tsx';
 import { TaskTable } from './task-table.tsx';
 import { useListKeys } from './use-list-keys.ts';
-import { narrowerRange, windowQuery, type TaskSearchPatch } from './url-state.ts';
+import { narrowerRange, type TaskSearchPatch } from './url-state.ts';
 import { useTaskView, type TaskView, type UrlNotice } from './use-task-view.ts';
 
 // What the server's fetch is doing, only for a load that takes a while: its own chunk, and its polling.
@@ -124,12 +125,10 @@ export function TaskListView({
   const data = list.data;
   // The children are memoised and given stable props, so a render that changes nothing of theirs
   // (the sort click's, the URL's write just after it) draws only what the sort changed.
-  const rangeKey = JSON.stringify(view.range);
-  const range = useMemo(() => view.range, [rangeKey]); // eslint-disable-line react-hooks/exhaustive-deps
-  const shownWindow = useMemo(() => view.window, [view.window.from, view.window.to]); // eslint-disable-line react-hooks/exhaustive-deps
+  const range = useByContent(view.range);
+  const shownWindow = useByContent(view.window);
   // The insights read the window and filters, not the sort or page.
-  const insightsKey = JSON.stringify(windowQuery(apiQuery));
-  const insightsListQuery = useMemo(() => JSON.parse(insightsKey) as Record<string, string>, [insightsKey]);
+  const insightsListQuery = useByContent(unorderedQuery(apiQuery));
   const onPatch = useStable((patch: TaskSearchPatch) => void update(patch));
   const onZoneChange = useStable(view.setZone);
   const onToggleStatus = useStable(view.toggleStatus);

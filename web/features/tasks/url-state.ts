@@ -237,12 +237,6 @@ export const toApiQuery = (s: Omit<TaskSearch, 'sort'> & { sort: string }): ApiQ
   return q;
 };
 
-/** The query without what only orders or pages its rows: which tasks, not in what order. */
-export const windowQuery = (q: ApiQuery): ApiQuery => {
-  const { sort: _sort, order: _order, page: _page, pageSize: _pageSize, ...rest } = q;
-  return rest;
-};
-
 /** Fields that, when they change, send the reader back to page 1. */
 const PAGE_RESETTING: readonly string[] = TASK_QUERY_KEYS.filter((k) => k !== 'page');
 
